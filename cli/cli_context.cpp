@@ -1,0 +1,43 @@
+#include "cli_context.hpp"
+
+#include <ctime>
+
+#include "iro/error.hpp"
+#include "iro/json.hpp"
+#include "iro/validation.hpp"
+
+namespace iro::cli {
+
+DeviceStore& CliContext::store() {
+  if (!m_store) {
+    if (db_path.empty()) {
+      throw Error(ErrorCode::invalid_input, "this command needs --db FILE (the device store)");
+    }
+    m_store = DeviceStore::open(db_path);
+  }
+  return *m_store;
+}
+
+Date local_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return Date::from_ymd(local.tm_year + 1900, unsigned(local.tm_mon + 1), unsigned(local.tm_mday));
+}
+
+void add_assignment(Kind kind, std::string_view assignment, FieldMap& fields) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string_view::npos || equals == 0) {
+    throw Error(ErrorCode::invalid_input,
+                "\"" + std::string(assignment.substr(0, 60)) + "\" is not FIELD=VALUE");
+  }
+  const std::string_view name = assignment.substr(0, equals);
+  const KindSchema& schema = schema_for(kind);
+  // Only the field's type is needed to read the text; whether a device may
+  // write it is the store's decision, with the store's message.
+  const FieldSpec& spec = require_field(schema, name, Writer::server_only);
+  fields.insert_or_assign(std::string(name),
+                          value_from_text(schema, name, spec, assignment.substr(equals + 1)));
+}
+
+}  // namespace iro::cli

@@ -1,0 +1,46 @@
+// What every `iro` subcommand shares: the store path from --db, the store
+// (opened on first use) and the output streams.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "iro/date.hpp"
+#include "iro/store.hpp"
+
+namespace iro::cli {
+
+class CliContext {
+ public:
+  CliContext(std::ostream& out, std::ostream& err) : m_out(out), m_err(err) {}
+
+  std::string db_path;
+
+  // The store at --db, created when absent. Throws when --db was not given.
+  DeviceStore& store();
+
+  std::ostream& out() { return m_out; }
+  std::ostream& err() { return m_err; }
+
+ private:
+  std::unique_ptr<DeviceStore> m_store;
+  std::ostream& m_out;
+  std::ostream& m_err;
+};
+
+// Today's date where the device is (local time), for defaults such as a visit's date.
+Date local_today();
+
+// Splits "field=value" and reads the value by the field's type for `kind`.
+// Throws Error(invalid_input) for a missing '=' or a bad field or value.
+void add_assignment(Kind kind, std::string_view assignment, FieldMap& fields);
+
+// Registers each command group on the app.
+void add_store_commands(CLI::App& app, CliContext& context);
+void add_note_commands(CLI::App& app, CliContext& context);
+void add_record_commands(CLI::App& app, CliContext& context);
+void add_demo_commands(CLI::App& app, CliContext& context);
+
+}  // namespace iro::cli

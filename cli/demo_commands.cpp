@@ -1,0 +1,51 @@
+// demo seed: fills a device store with a synthetic caseload, as if it had
+// synced with the demo county's server. Until the server exists this is how
+// the README's run command shows the device side.
+#include <memory>
+#include <ostream>
+
+#include "cli_context.hpp"
+#include "iro/demo_county.hpp"
+#include "iro/uuid.hpp"
+
+namespace iro::cli {
+
+void add_demo_commands(CLI::App& app, CliContext& context) {
+  auto* demo = app.add_subcommand("demo", "Synthetic demo data (no real people)");
+  demo->require_subcommand(1);
+
+  struct SeedOptions {
+    std::size_t children = 12;
+    std::uint64_t seed = 2024;
+  };
+  auto options = std::make_shared<SeedOptions>();
+  auto* seed = demo->add_subcommand("seed", "Add a synthetic caseload of children");
+  seed->add_option("--children", options->children, "How many children")
+      ->check(CLI::Range(1, 5000));
+  seed->add_option("--seed", options->seed, "Random seed (same seed, same children)");
+  seed->callback([&context, options] {
+    DeviceStore& store = context.store();
+    store.set_tenant("demo-county");
+    UuidV7Generator ids;
+    std::vector<ServerChange> changes;
+    for (const DemoChild& child :
+         make_demo_children(options->children, options->seed, local_today())) {
+      const std::string doc_id = ids.next(system_clock().now_ms());
+      for (const auto& [field, value] : child_record_fields(child)) {
+        ServerChange change;
+        change.change.doc_id = doc_id;
+        change.change.kind = Kind::child;
+        change.change.child_id = child.child_id;
+        change.change.field = field;
+        change.change.value = value;
+        change.change.hlc = Hlc::from_parts(system_clock().now_ms(), 0);
+        changes.push_back(std::move(change));
+      }
+      context.out() << child.child_id << "  " << child.first_name << " " << child.last_name
+                    << "  born " << child.date_of_birth.to_string() << "\n";
+    }
+    store.apply_server_changes(changes);
+  });
+}
+
+}  // namespace iro::cli

@@ -1,0 +1,43 @@
+// iro: the device/desktop command line over the core (DESIGN.md, Command-line
+// contract). Exit status 0 on success; otherwise one line on stderr saying why:
+// 1 for a refused or failed operation, 2 for a malformed command line.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli_context.hpp"
+#include "iro/error.hpp"
+
+int main(int argc, char** argv) {
+  iro::cli::CliContext context(std::cout, std::cerr);
+
+  CLI::App app{"iro: records and sync for Independent Reviewing Officers, on this device"};
+  app.name("iro");
+  app.set_version_flag("--version", "iro 0.1.0");
+  app.add_option("--db", context.db_path, "The device store (an SQLite file; created if absent)");
+  app.require_subcommand(1);
+
+  iro::cli::add_store_commands(app, context);
+  iro::cli::add_note_commands(app, context);
+  iro::cli::add_record_commands(app, context);
+  iro::cli::add_demo_commands(app, context);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    std::cerr << "iro: " << error.what() << " (see iro --help)\n";
+    return 2;
+  } catch (const iro::Error& error) {
+    std::cerr << "iro: " << error.what() << "\n";
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "iro: internal error: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

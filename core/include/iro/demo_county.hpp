@@ -1,0 +1,35 @@
+// A synthetic county for demos, tests and benchmarks. Every name and date is
+// made up from fixed lists and a seeded generator: no real person's data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "iro/date.hpp"
+#include "iro/document.hpp"
+
+namespace iro {
+
+struct DemoChild {
+  std::string child_id;  // "DEMO-0001"...
+  std::string first_name;
+  std::string last_name;
+  std::string preferred_name;  // often empty
+  std::string pronouns;
+  Date date_of_birth = Date::from_ymd(2015, 1, 1);
+  Date looked_after_since = Date::from_ymd(2020, 1, 1);
+  std::string legal_status;  // SSDA903 code
+};
+
+// `count` children aged 0-17 on `today`, looked after for up to 6 years.
+// The same seed gives the same county.
+std::vector<DemoChild> make_demo_children(std::size_t count, std::uint64_t seed, Date today);
+
+// The child's record fields, as the council's case system would provide them.
+FieldMap child_record_fields(const DemoChild& child);
+
+// The children as CSV in the import-children format (header row first).
+std::string demo_children_csv(const std::vector<DemoChild>& children);
+
+}  // namespace iro

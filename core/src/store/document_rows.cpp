@@ -1,0 +1,216 @@
+#include "store/document_rows.hpp"
+
+#include <map>
+
+#include "iro/codec.hpp"
+
+namespace iro::rows {
+namespace {
+
+constexpr std::string_view kSelectDocuments =
+    "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value "
+    "FROM document d LEFT JOIN field f ON f.doc_id = d.id "
+    "WHERE (?1 IS NULL OR d.id = ?1) AND (?2 IS NULL OR d.kind = ?2) "
+    "AND (?3 IS NULL OR d.child_id = ?3) AND (?4 OR d.deleted = 0) "
+    "ORDER BY d.id, f.name";
+
+void bind_optional(sqlite::Statement& statement, int index, const std::optional<std::string>& text) {
+  if (text) {
+    statement.bind(index, *text);
+  } else {
+    statement.bind_null(index);
+  }
+}
+
+// Attaches recorded conflicts to the documents that have them.
+void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
+  if (documents.empty()) return;
+  auto& statement = db.cached(
+      "SELECT doc_id, field, device_id, hlc, value FROM conflict ORDER BY doc_id, field, hlc, "
+      "device_id");
+  std::map<std::string, std::vector<Conflict>, std::less<>> by_document;
+  while (statement.step()) {
+    by_document[statement.text(0)].push_back(Conflict{statement.text(1),
+                                                      decode_value(statement.blob(4)),
+                                                      statement.text(2),
+                                                      Hlc{std::uint64_t(statement.int64(3))}});
+  }
+  for (Document& document : documents) {
+    if (auto found = by_document.find(document.id); found != by_document.end()) {
+      document.conflicts = std::move(found->second);
+    }
+  }
+}
+
+std::vector<Document> select_documents(sqlite::Database& db, std::optional<std::string> id,
+                                       const DocumentQuery& query) {
+  auto& statement = db.cached(kSelectDocuments);
+  bind_optional(statement, 1, id);
+  if (query.kind) {
+    statement.bind(2, std::int64_t(*query.kind));
+  } else {
+    statement.bind_null(2);
+  }
+  bind_optional(statement, 3, query.child_id);
+  statement.bind(4, std::int64_t{query.include_deleted});
+
+  std::vector<Document> documents;
+  while (statement.step()) {
+    std::string doc_id = statement.text(0);
+    if (documents.empty() || documents.back().id != doc_id) {
+      Document& document = documents.emplace_back();
+      document.id = std::move(doc_id);
+      document.kind = static_cast<Kind>(statement.int64(1));
+      document.child_id = statement.text(2);
+      document.deleted = statement.int64(3) != 0;
+    }
+    if (statement.is_null(4)) continue;  // a document with no fields yet
+    Value value = decode_value(statement.blob(5));
+    if (!is_unset(value)) documents.back().fields.emplace(statement.text(4), std::move(value));
+  }
+  attach_conflicts(db, documents);
+  return documents;
+}
+
+}  // namespace
+
+std::optional<Document> load_document(sqlite::Database& db, std::string_view id) {
+  auto documents = select_documents(db, std::string(id), DocumentQuery::everything());
+  if (documents.empty()) return std::nullopt;
+  return std::move(documents.front());
+}
+
+std::vector<Document> load_documents(sqlite::Database& db, const DocumentQuery& query) {
+  return select_documents(db, std::nullopt, query);
+}
+
+std::optional<Date> child_date_of_birth(sqlite::Database& db, std::string_view child_id) {
+  auto& statement = db.cached(
+      "SELECT f.value FROM document d JOIN field f ON f.doc_id = d.id "
+      "WHERE d.child_id = ?1 AND d.kind = ?2 AND d.deleted = 0 AND f.name = 'date_of_birth'");
+  statement.bind_all(child_id, std::int64_t(Kind::child));
+  if (!statement.step()) return std::nullopt;
+  const Value value = decode_value(statement.blob(0));
+  if (const Date* date = std::get_if<Date>(&value)) return *date;
+  return std::nullopt;
+}
+
+void insert_document(sqlite::Database& db, const Document& document, Hlc hlc) {
+  db.cached("INSERT INTO document (id, kind, child_id, deleted, hlc) VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind_all(document.id, std::int64_t(document.kind), document.child_id,
+                std::int64_t{document.deleted}, std::int64_t(hlc.packed))
+      .run();
+}
+
+void set_document_deleted(sqlite::Database& db, std::string_view id, bool deleted, Hlc hlc) {
+  db.cached("UPDATE document SET deleted = ?2, hlc = max(hlc, ?3) WHERE id = ?1")
+      .bind_all(id, std::int64_t{deleted}, std::int64_t(hlc.packed))
+      .run();
+}
+
+void touch_document(sqlite::Database& db, std::string_view id, Hlc hlc) {
+  db.cached("UPDATE document SET hlc = max(hlc, ?2) WHERE id = ?1")
+      .bind_all(id, std::int64_t(hlc.packed))
+      .run();
+}
+
+void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view name,
+                 const Value& value, Hlc hlc, std::optional<std::uint64_t> server_seq) {
+  const Bytes encoded = encode_value(value);
+  auto& statement = db.cached(
+      "INSERT INTO field (doc_id, name, value, hlc, server_seq) VALUES (?1, ?2, ?3, ?4, "
+      "coalesce(?5, 0)) ON CONFLICT (doc_id, name) DO UPDATE SET value = excluded.value, "
+      "hlc = excluded.hlc, server_seq = coalesce(?5, server_seq)");
+  statement.bind_all(doc_id, name, std::span<const std::uint8_t>(encoded),
+                     std::int64_t(hlc.packed));
+  if (server_seq) {
+    statement.bind(5, std::int64_t(*server_seq));
+  } else {
+    statement.bind_null(5);
+  }
+  statement.run();
+}
+
+std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
+                               std::string_view name) {
+  auto& statement = db.cached("SELECT server_seq FROM field WHERE doc_id = ?1 AND name = ?2");
+  statement.bind_all(doc_id, name);
+  return statement.step() ? std::uint64_t(statement.int64(0)) : 0;
+}
+
+void record_change(sqlite::Database& db, const Change& change) {
+  const Bytes encoded = encode_value(change.value);
+  const std::span<const std::uint8_t> value(encoded);
+  // Update first: an upsert would spend an AUTOINCREMENT number even when it
+  // ends as an update, leaving gaps in device_seq.
+  db.cached("UPDATE outbox SET op = ?3, value = ?4, hlc = ?5 "
+            "WHERE doc_id = ?1 AND field = ?2 AND sent = 0")
+      .bind_all(change.doc_id, change.field, std::int64_t(change.op), value,
+                std::int64_t(change.hlc.packed))
+      .run();
+  if (db.changes() > 0) return;
+  db.cached(
+        "INSERT INTO outbox (doc_id, kind, child_id, op, field, value, hlc, base) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      .bind_all(change.doc_id, std::int64_t(change.kind), change.child_id,
+                std::int64_t(change.op), change.field, value, std::int64_t(change.hlc.packed),
+                std::int64_t(change.base))
+      .run();
+}
+
+bool has_pending_change(sqlite::Database& db, std::string_view doc_id, std::string_view field) {
+  auto& statement = db.cached("SELECT 1 FROM outbox WHERE doc_id = ?1 AND field = ?2 LIMIT 1");
+  statement.bind_all(doc_id, field);
+  return statement.step();
+}
+
+std::vector<Change> load_outbox(sqlite::Database& db, const std::string& device_id) {
+  auto& statement = db.cached(
+      "SELECT device_seq, doc_id, kind, child_id, op, field, value, hlc, base FROM outbox "
+      "ORDER BY device_seq");
+  std::vector<Change> changes;
+  while (statement.step()) {
+    Change& change = changes.emplace_back();
+    change.device_seq = std::uint64_t(statement.int64(0));
+    change.doc_id = statement.text(1);
+    change.kind = static_cast<Kind>(statement.int64(2));
+    change.child_id = statement.text(3);
+    change.op = static_cast<ChangeOp>(statement.int64(4));
+    change.field = statement.text(5);
+    change.value = decode_value(statement.blob(6));
+    change.hlc = Hlc{std::uint64_t(statement.int64(7))};
+    change.base = std::uint64_t(statement.int64(8));
+    change.device_id = device_id;
+  }
+  return changes;
+}
+
+std::size_t outbox_size(sqlite::Database& db) {
+  auto& statement = db.cached("SELECT count(*) FROM outbox");
+  statement.step();
+  return static_cast<std::size_t>(statement.int64(0));
+}
+
+std::optional<std::string> meta_text(sqlite::Database& db, std::string_view key) {
+  auto& statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  statement.bind(1, key);
+  if (!statement.step() || statement.is_null(0)) return std::nullopt;
+  return statement.text(0);
+}
+
+std::optional<std::int64_t> meta_int(sqlite::Database& db, std::string_view key) {
+  auto& statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  statement.bind(1, key);
+  if (!statement.step() || statement.is_null(0)) return std::nullopt;
+  return statement.int64(0);
+}
+
+void set_meta(sqlite::Database& db, std::string_view key, std::string_view value) {
+  db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
+}
+
+void set_meta(sqlite::Database& db, std::string_view key, std::int64_t value) {
+  db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
+}
+
+}  // namespace iro::rows

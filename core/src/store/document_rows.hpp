@@ -1,0 +1,51 @@
+// Reading and writing the device store's rows (schema in device_schema.cpp).
+// All functions expect the caller to hold a transaction when they write.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iro/change.hpp"
+#include "iro/document.hpp"
+#include "iro/store.hpp"
+#include "store/sqlite.hpp"
+
+namespace iro::rows {
+
+std::optional<Document> load_document(sqlite::Database& db, std::string_view id);
+std::vector<Document> load_documents(sqlite::Database& db, const DocumentQuery& query);
+
+// The date of birth on the child's record, when the device holds one.
+std::optional<Date> child_date_of_birth(sqlite::Database& db, std::string_view child_id);
+
+void insert_document(sqlite::Database& db, const Document& document, Hlc hlc);
+void set_document_deleted(sqlite::Database& db, std::string_view id, bool deleted, Hlc hlc);
+void touch_document(sqlite::Database& db, std::string_view id, Hlc hlc);
+
+// Upserts a field's value and clock; server_seq is kept unless given.
+void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view name,
+                 const Value& value, Hlc hlc, std::optional<std::uint64_t> server_seq = {});
+
+// The server version the device last saw for a field (0 = none).
+std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
+                               std::string_view name);
+
+// Adds a change to the outbox, or folds it into the field's unsent change,
+// which keeps its device_seq and base.
+void record_change(sqlite::Database& db, const Change& change);
+
+// True when the outbox still holds a change for this field (sent or not).
+bool has_pending_change(sqlite::Database& db, std::string_view doc_id, std::string_view field);
+
+std::vector<Change> load_outbox(sqlite::Database& db, const std::string& device_id);
+std::size_t outbox_size(sqlite::Database& db);
+
+std::optional<std::string> meta_text(sqlite::Database& db, std::string_view key);
+std::optional<std::int64_t> meta_int(sqlite::Database& db, std::string_view key);
+void set_meta(sqlite::Database& db, std::string_view key, std::string_view value);
+void set_meta(sqlite::Database& db, std::string_view key, std::int64_t value);
+
+}  // namespace iro::rows
