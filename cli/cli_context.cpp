@@ -18,6 +18,11 @@ DeviceStore& CliContext::store() {
   return *m_store;
 }
 
+void CliContext::close_and_destroy_store() {
+  m_store.reset();
+  DeviceStore::destroy(db_path);
+}
+
 Date local_today() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};

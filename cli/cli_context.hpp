@@ -17,9 +17,14 @@ class CliContext {
   CliContext(std::ostream& out, std::ostream& err) : m_out(out), m_err(err) {}
 
   std::string db_path;
+  // The process's exit status when the command ends without an exception.
+  int exit_code = 0;
 
   // The store at --db, created when absent. Throws when --db was not given.
   DeviceStore& store();
+
+  // After a Wipe: closes the store and deletes its files.
+  void close_and_destroy_store();
 
   std::ostream& out() { return m_out; }
   std::ostream& err() { return m_err; }
@@ -42,5 +47,6 @@ void add_store_commands(CLI::App& app, CliContext& context);
 void add_note_commands(CLI::App& app, CliContext& context);
 void add_record_commands(CLI::App& app, CliContext& context);
 void add_demo_commands(CLI::App& app, CliContext& context);
+void add_sync_commands(CLI::App& app, CliContext& context);
 
 }  // namespace iro::cli

@@ -27,12 +27,12 @@ void add_demo_commands(CLI::App& app, CliContext& context) {
     DeviceStore& store = context.store();
     store.set_tenant("demo-county");
     UuidV7Generator ids;
-    std::vector<ServerChange> changes;
+    std::vector<ChangeEntry> changes;
     for (const DemoChild& child :
          make_demo_children(options->children, options->seed, local_today())) {
       const std::string doc_id = ids.next(system_clock().now_ms());
       for (const auto& [field, value] : child_record_fields(child)) {
-        ServerChange change;
+        ChangeEntry change;
         change.change.doc_id = doc_id;
         change.change.kind = Kind::child;
         change.change.child_id = child.child_id;
@@ -44,7 +44,7 @@ void add_demo_commands(CLI::App& app, CliContext& context) {
       context.out() << child.child_id << "  " << child.first_name << " " << child.last_name
                     << "  born " << child.date_of_birth.to_string() << "\n";
     }
-    store.apply_server_changes(changes);
+    store.apply_changes(changes, 0);
   });
 }
 

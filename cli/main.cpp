@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   iro::cli::add_note_commands(app, context);
   iro::cli::add_record_commands(app, context);
   iro::cli::add_demo_commands(app, context);
+  iro::cli::add_sync_commands(app, context);
 
   try {
     app.parse(argc, argv);
@@ -39,5 +40,5 @@ int main(int argc, char** argv) {
     std::cerr << "iro: internal error: " << error.what() << "\n";
     return 1;
   }
-  return 0;
+  return context.exit_code;
 }

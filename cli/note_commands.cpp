@@ -1,9 +1,12 @@
 // note add / note edit: the visit note an IRO writes after seeing a child.
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli_context.hpp"
 #include "iro/error.hpp"
+#include "iro/json.hpp"
 
 namespace iro::cli {
 namespace {
@@ -35,6 +38,57 @@ void add_detail_options(CLI::App& command, NoteOptions& options) {
   command.add_option("--place", options.place, "Where: placement, school...");
   command.add_option("--type", options.visit_type, "pre_review, midway or other");
   command.add_option("--seen-alone", options.seen_alone, "yes or no");
+}
+
+// Notes per transaction in a bulk import: big enough that a month of notes
+// imports in a few commits, small enough to bound one transaction's size.
+constexpr std::size_t kImportBatch = 500;
+
+// One line of a note import: {"child": C, "text": T} and optionally "date",
+// "place", "visit_type", "seen_alone". Throws Error(invalid_input).
+NewRecord note_from_json_line(const std::string& line) {
+  const auto json = nlohmann::json::parse(line, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    throw Error(ErrorCode::invalid_input, "not a JSON object");
+  }
+  NewRecord record;
+  for (const auto& [key, value] : json.items()) {
+    if (key == "child") {
+      if (!value.is_string()) throw Error(ErrorCode::invalid_input, "\"child\" must be text");
+      record.child_id = value.get<std::string>();
+    } else if (key == "text") {
+      if (!value.is_string()) throw Error(ErrorCode::invalid_input, "\"text\" must be text");
+      record.fields.insert_or_assign("note", value.get<std::string>());
+    } else if (key == "date" || key == "place" || key == "visit_type" || key == "seen_alone") {
+      const KindSchema& schema = schema_for(Kind::visit);
+      record.fields.insert_or_assign(key, value_from_json(schema, key, *schema.find(key), value));
+    } else {
+      throw Error(ErrorCode::invalid_input, "unknown field \"" + key.substr(0, 40) + "\"");
+    }
+  }
+  if (record.child_id.empty()) throw Error(ErrorCode::invalid_input, "\"child\" is missing");
+  if (!record.fields.contains("note")) throw Error(ErrorCode::invalid_input, "\"text\" is missing");
+  return record;
+}
+
+struct ImportTally {
+  std::size_t imported = 0;
+  std::size_t refused = 0;
+};
+
+void import_batch(DeviceStore& store, std::vector<NewRecord>& batch,
+                  std::vector<std::size_t>& lines, ImportTally& tally, std::ostream& out) {
+  const auto results = store.create_batch(batch);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].error.empty()) {
+      ++tally.imported;
+    } else {
+      ++tally.refused;
+      out << "line " << lines[i] << ": " << results[i].error << "\n";
+    }
+  }
+  batch.clear();
+  lines.clear();
 }
 
 }  // namespace
@@ -73,6 +127,43 @@ void add_note_commands(CLI::App& app, CliContext& context) {
     add_visit_details(*edit_options, fields);
     if (fields.empty()) throw Error(ErrorCode::invalid_input, "nothing to change: give --text");
     store.edit(edit_options->id, fields);
+  });
+
+  auto import_file = std::make_shared<std::string>();
+  auto* import = note->add_subcommand(
+      "import", "Bulk-import visit notes: one {\"child\": C, \"text\": T} per line");
+  import->add_option("FILE", *import_file, "JSON lines")->required();
+  import->callback([&context, import_file] {
+    std::ifstream file(*import_file);
+    if (!file) throw Error(ErrorCode::not_found, "cannot read " + *import_file);
+    DeviceStore& store = context.store();
+    const std::string today = local_today().to_string();
+    ImportTally tally;
+    std::vector<NewRecord> batch;
+    std::vector<std::size_t> lines;
+    std::string line;
+    for (std::size_t number = 1; std::getline(file, line); ++number) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      try {
+        NewRecord record = note_from_json_line(line);
+        if (!record.fields.contains("date")) {
+          add_assignment(Kind::visit, "date=" + today, record.fields);
+        }
+        batch.push_back(std::move(record));
+        lines.push_back(number);
+      } catch (const Error& error) {
+        ++tally.refused;
+        context.out() << "line " << number << ": " << error.what() << "\n";
+      }
+      if (batch.size() == kImportBatch) import_batch(store, batch, lines, tally, context.out());
+    }
+    if (!batch.empty()) import_batch(store, batch, lines, tally, context.out());
+    context.out() << "imported " << tally.imported << " notes, refused " << tally.refused << "\n";
+    if (tally.refused > 0) {
+      context.err() << "iro: " << tally.refused << " lines refused (listed above); the other "
+                    << tally.imported << " were imported\n";
+      context.exit_code = 1;
+    }
   });
 }
 

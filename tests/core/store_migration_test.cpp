@@ -78,7 +78,7 @@ TEST_CASE("migrating step by step from version 1 gives the same schema as a new 
 
   auto schema_of = [](const std::filesystem::path& path) {
     sqlite::Database raw(path);
-    auto& statement = raw.cached(
+    auto statement = raw.cached(
         "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name");
     std::string schema;
     while (statement.step()) {

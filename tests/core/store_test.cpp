@@ -29,7 +29,7 @@ struct Fixture {
 
   // A child record as a pull from the server would deliver it.
   void receive_child(const std::string& child_id, const char* date_of_birth) {
-    ServerChange change;
+    ChangeEntry change;
     change.change.doc_id = "01890a5d-ac96-774b-bcce-b302099a0001";
     change.change.kind = Kind::child;
     change.change.child_id = child_id;
@@ -37,7 +37,7 @@ struct Fixture {
     change.change.value = *Date::parse(date_of_birth);
     change.change.hlc = Hlc::from_parts(clock.now_ms(), 0);
     change.server_seq = 11;
-    store->apply_server_changes(std::span(&change, 1));
+    store->apply_changes(std::span(&change, 1), 0);
   }
 };
 
@@ -58,7 +58,7 @@ TEST_CASE("a new store has a device id, the current schema and an empty outbox")
   Fixture fixture;
   const DeviceStatus status = fixture.store->status();
   CHECK(status.device_id.size() == 36);
-  CHECK(status.schema_version == 2);
+  CHECK(status.schema_version == 3);
   CHECK(status.pending_changes == 0);
   CHECK_FALSE(status.last_sync_ms.has_value());
   const std::string device_id = fixture.store->device_id();
@@ -123,7 +123,7 @@ TEST_CASE("10,000 edits of one note before a sync leave the last text and one ou
 TEST_CASE("coalesced edits keep the base the first edit started from") {
   Fixture fixture;
   // The server delivered version 11 of a note's text; the IRO then edits it twice.
-  ServerChange from_server;
+  ChangeEntry from_server;
   from_server.change.doc_id = "01890a5d-ac96-774b-bcce-b302099a0002";
   from_server.change.kind = Kind::visit;
   from_server.change.child_id = "C1";
@@ -131,13 +131,13 @@ TEST_CASE("coalesced edits keep the base the first edit started from") {
   from_server.change.value = std::string("Seen at home");
   from_server.change.hlc = Hlc::from_parts(fixture.clock.now_ms(), 0);
   from_server.server_seq = 11;
-  fixture.store->apply_server_changes(std::span(&from_server, 1));
+  fixture.store->apply_changes(std::span(&from_server, 1), 0);
 
   fixture.store->edit(from_server.change.doc_id, {{"note", std::string("Seen at home, alone")}});
   // A newer server value arrives before the push; the local edit stays and its base does not move.
   from_server.change.value = std::string("Seen at home (carer present)");
   from_server.server_seq = 12;
-  fixture.store->apply_server_changes(std::span(&from_server, 1));
+  fixture.store->apply_changes(std::span(&from_server, 1), 0);
   fixture.store->edit(from_server.change.doc_id, {{"note", std::string("Seen at home, alone, happy")}});
 
   const auto outbox = fixture.store->outbox();
@@ -322,7 +322,7 @@ TEST_CASE("a store written by a newer build is refused, not damaged") {
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::schema_too_new);
     CHECK(std::string(error.what()) ==
-          "this device store has schema version 99; this build reads up to 2: update the app");
+          "this device store has schema version 99; this build reads up to 3: update the app");
   }
   sqlite::Database raw(fixture.dir / "device.db");
   CHECK(raw.query_int("SELECT count(*) FROM outbox") == 1);

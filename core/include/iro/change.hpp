@@ -12,8 +12,9 @@
 namespace iro {
 
 enum class ChangeOp : std::uint8_t {
-  set_field = 0,        // `field` takes `value` (unset clears it)
-  delete_document = 1,  // the document is deleted; `field` is empty, `value` unset
+  set_field = 0,         // `field` takes `value` (unset clears it)
+  delete_document = 1,   // the document is deleted; `field` is empty, `value` unset
+  restore_document = 2,  // server -> device: a deleted document is back (an edit won)
 };
 
 struct Change {

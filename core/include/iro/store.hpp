@@ -21,6 +21,7 @@
 #include "iro/change.hpp"
 #include "iro/clock.hpp"
 #include "iro/document.hpp"
+#include "iro/protocol.hpp"
 
 namespace iro {
 
@@ -61,15 +62,46 @@ struct DeviceStatus {
   std::string tenant;
   std::string user_id;
   std::string server;
-  std::size_t pending_changes = 0;
+  std::size_t pending_changes = 0;   // in the outbox: not yet on the server
+  std::size_t rejected_changes = 0;  // refused by the server, kept for the IRO to see
   std::optional<std::uint64_t> last_sync_ms;
+  std::string last_sync_error;  // empty when the last attempt succeeded
+  std::optional<std::uint64_t> last_sync_error_ms;
+  // The oldest change still unacknowledged an hour or more after it was
+  // first sent: the outbox is stuck and the IRO should be told why.
+  std::optional<std::uint64_t> stuck_since_ms;
+  std::uint64_t cursor = 0;
   int schema_version = 0;
 };
 
-// A change the server committed, as a pull delivers it.
-struct ServerChange {
+// What a device needs to open a sync session. Only an enrolled device has it.
+struct SyncCredentials {
+  std::string server;
+  std::string device_id;
+  std::string device_token;
+  std::uint64_t cursor = 0;
+};
+
+// A change the server refused, kept on the device so no typed word is lost.
+struct RejectedChange {
   Change change;
-  std::uint64_t server_seq = 0;
+  std::string reason;
+  std::uint64_t rejected_ms = 0;
+};
+
+inline constexpr std::uint64_t kStuckAfterMs = 60 * 60 * 1000;
+
+// A record to create, for create_batch().
+struct NewRecord {
+  Kind kind = Kind::visit;
+  std::string child_id;
+  FieldMap fields;
+};
+
+// What became of one record of a batch: its id, or why it was refused.
+struct CreateResult {
+  std::string id;
+  std::string error;  // empty when created
 };
 
 class DeviceStore {
@@ -92,6 +124,11 @@ class DeviceStore {
   // Error(invalid_input) for a bad child id, field or value.
   std::string create(Kind kind, std::string_view child_id, const FieldMap& fields);
 
+  // Creates many records in one transaction (bulk imports). Each is checked
+  // as create() checks it; a refused one is reported in its slot and the
+  // others are still created.
+  std::vector<CreateResult> create_batch(std::span<const NewRecord> records);
+
   // Sets fields of an existing document; an unset Value clears a field.
   // Values equal to the current ones are not recorded. Repeated edits of one
   // field before a sync coalesce into one outbox change that keeps the base
@@ -113,17 +150,54 @@ class DeviceStore {
   std::vector<Change> outbox() const;
   std::size_t outbox_size() const;
 
-  // Saves changes the server committed. A field with a local change still in
-  // the outbox keeps the local value (the push will merge it on the server).
-  void apply_server_changes(std::span<const ServerChange> changes);
-
   DeviceStatus status() const;
 
-  // Sets the tenant this device belongs to (enrolment; the demo).
+  // Sets the tenant this device belongs to (the offline demo).
   void set_tenant(std::string_view tenant);
 
- private:
+  // --- Sync (used by DeviceSyncSession; see docs/ARCHITECTURE.md, Sync) ---
+
+  // Records what enrolment gave: the server, the device token, the IRO and council.
+  void save_enrolment(std::string_view server, const Enrolled& enrolled);
+
+  // nullopt until the device has enrolled.
+  std::optional<SyncCredentials> sync_credentials() const;
+
+  // The changes to push next, oldest first, at most `max_changes` and about
+  // `max_bytes` (at least one): first those sent before and not acknowledged
+  // (retried byte for byte), then unsent ones, which this marks as sent so
+  // later edits of the field start a new change.
+  std::vector<Change> next_push_batch(std::size_t max_changes, std::size_t max_bytes,
+                                      std::uint64_t now_ms);
+
+  // Applies the server's verdict on each pushed change, in one transaction:
+  // accepted and merged changes leave the outbox (the field takes the server's
+  // value unless a newer local edit is waiting); refused ones move to the
+  // rejected list with the reason, and the field reverts to the server's value.
+  void apply_push_results(std::span<const PushResult> results, std::uint64_t now_ms);
+
+  // Applies a page of server changes and advances the cursor, in one
+  // transaction. A field with a local change in the outbox keeps the local
+  // value (the push merges it on the server); a document with local changes
+  // is not deleted (edit wins).
+  void apply_changes(std::span<const ChangeEntry> entries, std::uint64_t next_cursor);
+
+  // Removes every record of these children (they left the IRO's caseload).
+  void purge_children(std::span<const std::string> children);
+
+  // How the last sync attempt ended: success clears the error and sets last_sync.
+  void record_sync_success(std::uint64_t now_ms);
+  void record_sync_failure(std::string_view reason, std::uint64_t now_ms);
+
+  std::vector<RejectedChange> rejected_changes() const;
+
+  // Deletes the store's files (after a Wipe). The store must be closed.
+  static void destroy(const std::filesystem::path& path);
+
+  // The implementation's state (core/src/store/device_store_impl.hpp).
   struct Impl;
+
+ private:
   explicit DeviceStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };

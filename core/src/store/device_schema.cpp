@@ -1,23 +1,16 @@
 #include "store/device_schema.hpp"
 
 #include <array>
-#include <string>
 
-#include "iro/error.hpp"
+#include "store/schema_migration.hpp"
 
 namespace iro {
 namespace {
 
-// Each step moves the schema from version - 1 to version. Steps are never
-// edited once released: a store in the field may be at any of them.
-struct SchemaStep {
-  int version;
-  const char* sql;
-};
+using sqlite::SchemaStep;
 
-constexpr std::array<SchemaStep, 2> kSteps = {{
+constexpr std::array<SchemaStep, 3> kSteps = {{
     {1, R"sql(
-      PRAGMA application_id = 1230130993;  -- 0x49524f31, "IRO1"
       -- device identity, the clock, enrolment: device_id, hlc, tenant, user_id, server, last_sync_ms
       CREATE TABLE meta (
         key TEXT PRIMARY KEY,
@@ -67,44 +60,32 @@ constexpr std::array<SchemaStep, 2> kSteps = {{
         PRIMARY KEY (doc_id, field, device_id, hlc)
       ) WITHOUT ROWID;
     )sql"},
+    {3, R"sql(
+      -- when a change was first pushed: an outbox unacknowledged for an hour is stuck
+      ALTER TABLE outbox ADD COLUMN first_sent_ms INTEGER;
+      -- changes the server refused, with its reason: kept so no typed word is lost
+      CREATE TABLE rejected (
+        device_seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        child_id TEXT NOT NULL,
+        op INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value BLOB NOT NULL,
+        hlc INTEGER NOT NULL,
+        base INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        rejected_ms INTEGER NOT NULL
+      );
+    )sql"},
 }};
-
-bool has_tables(sqlite::Database& database) {
-  return database.query_int("SELECT count(*) FROM sqlite_schema") > 0;
-}
 
 }  // namespace
 
-int device_schema_version(sqlite::Database& database) {
-  return static_cast<int>(database.query_int("PRAGMA user_version"));
-}
+int device_schema_version(sqlite::Database& database) { return sqlite::schema_version(database); }
 
 void migrate_device_schema(sqlite::Database& database, int target) {
-  const int current = device_schema_version(database);
-  if (current > kDeviceSchemaVersion) {
-    throw Error(ErrorCode::schema_too_new,
-                "this device store has schema version " + std::to_string(current) +
-                    "; this build reads up to " + std::to_string(kDeviceSchemaVersion) +
-                    ": update the app");
-  }
-  const bool is_new = current == 0 && !has_tables(database);
-  const bool is_ours =
-      database.query_int("PRAGMA application_id") == kDeviceStoreApplicationId;
-  if (!is_new && !is_ours) {
-    throw Error(ErrorCode::storage_failure, "this file is not an iro device store");
-  }
-  if (current != 0 && current < kOldestUpgradableSchema) {
-    throw Error(ErrorCode::unsupported_version,
-                "this device store's schema version " + std::to_string(current) +
-                    " is too old to upgrade");
-  }
-  for (const SchemaStep& step : kSteps) {
-    if (step.version <= current || step.version > target) continue;
-    sqlite::Transaction transaction(database);
-    database.execute(step.sql);
-    database.execute("PRAGMA user_version = " + std::to_string(step.version));
-    transaction.commit();
-  }
+  sqlite::migrate(database, {kSteps, kDeviceStoreApplicationId, "device store"}, target);
 }
 
 }  // namespace iro

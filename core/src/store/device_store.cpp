@@ -5,14 +5,11 @@
 #include "iro/uuid.hpp"
 #include "iro/validation.hpp"
 #include "store/device_schema.hpp"
-#include "store/document_rows.hpp"
-#include "store/sqlite.hpp"
+#include "store/device_store_impl.hpp"
+#include "store/outbox_rows.hpp"
 
 namespace iro {
 namespace {
-
-constexpr std::string_view kDeviceIdKey = "device_id";
-constexpr std::string_view kHlcKey = "hlc";
 
 void configure(sqlite::Database& db, bool durable) {
   // WAL: readers never block the writer, and a crash mid-commit leaves the
@@ -25,70 +22,42 @@ void configure(sqlite::Database& db, bool durable) {
   db.execute("PRAGMA foreign_keys = ON");
 }
 
-[[noreturn]] void refuse(const std::string& message) {
-  throw Error(ErrorCode::invalid_input, message);
+}  // namespace
+
+namespace {
+
+Change change_for(const std::string& device_id, const Document& document, ChangeOp op,
+                  std::string field, Value value, Hlc hlc, std::uint64_t base) {
+  Change change;
+  change.doc_id = document.id;
+  change.kind = document.kind;
+  change.child_id = document.child_id;
+  change.op = op;
+  change.field = std::move(field);
+  change.value = std::move(value);
+  change.hlc = hlc;
+  change.device_id = device_id;
+  change.base = base;
+  return change;
+}
+
+Document existing_editable(sqlite::Database& db, std::string_view doc_id) {
+  std::optional<Document> document = rows::load_document(db, doc_id);
+  if (!document) throw Error(ErrorCode::not_found, "no document " + std::string(doc_id));
+  if (document->deleted) {
+    throw Error(ErrorCode::not_found, "document " + std::string(doc_id) + " is deleted");
+  }
+  if (document->locked()) {
+    const KindSchema& schema = schema_for(document->kind);
+    throw Error(ErrorCode::record_locked,
+                std::string(to_string(document->kind)) + " " + document->id + " is " +
+                    std::string(schema.locked_status) +
+                    " and cannot change; record an addendum instead");
+  }
+  return *std::move(document);
 }
 
 }  // namespace
-
-struct DeviceStore::Impl {
-  Impl(const std::filesystem::path& path, const StoreOptions& options)
-      : db(path), wall(options.clock ? *options.clock : system_clock()), clock(wall) {}
-
-  // Another process may have written to the store since this one last did;
-  // catch up with the timestamp it stored so ours never go backwards.
-  void catch_up_clock() {
-    clock.catch_up(Hlc{std::uint64_t(rows::meta_int(db, kHlcKey).value_or(0))});
-  }
-
-  void save_clock() { rows::set_meta(db, kHlcKey, std::int64_t(clock.last().packed)); }
-
-  // The next timestamp, after anything this or another process stored.
-  Hlc tick() {
-    catch_up_clock();
-    const Hlc now = clock.tick();
-    save_clock();
-    return now;
-  }
-
-  Change change_for(const Document& document, ChangeOp op, std::string field, Value value,
-                    Hlc hlc) {
-    Change change;
-    change.doc_id = document.id;
-    change.kind = document.kind;
-    change.child_id = document.child_id;
-    change.op = op;
-    change.base = op == ChangeOp::set_field ? rows::field_server_seq(db, document.id, field) : 0;
-    change.field = std::move(field);
-    change.value = std::move(value);
-    change.hlc = hlc;
-    change.device_id = device_id;
-    return change;
-  }
-
-  Document existing_editable(std::string_view doc_id) {
-    std::optional<Document> document = rows::load_document(db, doc_id);
-    if (!document) throw Error(ErrorCode::not_found, "no document " + std::string(doc_id));
-    if (document->deleted) {
-      throw Error(ErrorCode::not_found, "document " + std::string(doc_id) + " is deleted");
-    }
-    if (document->locked()) {
-      const KindSchema& schema = schema_for(document->kind);
-      throw Error(ErrorCode::record_locked,
-                  std::string(to_string(document->kind)) + " " + document->id + " is " +
-                      std::string(schema.locked_status) +
-                      " and cannot change; record an addendum instead");
-    }
-    return *std::move(document);
-  }
-
-  sqlite::Database db;
-  Clock& wall;
-  HybridClock clock;
-  UuidV7Generator ids;
-  std::string device_id;
-};
-
 DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 DeviceStore::~DeviceStore() = default;
 
@@ -114,17 +83,22 @@ const std::string& DeviceStore::device_id() const noexcept { return m_impl->devi
 
 int DeviceStore::schema_version() const { return device_schema_version(m_impl->db); }
 
-std::string DeviceStore::create(Kind kind, std::string_view child_id, const FieldMap& fields) {
+namespace {
+
+// The record as it will be saved: checked field by field, with the kind's
+// initial status. Throws Error(invalid_input) when it cannot be created.
+Document new_document(Kind kind, std::string_view child_id, const FieldMap& fields) {
   const KindSchema& schema = schema_for(kind);
   if (schema.creator == Writer::server_only) {
-    refuse(std::string(to_string(kind)) +
-           " records come from the server; a device cannot create one");
+    throw Error(ErrorCode::invalid_input, std::string(to_string(kind)) +
+                                              " records come from the server; a device cannot "
+                                              "create one");
   }
   if (!is_valid_child_id(child_id)) {
-    refuse("\"" + std::string(child_id.substr(0, 64)) +
-           "\" is not a child id (1-64 letters, digits, '-', '_' or '.')");
+    throw Error(ErrorCode::invalid_input,
+                "\"" + std::string(child_id.substr(0, 64)) +
+                    "\" is not a child id (1-64 letters, digits, '-', '_' or '.')");
   }
-
   Document document;
   document.kind = kind;
   document.child_id = std::string(child_id);
@@ -137,27 +111,58 @@ std::string DeviceStore::create(Kind kind, std::string_view child_id, const Fiel
     document.fields.emplace(std::string(kStatusField), std::string(schema.initial_status));
   }
   if (document.fields.empty()) {
-    refuse("a new " + std::string(to_string(kind)) + " needs at least one field");
+    throw Error(ErrorCode::invalid_input,
+                "a new " + std::string(to_string(kind)) + " needs at least one field");
   }
+  return document;
+}
 
-  Impl& self = *m_impl;
-  sqlite::Transaction transaction(self.db);
-  validate_cross_field_rules(document, {rows::child_date_of_birth(self.db, child_id)});
+// Checks the rules that need the store, then writes the record and its
+// outbox changes. The caller holds the transaction.
+std::string insert_new_document(DeviceStore::Impl& self, Document document) {
+  validate_cross_field_rules(document, {rows::child_date_of_birth(self.db, document.child_id)});
   const Hlc hlc = self.tick();
   document.id = self.ids.next(self.wall.now_ms());
   rows::insert_document(self.db, document, hlc);
   for (const auto& [name, value] : document.fields) {
     rows::write_field(self.db, document.id, name, value, hlc);
-    rows::record_change(self.db, self.change_for(document, ChangeOp::set_field, name, value, hlc));
+    rows::record_change(self.db,
+                        change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
+  }
+  return document.id;
+}
+
+}  // namespace
+
+std::string DeviceStore::create(Kind kind, std::string_view child_id, const FieldMap& fields) {
+  Document document = new_document(kind, child_id, fields);
+  sqlite::Transaction transaction(m_impl->db);
+  std::string id = insert_new_document(*m_impl, std::move(document));
+  transaction.commit();
+  return id;
+}
+
+std::vector<CreateResult> DeviceStore::create_batch(std::span<const NewRecord> records) {
+  std::vector<CreateResult> results(records.size());
+  sqlite::Transaction transaction(m_impl->db);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    try {
+      results[i].id = insert_new_document(
+          *m_impl, new_document(records[i].kind, records[i].child_id, records[i].fields));
+    } catch (const Error& error) {
+      // Refused before anything was written; storage failures abort the batch.
+      if (error.code() != ErrorCode::invalid_input) throw;
+      results[i].error = error.what();
+    }
   }
   transaction.commit();
-  return document.id;
+  return results;
 }
 
 void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
   Impl& self = *m_impl;
   sqlite::Transaction transaction(self.db);
-  const Document current = self.existing_editable(doc_id);
+  const Document current = existing_editable(self.db, doc_id);
   const KindSchema& schema = schema_for(current.kind);
 
   Document proposed = current;
@@ -183,7 +188,9 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
   rows::touch_document(self.db, current.id, hlc);
   for (const auto& [name, value] : changed) {
     rows::write_field(self.db, current.id, name, value, hlc);
-    rows::record_change(self.db, self.change_for(current, ChangeOp::set_field, name, value, hlc));
+    const std::uint64_t base = rows::field_server_seq(self.db, current.id, name);
+    rows::record_change(self.db,
+                        change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
   transaction.commit();
 }
@@ -191,10 +198,14 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
 void DeviceStore::remove(std::string_view doc_id) {
   Impl& self = *m_impl;
   sqlite::Transaction transaction(self.db);
-  const Document current = self.existing_editable(doc_id);
+  const Document current = existing_editable(self.db, doc_id);
   const Hlc hlc = self.tick();
   rows::set_document_deleted(self.db, current.id, true, hlc);
-  rows::record_change(self.db, self.change_for(current, ChangeOp::delete_document, "", {}, hlc));
+  // The base of a delete is the newest server version the device had of any
+  // field: an edit the server has beyond it was unseen, and wins.
+  const std::uint64_t base = rows::document_server_seq(self.db, current.id);
+  rows::record_change(self.db,
+                      change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
   transaction.commit();
 }
 
@@ -212,54 +223,18 @@ std::vector<Change> DeviceStore::outbox() const {
 
 std::size_t DeviceStore::outbox_size() const { return rows::outbox_size(m_impl->db); }
 
-void DeviceStore::apply_server_changes(std::span<const ServerChange> changes) {
-  Impl& self = *m_impl;
-  sqlite::Transaction transaction(self.db);
-  self.catch_up_clock();
-  for (const ServerChange& incoming : changes) {
-    const Change& change = incoming.change;
-    self.clock.observe(change.hlc);
-    if (!rows::load_document(self.db, change.doc_id)) {
-      Document document;
-      document.id = change.doc_id;
-      document.kind = change.kind;
-      document.child_id = change.child_id;
-      rows::insert_document(self.db, document, change.hlc);
-    }
-    if (change.op == ChangeOp::delete_document) {
-      rows::set_document_deleted(self.db, change.doc_id, true, change.hlc);
-      continue;
-    }
-    rows::touch_document(self.db, change.doc_id, change.hlc);
-    // A local edit waiting in the outbox wins on the device until the server
-    // has merged it; the push carries its base, so nothing is lost either way.
-    if (rows::has_pending_change(self.db, change.doc_id, change.field)) continue;
-    rows::write_field(self.db, change.doc_id, change.field, change.value, change.hlc,
-                      incoming.server_seq);
-  }
-  self.save_clock();
-  transaction.commit();
-}
-
-DeviceStatus DeviceStore::status() const {
-  sqlite::Database& db = m_impl->db;
-  DeviceStatus status;
-  status.device_id = m_impl->device_id;
-  status.tenant = rows::meta_text(db, "tenant").value_or("");
-  status.user_id = rows::meta_text(db, "user_id").value_or("");
-  status.server = rows::meta_text(db, "server").value_or("");
-  status.pending_changes = rows::outbox_size(db);
-  if (auto last_sync = rows::meta_int(db, "last_sync_ms")) {
-    status.last_sync_ms = static_cast<std::uint64_t>(*last_sync);
-  }
-  status.schema_version = device_schema_version(db);
-  return status;
-}
-
 void DeviceStore::set_tenant(std::string_view tenant) {
   sqlite::Transaction transaction(m_impl->db);
   rows::set_meta(m_impl->db, "tenant", tenant);
   transaction.commit();
+}
+
+void DeviceStore::destroy(const std::filesystem::path& path) {
+  // The WAL and shared-memory files hold record contents too.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ignored;
+    std::filesystem::remove(path.string() + suffix, ignored);
+  }
 }
 
 }  // namespace iro

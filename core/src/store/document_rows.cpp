@@ -14,7 +14,7 @@ constexpr std::string_view kSelectDocuments =
     "AND (?3 IS NULL OR d.child_id = ?3) AND (?4 OR d.deleted = 0) "
     "ORDER BY d.id, f.name";
 
-void bind_optional(sqlite::Statement& statement, int index, const std::optional<std::string>& text) {
+void bind_optional(sqlite::CachedStatement& statement, int index, const std::optional<std::string>& text) {
   if (text) {
     statement.bind(index, *text);
   } else {
@@ -25,7 +25,7 @@ void bind_optional(sqlite::Statement& statement, int index, const std::optional<
 // Attaches recorded conflicts to the documents that have them.
 void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
   if (documents.empty()) return;
-  auto& statement = db.cached(
+  auto statement = db.cached(
       "SELECT doc_id, field, device_id, hlc, value FROM conflict ORDER BY doc_id, field, hlc, "
       "device_id");
   std::map<std::string, std::vector<Conflict>, std::less<>> by_document;
@@ -44,7 +44,7 @@ void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
 
 std::vector<Document> select_documents(sqlite::Database& db, std::optional<std::string> id,
                                        const DocumentQuery& query) {
-  auto& statement = db.cached(kSelectDocuments);
+  auto statement = db.cached(kSelectDocuments);
   bind_optional(statement, 1, id);
   if (query.kind) {
     statement.bind(2, std::int64_t(*query.kind));
@@ -85,7 +85,7 @@ std::vector<Document> load_documents(sqlite::Database& db, const DocumentQuery& 
 }
 
 std::optional<Date> child_date_of_birth(sqlite::Database& db, std::string_view child_id) {
-  auto& statement = db.cached(
+  auto statement = db.cached(
       "SELECT f.value FROM document d JOIN field f ON f.doc_id = d.id "
       "WHERE d.child_id = ?1 AND d.kind = ?2 AND d.deleted = 0 AND f.name = 'date_of_birth'");
   statement.bind_all(child_id, std::int64_t(Kind::child));
@@ -117,7 +117,7 @@ void touch_document(sqlite::Database& db, std::string_view id, Hlc hlc) {
 void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view name,
                  const Value& value, Hlc hlc, std::optional<std::uint64_t> server_seq) {
   const Bytes encoded = encode_value(value);
-  auto& statement = db.cached(
+  auto statement = db.cached(
       "INSERT INTO field (doc_id, name, value, hlc, server_seq) VALUES (?1, ?2, ?3, ?4, "
       "coalesce(?5, 0)) ON CONFLICT (doc_id, name) DO UPDATE SET value = excluded.value, "
       "hlc = excluded.hlc, server_seq = coalesce(?5, server_seq)");
@@ -133,73 +133,42 @@ void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view
 
 std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
                                std::string_view name) {
-  auto& statement = db.cached("SELECT server_seq FROM field WHERE doc_id = ?1 AND name = ?2");
+  auto statement = db.cached("SELECT server_seq FROM field WHERE doc_id = ?1 AND name = ?2");
   statement.bind_all(doc_id, name);
   return statement.step() ? std::uint64_t(statement.int64(0)) : 0;
 }
 
-void record_change(sqlite::Database& db, const Change& change) {
-  const Bytes encoded = encode_value(change.value);
-  const std::span<const std::uint8_t> value(encoded);
-  // Update first: an upsert would spend an AUTOINCREMENT number even when it
-  // ends as an update, leaving gaps in device_seq.
-  db.cached("UPDATE outbox SET op = ?3, value = ?4, hlc = ?5 "
-            "WHERE doc_id = ?1 AND field = ?2 AND sent = 0")
-      .bind_all(change.doc_id, change.field, std::int64_t(change.op), value,
-                std::int64_t(change.hlc.packed))
-      .run();
-  if (db.changes() > 0) return;
-  db.cached(
-        "INSERT INTO outbox (doc_id, kind, child_id, op, field, value, hlc, base) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind_all(change.doc_id, std::int64_t(change.kind), change.child_id,
-                std::int64_t(change.op), change.field, value, std::int64_t(change.hlc.packed),
-                std::int64_t(change.base))
-      .run();
-}
-
-bool has_pending_change(sqlite::Database& db, std::string_view doc_id, std::string_view field) {
-  auto& statement = db.cached("SELECT 1 FROM outbox WHERE doc_id = ?1 AND field = ?2 LIMIT 1");
-  statement.bind_all(doc_id, field);
-  return statement.step();
-}
-
-std::vector<Change> load_outbox(sqlite::Database& db, const std::string& device_id) {
-  auto& statement = db.cached(
-      "SELECT device_seq, doc_id, kind, child_id, op, field, value, hlc, base FROM outbox "
-      "ORDER BY device_seq");
-  std::vector<Change> changes;
-  while (statement.step()) {
-    Change& change = changes.emplace_back();
-    change.device_seq = std::uint64_t(statement.int64(0));
-    change.doc_id = statement.text(1);
-    change.kind = static_cast<Kind>(statement.int64(2));
-    change.child_id = statement.text(3);
-    change.op = static_cast<ChangeOp>(statement.int64(4));
-    change.field = statement.text(5);
-    change.value = decode_value(statement.blob(6));
-    change.hlc = Hlc{std::uint64_t(statement.int64(7))};
-    change.base = std::uint64_t(statement.int64(8));
-    change.device_id = device_id;
-  }
-  return changes;
-}
-
-std::size_t outbox_size(sqlite::Database& db) {
-  auto& statement = db.cached("SELECT count(*) FROM outbox");
+std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id) {
+  auto statement = db.cached("SELECT coalesce(max(server_seq), 0) FROM field WHERE doc_id = ?1");
+  statement.bind(1, doc_id);
   statement.step();
-  return static_cast<std::size_t>(statement.int64(0));
+  return std::uint64_t(statement.int64(0));
+}
+
+void erase_document(sqlite::Database& db, std::string_view doc_id) {
+  db.cached("DELETE FROM field WHERE doc_id = ?1").bind(1, doc_id).run();
+  db.cached("DELETE FROM conflict WHERE doc_id = ?1").bind(1, doc_id).run();
+  db.cached("DELETE FROM document WHERE id = ?1").bind(1, doc_id).run();
+}
+
+void erase_children(sqlite::Database& db, std::string_view child_id) {
+  const char* statements[] = {
+      "DELETE FROM field WHERE doc_id IN (SELECT id FROM document WHERE child_id = ?1)",
+      "DELETE FROM conflict WHERE doc_id IN (SELECT id FROM document WHERE child_id = ?1)",
+      "DELETE FROM outbox WHERE child_id = ?1",
+      "DELETE FROM document WHERE child_id = ?1"};
+  for (const char* sql : statements) db.cached(sql).bind(1, child_id).run();
 }
 
 std::optional<std::string> meta_text(sqlite::Database& db, std::string_view key) {
-  auto& statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  auto statement = db.cached("SELECT value FROM meta WHERE key = ?1");
   statement.bind(1, key);
   if (!statement.step() || statement.is_null(0)) return std::nullopt;
   return statement.text(0);
 }
 
 std::optional<std::int64_t> meta_int(sqlite::Database& db, std::string_view key) {
-  auto& statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  auto statement = db.cached("SELECT value FROM meta WHERE key = ?1");
   statement.bind(1, key);
   if (!statement.step() || statement.is_null(0)) return std::nullopt;
   return statement.int64(0);

@@ -33,15 +33,14 @@ void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view
 std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
                                std::string_view name);
 
-// Adds a change to the outbox, or folds it into the field's unsent change,
-// which keeps its device_seq and base.
-void record_change(sqlite::Database& db, const Change& change);
+// The newest server version the device has seen of any field of a document.
+std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id);
 
-// True when the outbox still holds a change for this field (sent or not).
-bool has_pending_change(sqlite::Database& db, std::string_view doc_id, std::string_view field);
+// Removes a document and its fields and conflicts (not its outbox rows).
+void erase_document(sqlite::Database& db, std::string_view doc_id);
 
-std::vector<Change> load_outbox(sqlite::Database& db, const std::string& device_id);
-std::size_t outbox_size(sqlite::Database& db);
+// Removes every document of these children, with their outbox rows.
+void erase_children(sqlite::Database& db, std::string_view child_id);
 
 std::optional<std::string> meta_text(sqlite::Database& db, std::string_view key);
 std::optional<std::int64_t> meta_int(sqlite::Database& db, std::string_view key);

@@ -105,14 +105,12 @@ void Database::execute(std::string_view sql) {
   if (rc != SQLITE_OK) fail(rc, "running SQL");
 }
 
-Statement& Database::cached(std::string_view sql) {
+CachedStatement Database::cached(std::string_view sql) {
   auto found = m_cache.find(sql);
   if (found == m_cache.end()) {
     found = m_cache.emplace(std::string(sql), std::make_unique<Statement>(*this, sql)).first;
-  } else {
-    found->second->reset();
   }
-  return *found->second;
+  return CachedStatement(*found->second);
 }
 
 std::int64_t Database::query_int(std::string_view sql) {

@@ -58,6 +58,43 @@ class Statement {
   sqlite3_stmt* m_statement = nullptr;
 };
 
+// A cached statement on loan: resets it when the loan ends, so no query left
+// half-read keeps an old read snapshot open. (A statement stepped to a row
+// and never reset holds its read transaction: another process's commit then
+// makes this connection's next write fail with "database is locked".)
+class CachedStatement {
+ public:
+  explicit CachedStatement(Statement& statement) : m_statement(statement) {}
+  ~CachedStatement() { m_statement.reset(); }
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+
+  template <typename Value>
+  CachedStatement& bind(int index, const Value& value) {
+    m_statement.bind(index, value);
+    return *this;
+  }
+  CachedStatement& bind_null(int index) {
+    m_statement.bind_null(index);
+    return *this;
+  }
+  template <typename... Args>
+  CachedStatement& bind_all(const Args&... args) {
+    m_statement.bind_all(args...);
+    return *this;
+  }
+  bool step() { return m_statement.step(); }
+  void run() { m_statement.run(); }
+
+  bool is_null(int column) const { return m_statement.is_null(column); }
+  std::int64_t int64(int column) const { return m_statement.int64(column); }
+  std::string text(int column) const { return m_statement.text(column); }
+  std::span<const std::uint8_t> blob(int column) const { return m_statement.blob(column); }
+
+ private:
+  Statement& m_statement;
+};
+
 class Database {
  public:
   // Opens or creates the file, read-write, with a 5 s busy timeout.
@@ -69,9 +106,10 @@ class Database {
   // Runs one or more statements with no parameters and no results.
   void execute(std::string_view sql);
 
-  // A prepared statement kept for the connection's life, reset and unbound.
-  // Do not use the same cached statement twice at once.
-  Statement& cached(std::string_view sql);
+  // A prepared statement kept for the connection's life, unbound, on loan
+  // until the returned object goes out of scope. Do not borrow the same
+  // statement twice at once.
+  CachedStatement cached(std::string_view sql);
 
   // The single-value result of a query such as "PRAGMA user_version".
   std::int64_t query_int(std::string_view sql);

@@ -163,14 +163,11 @@ Value BinaryReader::value() {
       }
     }
     case ValueTag::set: {
-      const std::uint64_t count = u64();
       // Each member needs at least its 8-byte length, which bounds the count.
-      if (count > kMaxWireSetMembers || count > m_source.remaining() / 8) {
-        corrupt("a set claims " + std::to_string(count) + " members");
-      }
+      const std::size_t members_count = count(kMaxWireSetMembers, 8, "a set");
       StringSet members;
-      members.reserve(static_cast<std::size_t>(count));
-      for (std::uint64_t i = 0; i < count; ++i) {
+      members.reserve(members_count);
+      for (std::size_t i = 0; i < members_count; ++i) {
         members.push_back(string(kMaxWireText, "a set member"));
       }
       if (!std::is_sorted(members.begin(), members.end()) ||
@@ -181,6 +178,15 @@ Value BinaryReader::value() {
     }
   }
   corrupt("unknown value type " + std::to_string(tag));
+}
+
+std::size_t BinaryReader::count(std::size_t max, std::size_t min_item_bytes,
+                                std::string_view name) {
+  const std::uint64_t claimed = u64();
+  if (claimed > max || claimed > m_source.remaining() / min_item_bytes) {
+    corrupt(std::string(name) + " claims " + std::to_string(claimed) + " members");
+  }
+  return static_cast<std::size_t>(claimed);
 }
 
 void BinaryReader::expect_end() {

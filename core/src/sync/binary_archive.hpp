@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "iro/error.hpp"
 #include "iro/value.hpp"
 
 namespace iro::wire {
@@ -72,6 +73,12 @@ class BinaryReader {
   // Refuses bytes left over after the message.
   void expect_end();
 
+  std::size_t remaining() const { return m_source.remaining(); }
+
+  // A count of items each at least `min_item_bytes` long: refused when more
+  // than `max` or than the bytes left could hold.
+  std::size_t count(std::size_t max, std::size_t min_item_bytes, std::string_view name);
+
   [[noreturn]] void corrupt(const std::string& reason) const;
 
  private:
@@ -84,9 +91,21 @@ class BinaryReader {
   cereal::PortableBinaryInputArchive m_archive;
 };
 
+// Runs a decoder; the readers bound every read, so cereal should never run
+// dry, but if it does its exception still becomes the one error callers handle.
+template <typename Decode>
+auto guarded(Decode decode) {
+  try {
+    return decode();
+  } catch (const cereal::Exception& error) {
+    throw Error(ErrorCode::corrupt_data, std::string("undecodable bytes: ") + error.what());
+  }
+}
+
 // Largest text a value may hold on the wire; the model's own limits are lower.
 inline constexpr std::size_t kMaxWireText = 1024 * 1024;
 inline constexpr std::size_t kMaxWireSetMembers = 10'000;
 inline constexpr std::size_t kMaxWireId = 64;
+inline constexpr std::size_t kMaxWireReason = 4096;
 
 }  // namespace iro::wire

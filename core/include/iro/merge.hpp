@@ -1,0 +1,52 @@
+// The merge rules the server applies to each incoming change (DESIGN.md,
+// Changes and merge; docs/ARCHITECTURE.md). Pure functions: the server's store
+// supplies the versions, these decide.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "iro/hlc.hpp"
+#include "iro/model.hpp"
+#include "iro/value.hpp"
+
+namespace iro {
+
+// One version of one field: its value and who wrote it when.
+struct FieldVersion {
+  Value value;
+  Hlc hlc;
+  std::string device_id;
+};
+
+enum class MergeDecision {
+  take_incoming,  // the incoming value becomes the server's
+  keep_current,   // the server keeps its value; the device adopts it
+};
+
+// Which version of a field the server keeps.
+// - status: the later along the lifecycle (a status only moves forward);
+// - every other type: the later by (HLC, device id), last writer wins.
+//   (Text fields move to a three-way merge with issue 4; sets to add-wins.)
+MergeDecision decide_field(const FieldSpec& spec, const FieldVersion& current,
+                           const FieldVersion& incoming);
+
+// How far ahead of the server's clock a device's timestamp may be before the
+// server re-stamps it: tablets with wrong clocks are normal, and one a year
+// fast must not win every merge for a year.
+inline constexpr std::uint64_t kMaxClockAheadMs = 5 * 60 * 1000;
+
+inline bool is_too_far_ahead(Hlc stamped, std::uint64_t server_now_ms,
+                             std::uint64_t max_ahead_ms = kMaxClockAheadMs) {
+  return stamped.ms() > server_now_ms + max_ahead_ms;
+}
+
+// Delete vs edit: the edit wins. A delete takes effect only when the deleting
+// device had seen every change the document has had (`delete_base` is the
+// newest server sequence number it had for the document); a change it had not
+// seen is an edit it did not know about.
+inline bool delete_takes_effect(std::uint64_t delete_base, std::uint64_t newest_field_seq) {
+  return newest_field_seq <= delete_base;
+}
+
+}  // namespace iro

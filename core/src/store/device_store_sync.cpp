@@ -1,0 +1,198 @@
+// DeviceStore's side of sync: enrolment, the push batch, applying the
+// server's verdicts and changes, purging, and the sync state `status` shows.
+#include <set>
+
+#include "iro/error.hpp"
+#include "iro/store.hpp"
+#include "store/device_schema.hpp"
+#include "store/device_store_impl.hpp"
+#include "store/outbox_rows.hpp"
+
+namespace iro {
+namespace {
+
+constexpr std::string_view kServerKey = "server";
+constexpr std::string_view kTokenKey = "device_token";
+constexpr std::string_view kUserKey = "user_id";
+constexpr std::string_view kTenantKey = "tenant";
+constexpr std::string_view kCursorKey = "cursor";
+constexpr std::string_view kLastSyncKey = "last_sync_ms";
+constexpr std::string_view kLastErrorKey = "last_sync_error";
+constexpr std::string_view kLastErrorTimeKey = "last_sync_error_ms";
+
+void ensure_document(sqlite::Database& db, const Change& change) {
+  if (rows::load_document(db, change.doc_id)) return;
+  Document document;
+  document.id = change.doc_id;
+  document.kind = change.kind;
+  document.child_id = change.child_id;
+  rows::insert_document(db, document, change.hlc);
+}
+
+// The field takes the server's version, unless a local edit is still waiting
+// to be pushed (the server will merge that edit).
+void adopt_server_field(sqlite::Database& db, const Change& change, const Value& value, Hlc hlc,
+                        std::uint64_t server_seq) {
+  if (rows::has_pending_change(db, change.doc_id, change.field)) return;
+  rows::write_field(db, change.doc_id, change.field, value, hlc, server_seq);
+}
+
+}  // namespace
+
+void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enrolled) {
+  sqlite::Database& db = m_impl->db;
+  sqlite::Transaction transaction(db);
+  rows::set_meta(db, kServerKey, server);
+  rows::set_meta(db, kTokenKey, enrolled.device_token);
+  rows::set_meta(db, kUserKey, enrolled.user_id);
+  rows::set_meta(db, kTenantKey, enrolled.tenant);
+  transaction.commit();
+}
+
+std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
+  sqlite::Database& db = m_impl->db;
+  auto server = rows::meta_text(db, kServerKey);
+  auto token = rows::meta_text(db, kTokenKey);
+  if (!server || !token) return std::nullopt;
+  return SyncCredentials{*server, m_impl->device_id, *token,
+                         std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0))};
+}
+
+std::vector<Change> DeviceStore::next_push_batch(std::size_t max_changes, std::size_t max_bytes,
+                                                 std::uint64_t now_ms) {
+  sqlite::Transaction transaction(m_impl->db);
+  auto batch =
+      rows::take_push_batch(m_impl->db, m_impl->device_id, max_changes, max_bytes, now_ms);
+  transaction.commit();
+  return batch;
+}
+
+void DeviceStore::apply_push_results(std::span<const PushResult> results, std::uint64_t now_ms) {
+  Impl& self = *m_impl;
+  sqlite::Transaction transaction(self.db);
+  self.catch_up_clock();
+  std::set<std::string> unknown_to_server;
+  for (const PushResult& result : results) {
+    const auto change = rows::remove_outbox_change(self.db, self.device_id, result.device_seq);
+    if (!change) continue;  // a duplicate verdict (the push was retried)
+    self.clock.observe(result.hlc);
+    const bool whole_document = change->op != ChangeOp::set_field;
+    switch (result.outcome) {
+      case PushOutcome::accepted:
+        if (whole_document) break;
+        // A newer local edit of the field now builds on the version just accepted.
+        if (!rows::rebase_unsent_change(self.db, change->doc_id, change->field,
+                                        result.server_seq)) {
+          rows::write_field(self.db, change->doc_id, change->field, change->value, result.hlc,
+                            result.server_seq);
+        }
+        break;
+      case PushOutcome::merged:
+      case PushOutcome::conflict:
+        if (whole_document) {
+          // The server kept the document: an edit this device had not seen won.
+          rows::set_document_deleted(self.db, change->doc_id, false, result.hlc);
+        } else {
+          adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
+        }
+        break;
+      case PushOutcome::refused:
+        rows::insert_rejected(self.db, *change, result.reason, now_ms);
+        if (!result.document_known) {
+          unknown_to_server.insert(change->doc_id);
+        } else if (whole_document) {
+          rows::set_document_deleted(self.db, change->doc_id, false, result.hlc);
+        } else {
+          adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
+        }
+        break;
+    }
+  }
+  // A record the server refused outright exists nowhere else: its words stay
+  // in the rejected list, and the record leaves the device's view.
+  for (const std::string& doc_id : unknown_to_server) {
+    if (!rows::has_pending_changes(self.db, doc_id)) rows::erase_document(self.db, doc_id);
+  }
+  self.save_clock();
+  transaction.commit();
+}
+
+void DeviceStore::apply_changes(std::span<const ChangeEntry> entries, std::uint64_t next_cursor) {
+  Impl& self = *m_impl;
+  sqlite::Transaction transaction(self.db);
+  self.catch_up_clock();
+  for (const ChangeEntry& entry : entries) {
+    const Change& change = entry.change;
+    self.clock.observe(change.hlc);
+    ensure_document(self.db, change);
+    switch (change.op) {
+      case ChangeOp::set_field:
+        rows::touch_document(self.db, change.doc_id, change.hlc);
+        adopt_server_field(self.db, change, change.value, change.hlc, entry.server_seq);
+        break;
+      case ChangeOp::delete_document:
+        // Edit wins: local edits waiting to be pushed keep the record alive.
+        if (!rows::has_pending_changes(self.db, change.doc_id)) {
+          rows::set_document_deleted(self.db, change.doc_id, true, change.hlc);
+        }
+        break;
+      case ChangeOp::restore_document:
+        rows::set_document_deleted(self.db, change.doc_id, false, change.hlc);
+        break;
+    }
+  }
+  const std::uint64_t cursor = std::uint64_t(rows::meta_int(self.db, kCursorKey).value_or(0));
+  if (next_cursor > cursor) rows::set_meta(self.db, kCursorKey, std::int64_t(next_cursor));
+  self.save_clock();
+  transaction.commit();
+}
+
+void DeviceStore::purge_children(std::span<const std::string> children) {
+  sqlite::Transaction transaction(m_impl->db);
+  for (const std::string& child : children) rows::erase_children(m_impl->db, child);
+  transaction.commit();
+}
+
+void DeviceStore::record_sync_success(std::uint64_t now_ms) {
+  sqlite::Database& db = m_impl->db;
+  sqlite::Transaction transaction(db);
+  rows::set_meta(db, kLastSyncKey, std::int64_t(now_ms));
+  db.cached("DELETE FROM meta WHERE key IN ('last_sync_error', 'last_sync_error_ms')").run();
+  transaction.commit();
+}
+
+void DeviceStore::record_sync_failure(std::string_view reason, std::uint64_t now_ms) {
+  sqlite::Database& db = m_impl->db;
+  sqlite::Transaction transaction(db);
+  rows::set_meta(db, kLastErrorKey, reason);
+  rows::set_meta(db, kLastErrorTimeKey, std::int64_t(now_ms));
+  transaction.commit();
+}
+
+std::vector<RejectedChange> DeviceStore::rejected_changes() const {
+  return rows::load_rejected(m_impl->db, m_impl->device_id);
+}
+
+DeviceStatus DeviceStore::status() const {
+  sqlite::Database& db = m_impl->db;
+  DeviceStatus status;
+  status.device_id = m_impl->device_id;
+  status.tenant = rows::meta_text(db, kTenantKey).value_or("");
+  status.user_id = rows::meta_text(db, kUserKey).value_or("");
+  status.server = rows::meta_text(db, kServerKey).value_or("");
+  status.pending_changes = rows::outbox_size(db);
+  status.rejected_changes = rows::rejected_size(db);
+  if (auto last_sync = rows::meta_int(db, kLastSyncKey)) {
+    status.last_sync_ms = std::uint64_t(*last_sync);
+  }
+  status.last_sync_error = rows::meta_text(db, kLastErrorKey).value_or("");
+  if (auto at = rows::meta_int(db, kLastErrorTimeKey)) status.last_sync_error_ms = std::uint64_t(*at);
+  if (auto first_sent = rows::oldest_first_sent_ms(db)) {
+    if (m_impl->wall.now_ms() >= *first_sent + kStuckAfterMs) status.stuck_since_ms = *first_sent;
+  }
+  status.cursor = std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0));
+  status.schema_version = device_schema_version(db);
+  return status;
+}
+
+}  // namespace iro

@@ -1,0 +1,187 @@
+#include "iro/sync_session.hpp"
+
+#include "iro/error.hpp"
+
+namespace iro {
+namespace {
+
+[[noreturn]] void out_of_place(const Message& message, std::string_view when) {
+  throw Error(ErrorCode::invalid_input, "the server sent " + std::string(message_name(message)) +
+                                            " " + std::string(when));
+}
+
+template <typename... Messages>
+std::vector<Bytes> encoded(const Messages&... messages) {
+  return {encode_message(messages)...};
+}
+
+}  // namespace
+
+std::string_view to_string(SyncState state) noexcept {
+  switch (state) {
+    case SyncState::greeting: return "greeting";
+    case SyncState::pushing: return "pushing";
+    case SyncState::pulling: return "pulling";
+    case SyncState::live: return "live";
+    case SyncState::done: return "done";
+    case SyncState::refused: return "refused";
+    case SyncState::wiped: return "wiped";
+  }
+  return "unknown";
+}
+
+DeviceSyncSession::DeviceSyncSession(DeviceStore& store, Mode mode, Clock& clock,
+                                     SyncLimits limits)
+    : m_store(store), m_mode(mode), m_clock(clock), m_limits(limits) {}
+
+bool DeviceSyncSession::finished() const noexcept {
+  return m_state == SyncState::done || m_state == SyncState::refused ||
+         m_state == SyncState::wiped;
+}
+
+Bytes DeviceSyncSession::start(std::string_view client_name) {
+  const auto credentials = m_store.sync_credentials();
+  if (!credentials) {
+    throw Error(ErrorCode::invalid_input, "this device has not enrolled: run `iro enrol` first");
+  }
+  m_cursor = credentials->cursor;
+  m_state = SyncState::greeting;
+  m_awaiting = Awaiting::welcome;
+  update_pending();
+  return encode_message(Hello{credentials->device_id, credentials->device_token, m_cursor,
+                              std::string(client_name)});
+}
+
+std::vector<Bytes> DeviceSyncSession::receive(std::span<const std::uint8_t> frame) {
+  if (finished()) return {};
+  const Message message = decode_message(frame);
+  if (const auto* refused = std::get_if<Refused>(&message)) {
+    m_state = SyncState::refused;
+    m_refusal = *refused;
+    m_store.record_sync_failure(refused->reason, m_clock.now_ms());
+    return {};
+  }
+  if (const auto* wipe = std::get_if<Wipe>(&message)) {
+    m_state = SyncState::wiped;
+    m_wipe_reason = wipe->reason;
+    return {};
+  }
+  if (const auto* ping = std::get_if<Ping>(&message)) return encoded(Pong{ping->nonce});
+  if (std::holds_alternative<Pong>(message)) return {};
+
+  if (m_awaiting == Awaiting::welcome) {
+    if (const auto* welcome = std::get_if<Welcome>(&message)) return on_welcome(*welcome);
+    out_of_place(message, "before Welcome");
+  }
+  if (const auto* ack = std::get_if<PushAck>(&message)) return on_push_ack(*ack);
+  if (const auto* changes = std::get_if<Changes>(&message)) return on_changes(*changes);
+  if (const auto* scope = std::get_if<ScopeChanged>(&message)) return on_scope_changed(*scope);
+  out_of_place(message, "to a device");
+}
+
+std::vector<Bytes> DeviceSyncSession::flush() {
+  if (m_state != SyncState::live || m_awaiting != Awaiting::nothing) return {};
+  return advance();
+}
+
+std::vector<Bytes> DeviceSyncSession::on_welcome(const Welcome&) {
+  m_awaiting = Awaiting::nothing;
+  return advance();
+}
+
+std::vector<Bytes> DeviceSyncSession::on_push_ack(const PushAck& ack) {
+  if (m_awaiting != Awaiting::push_ack) out_of_place(PushAck{}, "without a Push");
+  if (ack.results.size() != m_pushed_seqs.size()) {
+    throw Error(ErrorCode::invalid_input,
+                "the server acknowledged " + std::to_string(ack.results.size()) + " of " +
+                    std::to_string(m_pushed_seqs.size()) + " pushed changes");
+  }
+  for (std::size_t i = 0; i < ack.results.size(); ++i) {
+    if (ack.results[i].device_seq != m_pushed_seqs[i]) {
+      throw Error(ErrorCode::invalid_input, "the server acknowledged a change it was not sent");
+    }
+  }
+  m_store.apply_push_results(ack.results, m_clock.now_ms());
+  m_progress.pushed += ack.results.size();
+  m_pushed_seqs.clear();
+  m_awaiting = Awaiting::nothing;
+  update_pending();
+  return advance();
+}
+
+std::vector<Bytes> DeviceSyncSession::on_changes(const Changes& changes) {
+  const bool answers_pull = m_awaiting == Awaiting::changes;
+  if (!answers_pull && !m_caught_up) out_of_place(Changes{}, "before the device caught up");
+  m_store.apply_changes(changes.entries, changes.next_cursor);
+  m_cursor = std::max(m_cursor, changes.next_cursor);
+  m_progress.pulled += changes.entries.size();
+  m_progress.pull_total = m_progress.pulled + changes.remaining;
+  if (!answers_pull) return {};  // a live update
+  if (changes.more) return {pull()};
+  m_caught_up = true;
+  m_awaiting = Awaiting::nothing;
+  return advance();
+}
+
+std::vector<Bytes> DeviceSyncSession::on_scope_changed(const ScopeChanged& scope) {
+  m_children_to_purge.insert(scope.removed_children.begin(), scope.removed_children.end());
+  // Push what the device has for those children first; advance() purges
+  // once the outbox is empty.
+  if (m_awaiting != Awaiting::nothing) return {};
+  return advance();
+}
+
+std::vector<Bytes> DeviceSyncSession::advance() {
+  std::vector<Change> batch =
+      m_store.next_push_batch(m_limits.push_changes, m_limits.push_bytes, m_clock.now_ms());
+  if (!batch.empty()) {
+    m_pushed_seqs.clear();
+    for (const Change& change : batch) m_pushed_seqs.push_back(change.device_seq);
+    m_state = SyncState::pushing;
+    m_awaiting = Awaiting::push_ack;
+    return encoded(Push{std::move(batch)});
+  }
+  if (!m_children_to_purge.empty()) {
+    const std::vector<std::string> children(m_children_to_purge.begin(),
+                                            m_children_to_purge.end());
+    m_store.purge_children(children);
+    m_children_to_purge.clear();
+  }
+  if (!m_caught_up) return {pull()};
+  if (m_state != SyncState::live) m_store.record_sync_success(m_clock.now_ms());
+  m_state = m_mode == Mode::follow ? SyncState::live : SyncState::done;
+  return {};
+}
+
+Bytes DeviceSyncSession::pull() {
+  m_state = SyncState::pulling;
+  m_awaiting = Awaiting::changes;
+  return encode_message(Pull{m_cursor, m_limits.pull_page});
+}
+
+void DeviceSyncSession::update_pending() { m_progress.pending = m_store.outbox_size(); }
+
+EnrolSession::EnrolSession(DeviceStore& store, std::string server_url)
+    : m_store(store), m_server_url(std::move(server_url)) {}
+
+Bytes EnrolSession::start(std::string_view code, std::string_view device_name) {
+  return encode_message(Enrol{std::string(code), m_store.device_id(), std::string(device_name)});
+}
+
+bool EnrolSession::receive(std::span<const std::uint8_t> frame) {
+  const Message message = decode_message(frame);
+  if (const auto* refused = std::get_if<Refused>(&message)) {
+    m_refusal = *refused;
+    return true;
+  }
+  const auto* enrolled = std::get_if<Enrolled>(&message);
+  if (enrolled == nullptr) out_of_place(message, "during enrolment");
+  if (enrolled->device_id != m_store.device_id()) {
+    throw Error(ErrorCode::invalid_input, "the server enrolled a different device id");
+  }
+  m_store.save_enrolment(m_server_url, *enrolled);
+  m_enrolled = *enrolled;
+  return true;
+}
+
+}  // namespace iro

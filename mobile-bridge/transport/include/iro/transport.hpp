@@ -1,0 +1,76 @@
+// The device-side WebSocket transport, for hosts that want one (the `iro`
+// command line, and mobile hosts through the bridge): it connects to the
+// server, drives the core's sans-IO sessions (sync_session.hpp) over
+// Boost.Beast, and reconnects with backoff after a network failure, resuming
+// from the store's cursor and outbox. No Beast in this header.
+//
+// Blocking: each call runs its own io_context on the calling thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "iro/store.hpp"
+#include "iro/sync_session.hpp"
+
+namespace iro::transport {
+
+struct ServerAddress {
+  std::string host;
+  std::string port;
+  std::string path = "/";
+  bool tls = false;
+};
+
+// "ws://host:port[/path]" (or "wss://" once TLS lands). Throws
+// Error(invalid_input) for anything else.
+ServerAddress parse_server_url(std::string_view url);
+
+struct TransportOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  // No frame from the server for this long (pings included) ends the connection.
+  std::chrono::milliseconds idle_timeout{60'000};
+  int max_attempts = 5;  // connections tried before giving up (network failures only)
+  std::chrono::milliseconds first_backoff{250};
+  std::chrono::milliseconds max_backoff{10'000};
+  // Sync only: after catching up, stay live this long (0: return at once),
+  // applying changes as the server sends them and pushing local edits (made by
+  // this or another process) every `flush_every`.
+  std::chrono::milliseconds follow_for{0};
+  std::chrono::milliseconds flush_every{1'000};
+  std::string client_name = "iro";
+  std::string device_name = "iro command line";
+  // Called after each message that moved the sync on (on the calling thread).
+  std::function<void(const SyncProgress&)> on_progress;
+};
+
+enum class SyncResult {
+  synced,       // everything pushed and pulled (and followed, if asked)
+  refused,      // the server refused the session; `message` says why; not retried
+  wiped,        // the device was revoked: the caller must delete the store now
+  unreachable,  // no session completed within max_attempts; the outbox is kept
+};
+
+struct SyncReport {
+  SyncResult result = SyncResult::unreachable;
+  std::string message;
+  SyncProgress progress;
+  int attempts = 0;
+};
+
+// Syncs the store with its enrolled server. The store records the outcome
+// (status shows the last error and a stuck outbox).
+SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options);
+
+struct EnrolReport {
+  bool enrolled = false;
+  std::string message;  // why not, when not
+  Enrolled details;
+};
+
+EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
+                              std::string_view code, const TransportOptions& options);
+
+}  // namespace iro::transport

@@ -1,0 +1,197 @@
+#include "iro/transport.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "client_connection.hpp"
+#include "iro/error.hpp"
+
+namespace iro::transport {
+namespace {
+
+class SyncProtocol final : public ClientProtocol {
+ public:
+  SyncProtocol(DeviceStore& store, const TransportOptions& options)
+      : m_session(store,
+                  options.follow_for.count() > 0 ? DeviceSyncSession::Mode::follow
+                                                 : DeviceSyncSession::Mode::until_caught_up,
+                  system_clock()),
+        m_options(options) {}
+
+  Bytes start() override { return m_session.start(m_options.client_name); }
+  std::vector<Bytes> receive(std::span<const std::uint8_t> frame) override {
+    auto replies = m_session.receive(frame);
+    if (m_options.on_progress) m_options.on_progress(m_session.progress());
+    return replies;
+  }
+  bool finished() const override { return m_session.finished(); }
+  bool live() const override { return m_session.state() == SyncState::live; }
+  std::vector<Bytes> flush() override { return m_session.flush(); }
+
+  const DeviceSyncSession& session() const { return m_session; }
+
+ private:
+  DeviceSyncSession m_session;
+  const TransportOptions& m_options;
+};
+
+class EnrolProtocol final : public ClientProtocol {
+ public:
+  EnrolProtocol(DeviceStore& store, std::string server_url, std::string code,
+                std::string device_name)
+      : m_session(store, std::move(server_url)),
+        m_code(std::move(code)),
+        m_device_name(std::move(device_name)) {}
+
+  Bytes start() override { return m_session.start(m_code, m_device_name); }
+  std::vector<Bytes> receive(std::span<const std::uint8_t> frame) override {
+    m_finished = m_session.receive(frame);
+    return {};
+  }
+  bool finished() const override { return m_finished; }
+
+  const EnrolSession& session() const { return m_session; }
+
+ private:
+  EnrolSession m_session;
+  std::string m_code;
+  std::string m_device_name;
+  bool m_finished = false;
+};
+
+ConnectionOutcome connect_once(const ServerAddress& address, ClientProtocol& protocol,
+                               const TransportOptions& options) {
+  net::io_context ioc;
+  auto connection = std::make_shared<ClientConnection>(ioc, address, protocol, options);
+  connection->start();
+  ioc.run();
+  return connection->outcome();
+}
+
+// Refusals that say "not now" rather than "no": worth another attempt.
+bool is_transient(RefusalCode code) {
+  return code == RefusalCode::server_error || code == RefusalCode::overloaded;
+}
+
+}  // namespace
+
+ServerAddress parse_server_url(std::string_view url) {
+  ServerAddress address;
+  std::string_view rest;
+  if (url.starts_with("ws://")) {
+    rest = url.substr(5);
+  } else if (url.starts_with("wss://")) {
+    address.tls = true;
+    rest = url.substr(6);
+  } else {
+    throw Error(ErrorCode::invalid_input,
+                "\"" + std::string(url.substr(0, 80)) + "\" is not a ws:// or wss:// address");
+  }
+  const auto slash = rest.find('/');
+  if (slash != std::string_view::npos) {
+    address.path = std::string(rest.substr(slash));
+    rest = rest.substr(0, slash);
+  }
+  const auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
+    throw Error(ErrorCode::invalid_input, "the server address needs a host and a port");
+  }
+  address.host = std::string(rest.substr(0, colon));
+  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']') {
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  address.port = std::string(rest.substr(colon + 1));
+  if (address.port.find_first_not_of("0123456789") != std::string::npos) {
+    throw Error(ErrorCode::invalid_input, "\"" + address.port + "\" is not a port number");
+  }
+  if (address.tls) {
+    throw Error(ErrorCode::invalid_input, "wss:// arrives with TLS support (issue 7)");
+  }
+  return address;
+}
+
+SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options) {
+  const auto credentials = store.sync_credentials();
+  if (!credentials) {
+    throw Error(ErrorCode::invalid_input, "this device has not enrolled: run `iro enrol` first");
+  }
+  const ServerAddress address = parse_server_url(credentials->server);
+  SyncReport report;
+  auto backoff = options.first_backoff;
+  for (report.attempts = 1;; ++report.attempts) {
+    SyncProtocol protocol(store, options);
+    const ConnectionOutcome outcome = connect_once(address, protocol, options);
+    const DeviceSyncSession& session = protocol.session();
+    report.progress.pushed += session.progress().pushed;
+    report.progress.pulled += session.progress().pulled;
+    report.progress.pull_total = session.progress().pull_total;
+    report.progress.pending = store.outbox_size();
+    switch (session.state()) {
+      case SyncState::done:
+      case SyncState::live:
+        if (outcome.end == ConnectionEnd::finished) {
+          report.result = SyncResult::synced;
+          return report;
+        }
+        break;
+      case SyncState::wiped:
+        report.result = SyncResult::wiped;
+        report.message = session.wipe_reason();
+        return report;
+      case SyncState::refused:
+        if (!is_transient(session.refusal()->code)) {
+          report.result = SyncResult::refused;
+          report.message = session.refusal()->reason;
+          return report;
+        }
+        report.message = session.refusal()->reason;
+        break;
+      default:
+        report.message = outcome.message;
+        break;
+    }
+    if (outcome.end == ConnectionEnd::protocol_error) {
+      report.result = SyncResult::refused;
+      report.message = "the server broke the protocol: " + outcome.message;
+      store.record_sync_failure(report.message, system_clock().now_ms());
+      return report;
+    }
+    store.record_sync_failure(report.message, system_clock().now_ms());
+    if (report.attempts >= options.max_attempts) {
+      report.result = SyncResult::unreachable;
+      return report;
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, options.max_backoff);
+  }
+}
+
+EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
+                              std::string_view code, const TransportOptions& options) {
+  const ServerAddress address = parse_server_url(server_url);
+  EnrolReport report;
+  auto backoff = options.first_backoff;
+  for (int attempt = 1;; ++attempt) {
+    EnrolProtocol protocol(store, std::string(server_url), std::string(code),
+                           options.device_name);
+    const ConnectionOutcome outcome = connect_once(address, protocol, options);
+    const EnrolSession& session = protocol.session();
+    if (session.enrolled()) {
+      report.enrolled = true;
+      report.details = *session.result();
+      return report;
+    }
+    if (session.refusal() && !is_transient(session.refusal()->code)) {
+      report.message = session.refusal()->reason;
+      return report;
+    }
+    report.message = session.refusal() ? session.refusal()->reason : outcome.message;
+    if (outcome.end == ConnectionEnd::protocol_error || attempt >= options.max_attempts) {
+      return report;
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, options.max_backoff);
+  }
+}
+
+}  // namespace iro::transport

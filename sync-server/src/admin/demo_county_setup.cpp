@@ -1,0 +1,63 @@
+// Builds the synthetic demo county: tenant "demo-county", three IROs and a
+// manager (made-up names), children from core's demo generator allocated in
+// turn, and an enrolment code for each IRO. No real people's data.
+#include "admin/demo_county_setup.hpp"
+
+#include <array>
+
+#include "admin/admin_commands.hpp"
+#include "iro/demo_county.hpp"
+#include "service/accounts.hpp"
+#include "service/caseload.hpp"
+
+namespace iro::server {
+namespace {
+
+constexpr std::string_view kTenant = "demo-county";
+constexpr std::array<std::string_view, 3> kIros = {"Alex Demo-Iro", "Sam Demo-Iro",
+                                                   "Jo Demo-Iro"};
+
+}  // namespace
+
+void add_demo_county_command(CLI::App& admin, AdminContext& context) {
+  auto children = std::make_shared<std::size_t>(60);
+  auto* command = admin.add_subcommand(
+      "demo-county", "Create the synthetic demo county (prints users and enrolment codes)");
+  command->add_option("--children", *children, "How many children")->check(CLI::Range(1, 20000));
+  command->callback([&context, children] {
+    const std::uint64_t now = system_clock().now_ms();
+    UuidV7Generator ids;
+    std::vector<std::string> iro_ids;
+    std::vector<std::string> codes;
+    std::string manager_id;
+    context.store().write([&](StoreTxn& txn) {
+      add_tenant(txn, kTenant, now);
+      for (const std::string_view name : kIros) {
+        iro_ids.push_back(add_user(txn, kTenant, name, Role::iro, ids, now));
+        codes.push_back(issue_enrolment_code(txn, iro_ids.back(), now));
+      }
+      manager_id = add_user(txn, kTenant, "Pat Demo-Manager", Role::manager, ids, now);
+
+      std::vector<ChildRecordRow> rows;
+      for (const DemoChild& child :
+           make_demo_children(*children, 2024, Date::from_unix_ms(now))) {
+        rows.push_back(ChildRecordRow{0, child.child_id, child_record_fields(child)});
+      }
+      TxnClock clock(txn, system_clock());
+      import_children(txn, kTenant, rows, clock, ids);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        allocate_child(txn, rows[i].child_id, iro_ids[i % iro_ids.size()], clock);
+      }
+      clock.save();
+    });
+    context.out() << "tenant " << kTenant << ": " << *children << " children, "
+                  << iro_ids.size() << " IROs, 1 manager\n";
+    for (std::size_t i = 0; i < iro_ids.size(); ++i) {
+      context.out() << "iro " << iro_ids[i] << "  " << kIros[i] << "  enrolment code "
+                    << codes[i] << "\n";
+    }
+    context.out() << "manager " << manager_id << "  Pat Demo-Manager\n";
+  });
+}
+
+}  // namespace iro::server

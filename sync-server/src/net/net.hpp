@@ -1,0 +1,20 @@
+// Namespace aliases for the network code, as Beast's examples spell them.
+// Include only in net/ files: Beast headers cost seconds per translation unit.
+#pragma once
+
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including
+// <utility>; GCC 12's headers no longer pull it in by accident.
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace iro::server {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+}  // namespace iro::server

@@ -1,0 +1,116 @@
+#include "net/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "iro/error.hpp"
+#include "net/listener.hpp"
+#include "store/sqlite_server_store.hpp"
+
+namespace iro::server {
+namespace {
+
+// How often the server looks for commits made by other processes (an admin
+// allocating a child beside the running server) to pass on to live devices.
+constexpr std::chrono::seconds kExternalCommitPoll{1};
+// How long a stop waits for sessions to finish before cutting them.
+constexpr std::chrono::seconds kDrainTimeout{10};
+
+std::uint64_t read_head(ServerStore& store) {
+  std::uint64_t head = 0;
+  store.read([&](StoreTxn& txn) { head = txn.head_seq(); });
+  return head;
+}
+
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  beast::error_code parse_error;
+  const auto address = net::ip::make_address(config.host, parse_error);
+  if (parse_error) {
+    std::cerr << "iro-server: \"" << config.host << "\" is not an IP address\n";
+    return 2;
+  }
+  if (!config.insecure_loopback) {
+    std::cerr << "iro-server: TLS is not in this build yet; run with --insecure-loopback on a "
+                 "loopback address\n";
+    return 2;
+  }
+  if (!address.is_loopback()) {
+    std::cerr << "iro-server: plaintext (--insecure-loopback) is only allowed on a loopback "
+                 "address, not "
+              << config.host << "\n";
+    return 2;
+  }
+
+  std::unique_ptr<ServerStore> store = open_sqlite_server_store(config.data_dir);
+  Hub hub;
+  std::atomic<std::uint64_t> known_head{read_head(*store)};
+  CommitQueue commits(*store, [&] {
+    known_head = read_head(*store);
+    hub.notify_all();
+  });
+  ServerShared shared{*store, commits, hub, system_clock(), {}};
+
+  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context ioc(static_cast<int>(threads));
+  auto listener = std::make_shared<Listener>(ioc, tcp::endpoint(address, config.port), shared);
+  listener->start();
+
+  net::steady_timer poll(ioc);
+  std::function<void()> poll_external = [&] {
+    poll.expires_after(kExternalCommitPoll);
+    poll.async_wait([&](beast::error_code error) {
+      if (error) return;
+      const std::uint64_t head = read_head(*store);
+      if (head > known_head.exchange(head)) hub.notify_all();
+      poll_external();
+    });
+  };
+  poll_external();
+
+  // Draining: every 50 ms, stop once no session is left, or at the deadline.
+  net::steady_timer drain_check(ioc);
+  const auto drain_started = std::make_shared<std::chrono::steady_clock::time_point>();
+  std::function<void()> check_drained = [&] {
+    const bool overdue = std::chrono::steady_clock::now() > *drain_started + kDrainTimeout;
+    if (shared.open_sessions == 0 || overdue) {
+      if (overdue) spdlog::warn("{} sessions did not finish in time; cut", shared.open_sessions.load());
+      ioc.stop();
+      return;
+    }
+    drain_check.expires_after(std::chrono::milliseconds(50));
+    drain_check.async_wait([&](beast::error_code error) {
+      if (!error) check_drained();
+    });
+  };
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code error, int signal_number) {
+    if (error) return;
+    spdlog::info("signal {}: draining {} sessions", signal_number, shared.open_sessions.load());
+    listener->stop();
+    poll.cancel();
+    hub.shut_down_all();
+    *drain_started = std::chrono::steady_clock::now();
+    check_drained();
+  });
+
+  const auto endpoint = listener->local_endpoint();
+  std::cout << "iro-server listening on " << endpoint.address().to_string() << ":"
+            << endpoint.port() << std::endl;
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& thread : pool) thread.join();
+  commits.stop();
+  spdlog::info("stopped; every acknowledged change is committed");
+  return 0;
+}
+
+}  // namespace iro::server

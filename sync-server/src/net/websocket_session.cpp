@@ -1,0 +1,178 @@
+#include "net/websocket_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace iro::server {
+namespace {
+
+std::string peer_of(const tcp::socket& socket) {
+  beast::error_code error;
+  const auto endpoint = socket.remote_endpoint(error);
+  if (error) return "unknown";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+WebsocketSession::WebsocketSession(tcp::socket&& socket, ServerShared& shared)
+    : m_ws(std::move(socket)),
+      m_shared(shared),
+      m_logic(SessionServices{shared.store, shared.commits, shared.clock}, *this,
+              peer_of(beast::get_lowest_layer(m_ws).socket())),
+      m_hello_timer(m_ws.get_executor()) {
+  ++m_shared.open_sessions;
+}
+
+WebsocketSession::~WebsocketSession() {
+  if (m_in_hub) m_shared.hub.leave(this);
+  --m_shared.open_sessions;
+}
+
+void WebsocketSession::start() {
+  net::dispatch(m_ws.get_executor(), [self = shared_from_this()] {
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = std::chrono::seconds(60);  // pinged at 30 s; dead at 60 s
+    self->m_ws.set_option(timeouts);
+    self->m_ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(beast::http::field::server, "iro-server");
+    }));
+    self->m_ws.read_message_max(kMaxFrameBytes);
+    self->m_ws.binary(true);
+    self->m_ws.async_accept(
+        beast::bind_front_handler(&WebsocketSession::on_accept, self->shared_from_this()));
+  });
+}
+
+void WebsocketSession::on_accept(beast::error_code error) {
+  if (error) {
+    spdlog::debug("session {}: handshake failed: {}", m_logic.peer(), error.message());
+    return;
+  }
+  // In the hub from the start, so a stop reaches sessions still catching up
+  // too; live updates are ignored until the session is live.
+  m_in_hub = true;
+  m_shared.hub.join(shared_from_this());
+  m_hello_timer.expires_after(kHelloTimeout);
+  m_hello_timer.async_wait([self = shared_from_this()](beast::error_code timer_error) {
+    if (timer_error || self->m_logic.identity() || self->m_closing) return;
+    spdlog::info("session {}: no Hello within {} s; closing", self->m_logic.peer(),
+                 kHelloTimeout.count());
+    self->close(websocket::close_code::policy_error);
+  });
+  read_next();
+}
+
+void WebsocketSession::read_next() {
+  if (m_closing) return;
+  if (m_shutting_down) return close(websocket::close_code::going_away);
+  m_reading = true;
+  m_ws.async_read(m_buffer,
+                  beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this()));
+}
+
+void WebsocketSession::on_read(beast::error_code error, std::size_t) {
+  m_reading = false;
+  if (error) {
+    m_logic.on_disconnected();
+    m_hello_timer.cancel();
+    if (error == websocket::error::message_too_big) {
+      spdlog::warn("session {}: frame over the {}-byte limit; closed", m_logic.peer(),
+                   kMaxFrameBytes);
+    } else if (error != websocket::error::closed && error != net::error::operation_aborted) {
+      spdlog::debug("session {}: read ended: {}", m_logic.peer(), error.message());
+    }
+    return;
+  }
+  const auto data = m_buffer.cdata();
+  const std::span<const std::uint8_t> frame(static_cast<const std::uint8_t*>(data.data()),
+                                            data.size());
+  // The session may answer at once and ask for the next frame while this one
+  // still occupies the buffer; that read starts only once the buffer is empty,
+  // or it would land behind (and be mistaken for) the frame just handled.
+  m_handling_frame = true;
+  m_logic.on_frame(frame, m_ws.got_binary());
+  m_handling_frame = false;
+  m_buffer.consume(m_buffer.size());
+  if (m_read_requested) {
+    m_read_requested = false;
+    read_next();
+  }
+}
+
+void WebsocketSession::resume_reading() {
+  if (m_handling_frame) {
+    m_read_requested = true;
+    return;
+  }
+  read_next();
+}
+
+void WebsocketSession::send(Bytes message) {
+  if (m_closing) return;
+  if (m_queue.size() >= kMaxQueuedFrames) {
+    spdlog::warn("session {}: client too slow ({} frames waiting); closing", m_logic.peer(),
+                 m_queue.size());
+    m_queue.clear();
+    return close(websocket::close_code::try_again_later);
+  }
+  m_queue.push_back(std::move(message));
+  if (!m_writing) write_next();
+}
+
+void WebsocketSession::write_next() {
+  m_writing = true;
+  m_ws.async_write(net::buffer(m_queue.front()),
+                   beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+}
+
+void WebsocketSession::on_write(beast::error_code error, std::size_t) {
+  m_writing = false;
+  if (error) {
+    m_logic.on_disconnected();
+    m_queue.clear();
+    return;
+  }
+  m_queue.pop_front();
+  if (!m_queue.empty()) return write_next();
+  if (m_close_when_sent) return close(websocket::close_code::normal);
+  if (m_shutting_down && m_reading) return close(websocket::close_code::going_away);
+  m_logic.on_queue_drained();
+}
+
+void WebsocketSession::close_after_sending() {
+  m_close_when_sent = true;
+  if (!m_writing && m_queue.empty()) close(websocket::close_code::normal);
+}
+
+void WebsocketSession::close(websocket::close_code code) {
+  if (m_closing) return;
+  m_closing = true;
+  m_hello_timer.cancel();
+  m_logic.on_disconnected();
+  m_ws.async_close(code, [self = shared_from_this()](beast::error_code) {});
+}
+
+SessionLink::Poster WebsocketSession::poster() {
+  return [self = shared_from_this()](std::function<void()> task) {
+    net::post(self->m_ws.get_executor(), [self, task = std::move(task)] { task(); });
+  };
+}
+
+void WebsocketSession::went_live(const DeviceIdentity& identity) {
+  spdlog::debug("session {}: device {} is live", m_logic.peer(), identity.device_id);
+}
+
+void WebsocketSession::on_store_changed() {
+  net::post(m_ws.get_executor(), [self = shared_from_this()] { self->m_logic.on_store_changed(); });
+}
+
+void WebsocketSession::shut_down() {
+  net::post(m_ws.get_executor(), [self = shared_from_this()] {
+    self->m_shutting_down = true;
+    // Between requests (a read outstanding, nothing being written) close now;
+    // otherwise the request in hand finishes, its reply is written, then it closes.
+    if (self->m_reading && !self->m_writing) self->close(websocket::close_code::going_away);
+  });
+}
+
+}  // namespace iro::server

@@ -1,0 +1,53 @@
+// Tenants (councils), users, enrolment codes, device tokens and revocation:
+// the admin commands and the first message of every session.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "iro/protocol.hpp"
+#include "iro/uuid.hpp"
+#include "store/server_store.hpp"
+
+namespace iro::server {
+
+inline constexpr std::uint64_t kEnrolmentCodeLifetimeMs = 7ull * 24 * 60 * 60 * 1000;
+
+// A tenant name is a slug: 1-40 of a-z, 0-9 and '-' ("durham", "demo-county").
+// Throws Error(invalid_input) for a bad or taken name.
+void add_tenant(StoreTxn& txn, std::string_view tenant, std::uint64_t now_ms);
+
+// Returns the new user's id. Throws Error(invalid_input) for an unknown tenant or a bad name.
+std::string add_user(StoreTxn& txn, std::string_view tenant, std::string_view name, Role role,
+                     UuidV7Generator& ids, std::uint64_t now_ms);
+
+// A one-time code for enrolling one device of the user; only its hash is kept.
+// Throws Error(not_found) for an unknown user.
+std::string issue_enrolment_code(StoreTxn& txn, std::string_view user_id, std::uint64_t now_ms,
+                                 std::uint64_t lifetime_ms = kEnrolmentCodeLifetimeMs);
+
+// Trades a valid code for a device token (and uses the code up).
+std::variant<Enrolled, Refused> enrol_device(StoreTxn& txn, const Enrol& request,
+                                             std::uint64_t now_ms);
+
+struct Authenticated {
+  DeviceIdentity identity;
+};
+struct WipeDevice {
+  std::string reason;
+};
+
+// Checks a Hello's token; a revoked device is told to wipe. Records when the
+// device was last seen.
+std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
+                                                              std::uint64_t now_ms);
+
+// Marks a device revoked; its next connection receives Wipe. Throws
+// Error(not_found) for an unknown device.
+void revoke_device(StoreTxn& txn, std::string_view device_id, bool collect_first,
+                   std::uint64_t now_ms);
+
+}  // namespace iro::server

@@ -1,0 +1,275 @@
+#include "service/reconcile.hpp"
+
+#include "iro/error.hpp"
+#include "iro/merge.hpp"
+#include "iro/validation.hpp"
+#include "service/caseload.hpp"
+
+namespace iro::server {
+namespace {
+
+// Why a change cannot be applied, in words for the IRO; empty when it can.
+using Refusal = std::string;
+
+class Reconciler {
+ public:
+  Reconciler(StoreTxn& txn, const DeviceIdentity& identity, TxnClock& clock)
+      : m_txn(txn), m_identity(identity), m_clock(clock) {}
+
+  PushResult apply(const Change& incoming) {
+    Change change = incoming;
+    change.device_id = m_identity.device_id;  // the session's device is the author
+    if (auto prior = m_txn.history_for(change.device_id, change.device_seq)) {
+      return replay(*prior);
+    }
+    HistoryRow history;
+    history.tenant = m_identity.tenant;
+    history.change = change;
+    history.device_seq = change.device_seq;
+    history.received_ms = m_clock.now_ms();
+
+    PushResult result = decide(change, history);
+    result.device_seq = change.device_seq;
+    history.outcome = result.outcome;
+    if (result.outcome == PushOutcome::accepted) history.seq = result.server_seq;
+    history.stamped_hlc = result.hlc;
+    m_txn.append_history(history);
+    return result;
+  }
+
+  // A refused change says whether the server has the record at all, as it
+  // stands once the whole push is applied.
+  void settle(std::vector<PushResult>& results, std::span<const Change> changes) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results[i].outcome == PushOutcome::refused) {
+        results[i].document_known = visible_document(changes[i].doc_id).has_value();
+      }
+    }
+  }
+
+ private:
+  PushResult decide(const Change& change, HistoryRow& history) {
+    std::optional<DocumentRow> document = visible_document(change.doc_id);
+    if (Refusal why = check(change, document); !why.empty()) {
+      history.reason = why;
+      return refused(change, document, why);
+    }
+    if (change.op == ChangeOp::delete_document) return apply_delete(change, *document);
+    return apply_field(change, document);
+  }
+
+  // The document if it exists in this tenant; another council's records do not exist here.
+  std::optional<DocumentRow> visible_document(const std::string& doc_id) {
+    auto document = m_txn.document(doc_id);
+    if (document && document->tenant != m_identity.tenant) return std::nullopt;
+    return document;
+  }
+
+  Refusal check(const Change& change, const std::optional<DocumentRow>& document) {
+    const KindSchema& schema = schema_for(change.kind);
+    if (change.op == ChangeOp::restore_document) return "a device cannot send a restore";
+    if (!may_write_child(change.child_id)) {
+      return "child " + change.child_id + " is not in your caseload";
+    }
+    if (document) {
+      if (document->kind != change.kind || document->child_id != change.child_id) {
+        return "record " + change.doc_id + " is a " + std::string(to_string(document->kind)) +
+               " of child " + document->child_id + ", not a " +
+               std::string(to_string(change.kind)) + " of child " + change.child_id;
+      }
+    } else {
+      if (change.op == ChangeOp::delete_document) return "no record " + change.doc_id;
+      if (schema.creator == Writer::server_only) {
+        return std::string(to_string(change.kind)) + " records come from the server";
+      }
+    }
+    if (document && is_locked(*document)) {
+      return std::string(to_string(document->kind)) + " " + document->id + " is " +
+             std::string(schema.locked_status) + " and cannot change; record an addendum instead";
+    }
+    if (change.op == ChangeOp::set_field) {
+      try {
+        const FieldSpec& spec = require_field(schema, change.field, Writer::device_and_server);
+        validate_value(schema, change.field, spec, change.value);
+      } catch (const Error& error) {
+        return error.what();
+      }
+    }
+    return {};
+  }
+
+  bool may_write_child(const std::string& child_id) {
+    if (may_see_child(m_txn, m_identity, child_id)) return true;
+    const auto removed = m_txn.scope_removed_ms(m_identity.tenant, m_identity.user_id, child_id);
+    return removed && m_clock.now_ms() <= *removed + kPushAfterRemovalMs;
+  }
+
+  bool is_locked(const DocumentRow& document) {
+    const KindSchema& schema = schema_for(document.kind);
+    if (schema.locked_status.empty()) return false;
+    const auto status = m_txn.field(document.id, kStatusField);
+    return status && status->value == Value{std::string(schema.locked_status)};
+  }
+
+  // The HLC the server keeps: a device's own, unless it is too far ahead of
+  // the server's clock, when the server stamps it now instead.
+  Hlc stamp(Hlc device_hlc) {
+    if (is_too_far_ahead(device_hlc, m_clock.now_ms())) return m_clock.tick();
+    m_clock.observe(device_hlc);
+    return device_hlc;
+  }
+
+  PushResult apply_field(const Change& change, std::optional<DocumentRow> document) {
+    const FieldSpec& spec = *schema_for(change.kind).find(change.field);
+    const Hlc hlc = stamp(change.hlc);
+    const auto current = document ? m_txn.field(document->id, change.field) : std::nullopt;
+    PushResult result;
+    if (current && current->value == change.value) {
+      result = with_server_value(PushOutcome::accepted, *current);  // already agreed
+    } else if (current && decide_field(spec, {current->value, current->hlc, current->device_id},
+                                       {change.value, hlc, change.device_id}) ==
+                              MergeDecision::keep_current) {
+      result = with_server_value(PushOutcome::merged, *current);
+    } else {
+      if (Refusal why = check_cross_field(change, document); !why.empty()) {
+        return refused(change, document, why);
+      }
+      if (!document) {
+        document =
+            DocumentRow{change.doc_id, m_identity.tenant, change.kind, change.child_id, false};
+        m_txn.put_document(*document);
+      }
+      const std::uint64_t seq = m_txn.next_seq();
+      m_txn.put_field(*document, change.field, FieldRow{change.value, hlc, change.device_id, seq});
+      result.outcome = PushOutcome::accepted;
+      result.server_seq = seq;
+      result.hlc = hlc;
+    }
+    // Delete vs edit: an edit made without knowing of the delete brings the record back.
+    if (document->deleted) {
+      const auto deleted_at = m_txn.field(document->id, "");
+      if (!deleted_at || change.base < deleted_at->seq) restore(*document, hlc);
+    }
+    return result;
+  }
+
+  // Rules across fields and records (a participation code must fit the
+  // child's age on the review date), on the record as it would become.
+  Refusal check_cross_field(const Change& change, const std::optional<DocumentRow>& document) {
+    Document proposed;
+    proposed.kind = change.kind;
+    proposed.child_id = change.child_id;
+    if (document) proposed.fields = m_txn.fields(document->id);
+    if (is_unset(change.value)) {
+      proposed.fields.erase(change.field);
+    } else {
+      proposed.fields.insert_or_assign(change.field, change.value);
+    }
+    ChildFacts child;
+    if (auto record = m_txn.child_record(m_identity.tenant, change.child_id)) {
+      if (auto born = m_txn.field(record->id, "date_of_birth")) {
+        if (const Date* date = std::get_if<Date>(&born->value)) child.date_of_birth = *date;
+      }
+    }
+    try {
+      validate_cross_field_rules(proposed, child);
+    } catch (const Error& error) {
+      return error.what();
+    }
+    return {};
+  }
+
+  PushResult apply_delete(const Change& change, DocumentRow& document) {
+    const Hlc hlc = stamp(change.hlc);
+    if (document.deleted) {
+      const auto flag = m_txn.field(document.id, "");
+      return with_server_value(PushOutcome::accepted, *flag);
+    }
+    const std::uint64_t newest = m_txn.newest_field_seq(document.id);
+    if (!delete_takes_effect(change.base, newest)) {
+      // An edit the deleting device had not seen: the record stays.
+      PushResult result;
+      result.outcome = PushOutcome::merged;
+      result.server_seq = newest;
+      result.hlc = hlc;
+      return result;
+    }
+    document.deleted = true;
+    m_txn.put_document(document);
+    const std::uint64_t seq = m_txn.next_seq();
+    m_txn.put_field(document, "", FieldRow{true, hlc, change.device_id, seq});
+    PushResult result;
+    result.outcome = PushOutcome::accepted;
+    result.server_seq = seq;
+    result.hlc = hlc;
+    return result;
+  }
+
+  void restore(DocumentRow& document, Hlc hlc) {
+    document.deleted = false;
+    m_txn.put_document(document);
+    m_txn.put_field(document, "", FieldRow{false, hlc, m_identity.device_id, m_txn.next_seq()});
+  }
+
+  PushResult refused(const Change& change, const std::optional<DocumentRow>& document,
+                     const std::string& why) {
+    PushResult result;
+    result.outcome = PushOutcome::refused;
+    result.reason = why;
+    if (document && change.op == ChangeOp::set_field) {
+      if (auto current = m_txn.field(document->id, change.field)) {
+        result.server_seq = current->seq;
+        result.hlc = current->hlc;
+        result.value = current->value;
+      }
+    }
+    return result;
+  }
+
+  static PushResult with_server_value(PushOutcome outcome, const FieldRow& current) {
+    PushResult result;
+    result.outcome = outcome;
+    result.server_seq = current.seq;
+    result.hlc = current.hlc;
+    result.value = current.value;
+    return result;
+  }
+
+  // The first verdict on a change seen before, with the field as it is now.
+  PushResult replay(const HistoryRow& prior) {
+    PushResult result;
+    result.device_seq = *prior.device_seq;
+    result.outcome = prior.outcome;
+    result.reason = prior.reason;
+    result.server_seq = prior.seq;
+    result.hlc = prior.stamped_hlc;
+    const Change& change = prior.change;
+    if (prior.outcome != PushOutcome::accepted && change.op == ChangeOp::set_field) {
+      if (auto current = m_txn.field(change.doc_id, change.field)) {
+        result.server_seq = current->seq;
+        result.hlc = current->hlc;
+        result.value = current->value;
+      }
+    }
+    return result;
+  }
+
+  StoreTxn& m_txn;
+  const DeviceIdentity& m_identity;
+  TxnClock& m_clock;
+};
+
+}  // namespace
+
+std::vector<PushResult> apply_push(StoreTxn& txn, const DeviceIdentity& identity,
+                                   std::span<const Change> changes, TxnClock& clock) {
+  Reconciler reconciler(txn, identity, clock);
+  std::vector<PushResult> results;
+  results.reserve(changes.size());
+  for (const Change& change : changes) results.push_back(reconciler.apply(change));
+  reconciler.settle(results, changes);
+  clock.save();
+  return results;
+}
+
+}  // namespace iro::server

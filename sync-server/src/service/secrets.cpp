@@ -1,0 +1,69 @@
+#include "service/secrets.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace iro::server {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+void random_bytes(unsigned char* out, int count) {
+  if (RAND_bytes(out, count) != 1) throw std::runtime_error("the system random generator failed");
+}
+
+}  // namespace
+
+std::string new_device_token() {
+  std::array<unsigned char, 32> bytes{};
+  random_bytes(bytes.data(), int(bytes.size()));
+  std::string token;
+  for (const unsigned char byte : bytes) {
+    token.push_back(kHex[byte >> 4]);
+    token.push_back(kHex[byte & 0xf]);
+  }
+  return token;
+}
+
+std::string new_enrolment_code() {
+  std::string code;
+  while (code.size() < 14) {
+    if (code.size() == 4 || code.size() == 9) code.push_back('-');
+    unsigned char byte = 0;
+    random_bytes(&byte, 1);
+    // Reject bytes past the largest multiple of the alphabet size: no modulo bias.
+    if (byte >= 256 - 256 % kCodeAlphabet.size()) continue;
+    code.push_back(kCodeAlphabet[byte % kCodeAlphabet.size()]);
+  }
+  return code;
+}
+
+std::string normalised_code(std::string_view code) {
+  std::string out;
+  for (const char c : code) {
+    if (c == '-' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view text) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xf]);
+  }
+  return hex;
+}
+
+}  // namespace iro::server

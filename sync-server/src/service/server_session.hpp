@@ -1,0 +1,92 @@
+// The server's side of one sync session, apart from the network: it decodes
+// each frame, answers it through the store (reads here, writes through the
+// commit queue), and sends live changes once the device has caught up. The
+// WebSocket session (net/websocket_session.cpp) owns one and calls it on its
+// strand; `SessionLink` is how this reaches back.
+//
+// One request at a time: the link reads the next frame only after
+// resume_reading(), so a device that floods the server waits its turn
+// instead of queueing work.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "iro/clock.hpp"
+#include "iro/protocol.hpp"
+#include "store/commit_queue.hpp"
+#include "store/server_store.hpp"
+
+namespace iro::server {
+
+class SessionLink {
+ public:
+  virtual ~SessionLink() = default;
+  using Poster = std::function<void(std::function<void()>)>;
+
+  virtual void send(Bytes message) = 0;           // queue one frame
+  virtual void close_after_sending() = 0;        // close once the queue is written
+  // A callable that runs tasks on the session's strand and keeps the session
+  // alive until they have run (for completions from other threads).
+  virtual Poster poster() = 0;
+  virtual void resume_reading() = 0;              // ready for the next frame
+  virtual void went_live(const DeviceIdentity& identity) = 0;  // join the hub
+  virtual std::size_t queued_frames() const = 0;
+};
+
+struct SessionServices {
+  ServerStore& store;
+  CommitQueue& commits;
+  Clock& clock;
+};
+
+class ServerSession {
+ public:
+  ServerSession(SessionServices services, SessionLink& link, std::string peer);
+
+  // One frame from the device. `binary` is false for a text frame.
+  void on_frame(std::span<const std::uint8_t> frame, bool binary);
+
+  // The store changed: send new changes in scope if the device is live.
+  void on_store_changed();
+
+  // The link's queue drained: catch up on live changes skipped while it was full.
+  void on_queue_drained();
+
+  // The connection is gone: late completions must not send.
+  void on_disconnected() { m_closed = true; }
+
+  const std::optional<DeviceIdentity>& identity() const { return m_identity; }
+  const std::string& peer() const { return m_peer; }
+
+  // A live session whose device has this many frames unsent gets no more
+  // live changes until it drains (a slow client holds up nobody else).
+  static constexpr std::size_t kMaxQueuedFrames = 16;
+
+ private:
+  void dispatch(const Message& message);
+  void on_hello(const Hello& hello);
+  void on_enrol(const Enrol& enrol);
+  void on_push(Push push);
+  void on_pull(const Pull& pull);
+  void send_live_changes();
+  void send_scope_changes(std::uint64_t after_seq);
+  void refuse(RefusalCode code, std::string reason);
+  // Runs a write job through the commit queue; `then` runs on the strand after the commit.
+  void commit(ServerStore::Job job, std::function<void(std::exception_ptr)> then);
+
+  SessionServices m_services;
+  SessionLink& m_link;
+  std::string m_peer;
+  std::optional<DeviceIdentity> m_identity;
+  std::uint64_t m_cursor = 0;        // the newest sequence number sent to the device
+  std::uint64_t m_scope_cursor = 0;  // scope removals sent up to here
+  bool m_live = false;               // caught up: send changes as they commit
+  bool m_live_pending = false;       // a live update was skipped (queue full)
+  bool m_closed = false;
+};
+
+}  // namespace iro::server

@@ -1,0 +1,65 @@
+#include "store/commit_queue.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+namespace iro::server {
+
+CommitQueue::CommitQueue(ServerStore& store, std::function<void()> on_committed)
+    : m_store(store), m_on_committed(std::move(on_committed)), m_thread([this] { run(); }) {}
+
+CommitQueue::~CommitQueue() { stop(); }
+
+void CommitQueue::submit(ServerStore::Job job, Done done) {
+  {
+    std::lock_guard<std::mutex> hold(m_lock);
+    if (!m_stopping) {
+      m_pending.push_back({std::move(job), std::move(done)});
+      m_wake.notify_one();
+      return;
+    }
+  }
+  done(std::make_exception_ptr(std::runtime_error("the server is shutting down")));
+}
+
+void CommitQueue::stop() {
+  {
+    std::lock_guard<std::mutex> hold(m_lock);
+    m_stopping = true;
+    m_wake.notify_one();
+  }
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void CommitQueue::run() {
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock<std::mutex> hold(m_lock);
+      m_wake.wait(hold, [this] { return m_stopping || !m_pending.empty(); });
+      if (m_pending.empty()) return;  // stopping, and everything queued is done
+      while (!m_pending.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(m_pending.front()));
+        m_pending.pop_front();
+      }
+    }
+    std::vector<ServerStore::Job> jobs;
+    jobs.reserve(batch.size());
+    for (Pending& pending : batch) jobs.push_back(std::move(pending.job));
+    std::vector<std::exception_ptr> failures;
+    try {
+      failures = m_store.write_batch(jobs);
+    } catch (...) {
+      // The commit itself failed (disk full, I/O error): nothing in the batch holds.
+      failures.assign(batch.size(), std::current_exception());
+    }
+    bool any_committed = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      any_committed = any_committed || !failures[i];
+      batch[i].done(failures[i]);
+    }
+    if (any_committed && m_on_committed) m_on_committed();
+  }
+}
+
+}  // namespace iro::server

@@ -1,0 +1,175 @@
+// The server's store: one interface, engines behind it (SQLite now,
+// PostgreSQL with issue 11). The merge and account logic in service/ is
+// written once against StoreTxn; each engine supplies the rows and the
+// engine-specific queries (pull pages, exports).
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iro/document.hpp"
+#include "iro/hlc.hpp"
+#include "iro/protocol.hpp"
+
+namespace iro::server {
+
+enum class Role : std::uint8_t { iro = 1, manager = 2, admin = 3 };
+std::string_view to_string(Role role) noexcept;
+std::optional<Role> parse_role(std::string_view name) noexcept;
+
+struct UserRow {
+  std::string id;  // UUIDv7
+  std::string tenant;
+  std::string name;
+  Role role = Role::iro;
+};
+
+struct DeviceRow {
+  std::string id;  // the id the device's store made for itself
+  std::string tenant;
+  std::string user_id;
+  std::string name;
+  std::string token_hash;  // SHA-256 of the device token; the token itself is never stored
+  std::uint64_t enrolled_ms = 0;
+  std::optional<std::uint64_t> revoked_ms;
+  bool collect_first = false;  // revoked, but push its outbox before wiping
+  std::uint64_t last_seen_ms = 0;
+};
+
+struct EnrolmentRow {
+  std::string code_hash;  // SHA-256 of the normalised code
+  std::string user_id;
+  std::string tenant;
+  std::uint64_t created_ms = 0;
+  std::uint64_t expires_ms = 0;
+  std::optional<std::uint64_t> used_ms;
+};
+
+struct DocumentRow {
+  std::string id;
+  std::string tenant;
+  Kind kind = Kind::visit;
+  std::string child_id;
+  bool deleted = false;
+};
+
+// The server's current version of one field. The empty field name holds a
+// document's deleted flag, so deletes and restores travel in the same feed.
+struct FieldRow {
+  Value value;
+  Hlc hlc;
+  std::string device_id;  // "server" for the server's own writes (imports, allocation)
+  std::uint64_t seq = 0;  // the server sequence number that set it
+};
+
+inline constexpr std::string_view kServerAuthor = "server";
+
+// One entry of the append-only history: every change received, with what
+// became of it. Nothing a device sent is lost.
+struct HistoryRow {
+  std::string tenant;
+  Change change;  // as received; device_id is the author
+  std::optional<std::uint64_t> device_seq;  // none for the server's own writes
+  PushOutcome outcome = PushOutcome::accepted;
+  std::uint64_t seq = 0;  // the sequence number it was given, 0 when it changed nothing
+  Hlc stamped_hlc;        // the HLC the server kept (re-stamped when too far ahead)
+  std::string reason;     // why it was refused
+  std::uint64_t received_ms = 0;
+};
+
+// Who is on the other end of a session.
+struct DeviceIdentity {
+  std::string device_id;
+  std::string user_id;
+  std::string tenant;
+  Role role = Role::iro;
+};
+
+// Row access inside one transaction. Implemented by each engine.
+class StoreTxn {
+ public:
+  virtual ~StoreTxn() = default;
+
+  // The next server sequence number: gap-free, in commit order.
+  virtual std::uint64_t next_seq() = 0;
+  virtual std::uint64_t head_seq() = 0;
+  // The newest HLC the server issued (persisted, so it never goes backwards).
+  virtual Hlc server_hlc() = 0;
+  virtual void save_server_hlc(Hlc hlc) = 0;
+
+  virtual bool tenant_exists(std::string_view tenant) = 0;
+  virtual void insert_tenant(std::string_view tenant, std::uint64_t now_ms) = 0;
+  virtual std::optional<UserRow> user(std::string_view id) = 0;
+  virtual void insert_user(const UserRow& user) = 0;
+  virtual std::optional<DeviceRow> device(std::string_view id) = 0;
+  virtual std::optional<DeviceRow> device_by_token_hash(std::string_view token_hash) = 0;
+  virtual void put_device(const DeviceRow& device) = 0;
+  virtual std::optional<EnrolmentRow> enrolment(std::string_view code_hash) = 0;
+  virtual void put_enrolment(const EnrolmentRow& enrolment) = 0;
+
+  virtual std::optional<std::string> allocated_user(std::string_view tenant,
+                                                    std::string_view child_id) = 0;
+  virtual void set_allocation(std::string_view tenant, std::string_view child_id,
+                              std::string_view user_id, std::uint64_t seq) = 0;
+  virtual void insert_scope_removal(std::string_view tenant, std::string_view user_id,
+                                    std::string_view child_id, std::uint64_t seq,
+                                    std::uint64_t now_ms) = 0;
+  // When the child last left this user's caseload, if it ever did.
+  virtual std::optional<std::uint64_t> scope_removed_ms(std::string_view tenant,
+                                                        std::string_view user_id,
+                                                        std::string_view child_id) = 0;
+  // Gives every field row of the child a new sequence number, so an IRO the
+  // child was just allocated to pulls the child's whole record set.
+  virtual void resequence_child(std::string_view tenant, std::string_view child_id) = 0;
+  // Children that left the user's caseload after `after_seq` and are not back.
+  virtual std::vector<std::string> removed_children(const DeviceIdentity& identity,
+                                                    std::uint64_t after_seq) = 0;
+
+  virtual std::optional<DocumentRow> document(std::string_view id) = 0;
+  virtual std::optional<DocumentRow> child_record(std::string_view tenant,
+                                                  std::string_view child_id) = 0;
+  virtual void put_document(const DocumentRow& document) = 0;
+  virtual std::optional<FieldRow> field(std::string_view doc_id, std::string_view name) = 0;
+  // The document's set fields (not the deleted flag).
+  virtual FieldMap fields(std::string_view doc_id) = 0;
+  virtual void put_field(const DocumentRow& document, std::string_view name,
+                         const FieldRow& field) = 0;
+  virtual std::uint64_t newest_field_seq(std::string_view doc_id) = 0;
+
+  virtual std::optional<HistoryRow> history_for(std::string_view device_id,
+                                                std::uint64_t device_seq) = 0;
+  virtual void append_history(const HistoryRow& row) = 0;
+
+  // A page of the current values in the identity's scope changed after
+  // `cursor`, oldest first.
+  virtual Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
+                            std::uint32_t limit) = 0;
+  // Every record in the identity's scope, deleted ones included.
+  virtual std::vector<Document> documents_in_scope(const DeviceIdentity& identity) = 0;
+};
+
+class ServerStore {
+ public:
+  using Job = std::function<void(StoreTxn&)>;
+  virtual ~ServerStore() = default;
+
+  // Runs `job` in a write transaction and commits; if it throws, rolls back
+  // and rethrows. One writer at a time (the commit queue or an admin command).
+  virtual void write(const Job& job) = 0;
+
+  // Runs the jobs in one transaction, each in its own savepoint, and commits
+  // once (one fsync for the lot: group commit). A job that throws is undone
+  // alone; its exception is returned in its slot (null for success).
+  virtual std::vector<std::exception_ptr> write_batch(std::span<const Job> jobs) = 0;
+
+  // Runs `job` in a read transaction (a consistent snapshot). Safe from any thread.
+  virtual void read(const Job& job) = 0;
+};
+
+}  // namespace iro::server

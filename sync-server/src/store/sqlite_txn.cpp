@@ -1,0 +1,434 @@
+#include "store/sqlite_txn.hpp"
+
+#include "iro/codec.hpp"
+
+namespace iro::server {
+namespace {
+
+std::optional<std::uint64_t> optional_u64(const sqlite::CachedStatement& statement, int column) {
+  if (statement.is_null(column)) return std::nullopt;
+  return std::uint64_t(statement.int64(column));
+}
+
+void bind_optional(sqlite::CachedStatement& statement, int index, std::optional<std::uint64_t> value) {
+  if (value) {
+    statement.bind(index, std::int64_t(*value));
+  } else {
+    statement.bind_null(index);
+  }
+}
+
+Value value_of(const sqlite::CachedStatement& statement, int column) {
+  return decode_value(statement.blob(column));
+}
+
+// The device-facing change for one field_state row, selected as
+// seq, doc_id, kind, child_id, name, value, hlc, device_id.
+ChangeEntry entry_of(const sqlite::CachedStatement& row) {
+  ChangeEntry entry;
+  entry.server_seq = std::uint64_t(row.int64(0));
+  Change& change = entry.change;
+  change.doc_id = row.text(1);
+  change.kind = static_cast<Kind>(row.int64(2));
+  change.child_id = row.text(3);
+  change.field = row.text(4);
+  const Value value = value_of(row, 5);
+  change.hlc = Hlc{std::uint64_t(row.int64(6))};
+  change.device_id = row.text(7);
+  if (change.field.empty()) {  // the deleted flag
+    change.op = value == Value{true} ? ChangeOp::delete_document : ChangeOp::restore_document;
+  } else {
+    change.value = value;
+  }
+  return entry;
+}
+
+// Pull queries take ?1 tenant, ?2 user, ?3 cursor, ?4 device, ?5 limit.
+//
+// A device is not sent back the values it wrote itself (it has them, with the
+// sequence number and timestamp its PushAck gave), unless the child once left
+// the user's caseload: the device purged the child's records then, and needs
+// them all again now that the child is back.
+const std::string kIroScope =
+    "FROM field_state f JOIN allocation a ON a.tenant = f.tenant AND a.child_id = f.child_id "
+    "WHERE f.tenant = ?1 AND a.user_id = ?2 AND f.seq > ?3 AND (f.device_id <> ?4 OR EXISTS "
+    "(SELECT 1 FROM scope_removal r WHERE r.tenant = f.tenant AND r.user_id = a.user_id "
+    "AND r.child_id = f.child_id)) ";
+// Managers and admins see the whole council (?2 unused).
+const std::string kCouncilScope =
+    "FROM field_state f WHERE f.tenant = ?1 AND f.seq > ?3 AND f.device_id <> ?4 ";
+const std::string kEntryColumns =
+    "SELECT f.seq, f.doc_id, f.kind, f.child_id, f.name, f.value, f.hlc, f.device_id ";
+const std::string kIroPage = kEntryColumns + kIroScope + "ORDER BY f.seq LIMIT ?5";
+const std::string kIroRemaining = "SELECT count(*) " + kIroScope;
+const std::string kCouncilPage = kEntryColumns + kCouncilScope + "ORDER BY f.seq LIMIT ?5";
+const std::string kCouncilRemaining = "SELECT count(*) " + kCouncilScope;
+
+}  // namespace
+
+std::optional<std::int64_t> SqliteTxn::meta_int(std::string_view key) {
+  auto statement = m_db.cached("SELECT value FROM meta WHERE key = ?1");
+  statement.bind(1, key);
+  if (!statement.step()) return std::nullopt;
+  return statement.int64(0);
+}
+
+void SqliteTxn::set_meta(std::string_view key, std::int64_t value) {
+  m_db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
+}
+
+std::uint64_t SqliteTxn::next_seq() {
+  auto statement =
+      m_db.cached("UPDATE meta SET value = value + 1 WHERE key = 'last_seq' RETURNING value");
+  statement.step();
+  return std::uint64_t(statement.int64(0));
+}
+
+std::uint64_t SqliteTxn::head_seq() { return std::uint64_t(meta_int("last_seq").value_or(0)); }
+
+Hlc SqliteTxn::server_hlc() { return Hlc{std::uint64_t(meta_int("hlc").value_or(0))}; }
+
+void SqliteTxn::save_server_hlc(Hlc hlc) {
+  if (hlc > server_hlc()) set_meta("hlc", std::int64_t(hlc.packed));
+}
+
+bool SqliteTxn::tenant_exists(std::string_view tenant) {
+  auto statement = m_db.cached("SELECT 1 FROM tenant WHERE name = ?1");
+  statement.bind(1, tenant);
+  return statement.step();
+}
+
+void SqliteTxn::insert_tenant(std::string_view tenant, std::uint64_t now_ms) {
+  m_db.cached("INSERT INTO tenant (name, created_ms) VALUES (?1, ?2)")
+      .bind_all(tenant, std::int64_t(now_ms))
+      .run();
+}
+
+std::optional<UserRow> SqliteTxn::user(std::string_view id) {
+  auto statement = m_db.cached("SELECT id, tenant, name, role FROM user WHERE id = ?1");
+  statement.bind(1, id);
+  if (!statement.step()) return std::nullopt;
+  return UserRow{statement.text(0), statement.text(1), statement.text(2),
+                 static_cast<Role>(statement.int64(3))};
+}
+
+void SqliteTxn::insert_user(const UserRow& user) {
+  m_db.cached("INSERT INTO user (id, tenant, name, role) VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(user.id, user.tenant, user.name, std::int64_t(user.role))
+      .run();
+}
+
+namespace {
+
+constexpr std::string_view kDeviceColumns =
+    "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms";
+
+DeviceRow device_of(const sqlite::CachedStatement& row) {
+  DeviceRow device;
+  device.id = row.text(0);
+  device.tenant = row.text(1);
+  device.user_id = row.text(2);
+  device.name = row.text(3);
+  device.token_hash = row.text(4);
+  device.enrolled_ms = std::uint64_t(row.int64(5));
+  device.revoked_ms = optional_u64(row, 6);
+  device.collect_first = row.int64(7) != 0;
+  device.last_seen_ms = std::uint64_t(row.int64(8));
+  return device;
+}
+
+}  // namespace
+
+std::optional<DeviceRow> SqliteTxn::device(std::string_view id) {
+  auto statement =
+      m_db.cached("SELECT " + std::string(kDeviceColumns) + " FROM device WHERE id = ?1");
+  statement.bind(1, id);
+  if (!statement.step()) return std::nullopt;
+  return device_of(statement);
+}
+
+std::optional<DeviceRow> SqliteTxn::device_by_token_hash(std::string_view token_hash) {
+  auto statement =
+      m_db.cached("SELECT " + std::string(kDeviceColumns) + " FROM device WHERE token_hash = ?1");
+  statement.bind(1, token_hash);
+  if (!statement.step()) return std::nullopt;
+  return device_of(statement);
+}
+
+void SqliteTxn::put_device(const DeviceRow& device) {
+  auto statement = m_db.cached("INSERT OR REPLACE INTO device (" + std::string(kDeviceColumns) +
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  statement.bind_all(device.id, device.tenant, device.user_id, device.name, device.token_hash,
+                     std::int64_t(device.enrolled_ms));
+  bind_optional(statement, 7, device.revoked_ms);
+  statement.bind(8, std::int64_t{device.collect_first});
+  statement.bind(9, std::int64_t(device.last_seen_ms));
+  statement.run();
+}
+
+std::optional<EnrolmentRow> SqliteTxn::enrolment(std::string_view code_hash) {
+  auto statement = m_db.cached(
+      "SELECT code_hash, user_id, tenant, created_ms, expires_ms, used_ms FROM enrolment "
+      "WHERE code_hash = ?1");
+  statement.bind(1, code_hash);
+  if (!statement.step()) return std::nullopt;
+  return EnrolmentRow{statement.text(0),
+                      statement.text(1),
+                      statement.text(2),
+                      std::uint64_t(statement.int64(3)),
+                      std::uint64_t(statement.int64(4)),
+                      optional_u64(statement, 5)};
+}
+
+void SqliteTxn::put_enrolment(const EnrolmentRow& enrolment) {
+  auto statement = m_db.cached(
+      "INSERT OR REPLACE INTO enrolment (code_hash, user_id, tenant, created_ms, expires_ms, "
+      "used_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  statement.bind_all(enrolment.code_hash, enrolment.user_id, enrolment.tenant,
+                     std::int64_t(enrolment.created_ms), std::int64_t(enrolment.expires_ms));
+  bind_optional(statement, 6, enrolment.used_ms);
+  statement.run();
+}
+
+std::optional<std::string> SqliteTxn::allocated_user(std::string_view tenant,
+                                                     std::string_view child_id) {
+  auto statement =
+      m_db.cached("SELECT user_id FROM allocation WHERE tenant = ?1 AND child_id = ?2");
+  statement.bind_all(tenant, child_id);
+  if (!statement.step()) return std::nullopt;
+  return statement.text(0);
+}
+
+void SqliteTxn::set_allocation(std::string_view tenant, std::string_view child_id,
+                               std::string_view user_id, std::uint64_t seq) {
+  m_db.cached("INSERT OR REPLACE INTO allocation (tenant, child_id, user_id, seq) "
+              "VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(tenant, child_id, user_id, std::int64_t(seq))
+      .run();
+}
+
+void SqliteTxn::insert_scope_removal(std::string_view tenant, std::string_view user_id,
+                                     std::string_view child_id, std::uint64_t seq,
+                                     std::uint64_t now_ms) {
+  m_db.cached("INSERT OR REPLACE INTO scope_removal (tenant, user_id, child_id, seq, removed_ms) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind_all(tenant, user_id, child_id, std::int64_t(seq), std::int64_t(now_ms))
+      .run();
+}
+
+std::optional<std::uint64_t> SqliteTxn::scope_removed_ms(std::string_view tenant,
+                                                         std::string_view user_id,
+                                                         std::string_view child_id) {
+  auto statement = m_db.cached(
+      "SELECT removed_ms FROM scope_removal WHERE tenant = ?1 AND user_id = ?2 AND child_id = ?3");
+  statement.bind_all(tenant, user_id, child_id);
+  if (!statement.step()) return std::nullopt;
+  return std::uint64_t(statement.int64(0));
+}
+
+void SqliteTxn::resequence_child(std::string_view tenant, std::string_view child_id) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  {
+    auto statement = m_db.cached(
+        "SELECT doc_id, name FROM field_state WHERE tenant = ?1 AND child_id = ?2 ORDER BY seq");
+    statement.bind_all(tenant, child_id);
+    while (statement.step()) keys.emplace_back(statement.text(0), statement.text(1));
+  }
+  for (const auto& [doc_id, name] : keys) {
+    const std::uint64_t seq = next_seq();
+    m_db.cached("UPDATE field_state SET seq = ?3 WHERE doc_id = ?1 AND name = ?2")
+        .bind_all(doc_id, name, std::int64_t(seq))
+        .run();
+  }
+}
+
+std::vector<std::string> SqliteTxn::removed_children(const DeviceIdentity& identity,
+                                                     std::uint64_t after_seq) {
+  auto statement = m_db.cached(
+      "SELECT r.child_id FROM scope_removal r WHERE r.tenant = ?1 AND r.user_id = ?2 "
+      "AND r.seq > ?3 AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.tenant = r.tenant "
+      "AND a.child_id = r.child_id AND a.user_id = r.user_id) ORDER BY r.child_id");
+  statement.bind_all(identity.tenant, identity.user_id, std::int64_t(after_seq));
+  std::vector<std::string> children;
+  while (statement.step()) children.push_back(statement.text(0));
+  return children;
+}
+
+namespace {
+
+DocumentRow document_of(const sqlite::CachedStatement& row) {
+  return DocumentRow{row.text(0), row.text(1), static_cast<Kind>(row.int64(2)), row.text(3),
+                     row.int64(4) != 0};
+}
+
+}  // namespace
+
+std::optional<DocumentRow> SqliteTxn::document(std::string_view id) {
+  auto statement =
+      m_db.cached("SELECT id, tenant, kind, child_id, deleted FROM document WHERE id = ?1");
+  statement.bind(1, id);
+  if (!statement.step()) return std::nullopt;
+  return document_of(statement);
+}
+
+std::optional<DocumentRow> SqliteTxn::child_record(std::string_view tenant,
+                                                   std::string_view child_id) {
+  auto statement = m_db.cached(
+      "SELECT id, tenant, kind, child_id, deleted FROM document "
+      "WHERE tenant = ?1 AND child_id = ?2 AND kind = 1");
+  statement.bind_all(tenant, child_id);
+  if (!statement.step()) return std::nullopt;
+  return document_of(statement);
+}
+
+void SqliteTxn::put_document(const DocumentRow& document) {
+  m_db.cached("INSERT OR REPLACE INTO document (id, tenant, kind, child_id, deleted) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind_all(document.id, document.tenant, std::int64_t(document.kind), document.child_id,
+                std::int64_t{document.deleted})
+      .run();
+}
+
+std::optional<FieldRow> SqliteTxn::field(std::string_view doc_id, std::string_view name) {
+  auto statement = m_db.cached(
+      "SELECT value, hlc, device_id, seq FROM field_state WHERE doc_id = ?1 AND name = ?2");
+  statement.bind_all(doc_id, name);
+  if (!statement.step()) return std::nullopt;
+  return FieldRow{value_of(statement, 0), Hlc{std::uint64_t(statement.int64(1))},
+                  statement.text(2), std::uint64_t(statement.int64(3))};
+}
+
+FieldMap SqliteTxn::fields(std::string_view doc_id) {
+  auto statement =
+      m_db.cached("SELECT name, value FROM field_state WHERE doc_id = ?1 AND name <> ''");
+  statement.bind(1, doc_id);
+  FieldMap fields;
+  while (statement.step()) {
+    Value value = value_of(statement, 1);
+    if (!is_unset(value)) fields.emplace(statement.text(0), std::move(value));
+  }
+  return fields;
+}
+
+void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
+                          const FieldRow& field) {
+  const Bytes value = encode_value(field.value);
+  m_db.cached(
+        "INSERT OR REPLACE INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, "
+        "device_id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind_all(document.id, name, document.tenant, document.child_id,
+                std::int64_t(document.kind), std::span<const std::uint8_t>(value),
+                std::int64_t(field.hlc.packed), field.device_id, std::int64_t(field.seq))
+      .run();
+}
+
+std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id) {
+  auto statement = m_db.cached("SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = ?1");
+  statement.bind(1, doc_id);
+  statement.step();
+  return std::uint64_t(statement.int64(0));
+}
+
+std::optional<HistoryRow> SqliteTxn::history_for(std::string_view device_id,
+                                                 std::uint64_t device_seq) {
+  auto statement = m_db.cached(
+      "SELECT tenant, doc_id, kind, child_id, op, field, value, hlc, base, outcome, seq, "
+      "stamped_hlc, reason, received_ms FROM history WHERE device_id = ?1 AND device_seq = ?2");
+  statement.bind_all(device_id, std::int64_t(device_seq));
+  if (!statement.step()) return std::nullopt;
+  HistoryRow row;
+  row.tenant = statement.text(0);
+  row.change.doc_id = statement.text(1);
+  row.change.kind = static_cast<Kind>(statement.int64(2));
+  row.change.child_id = statement.text(3);
+  row.change.op = static_cast<ChangeOp>(statement.int64(4));
+  row.change.field = statement.text(5);
+  row.change.value = value_of(statement, 6);
+  row.change.hlc = Hlc{std::uint64_t(statement.int64(7))};
+  row.change.base = std::uint64_t(statement.int64(8));
+  row.change.device_id = std::string(device_id);
+  row.change.device_seq = device_seq;
+  row.device_seq = device_seq;
+  row.outcome = static_cast<PushOutcome>(statement.int64(9));
+  row.seq = optional_u64(statement, 10).value_or(0);
+  row.stamped_hlc = Hlc{std::uint64_t(statement.int64(11))};
+  row.reason = statement.text(12);
+  row.received_ms = std::uint64_t(statement.int64(13));
+  return row;
+}
+
+void SqliteTxn::append_history(const HistoryRow& row) {
+  const Bytes value = encode_value(row.change.value);
+  auto statement = m_db.cached(
+      "INSERT INTO history (received_ms, tenant, device_id, device_seq, doc_id, kind, child_id, "
+      "op, field, value, hlc, base, outcome, seq, stamped_hlc, reason) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  statement.bind_all(std::int64_t(row.received_ms), row.tenant, row.change.device_id);
+  bind_optional(statement, 4, row.device_seq);
+  statement.bind(5, row.change.doc_id);
+  statement.bind(6, std::int64_t(row.change.kind));
+  statement.bind(7, row.change.child_id);
+  statement.bind(8, std::int64_t(row.change.op));
+  statement.bind(9, row.change.field);
+  statement.bind(10, std::span<const std::uint8_t>(value));
+  statement.bind(11, std::int64_t(row.change.hlc.packed));
+  statement.bind(12, std::int64_t(row.change.base));
+  statement.bind(13, std::int64_t(row.outcome));
+  bind_optional(statement, 14, row.seq ? std::optional(row.seq) : std::nullopt);
+  statement.bind(15, std::int64_t(row.stamped_hlc.packed));
+  statement.bind(16, row.reason);
+  statement.run();
+}
+
+Changes SqliteTxn::pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
+                             std::uint32_t limit) {
+  const bool whole_council = identity.role != Role::iro;
+  Changes page;
+  {
+    auto rows = m_db.cached(whole_council ? kCouncilPage : kIroPage);
+    rows.bind_all(identity.tenant, identity.user_id, std::int64_t(cursor), identity.device_id,
+                  std::int64_t(limit));
+    while (rows.step()) page.entries.push_back(entry_of(rows));
+  }
+  const std::uint64_t last = page.entries.empty() ? cursor : page.entries.back().server_seq;
+  auto remaining = m_db.cached(whole_council ? kCouncilRemaining : kIroRemaining);
+  remaining.bind_all(identity.tenant, identity.user_id, std::int64_t(last), identity.device_id);
+  remaining.step();
+  page.remaining = std::uint64_t(remaining.int64(0));
+  page.more = page.remaining > 0;
+  // Nothing more in scope: skip past everything else committed so far.
+  page.next_cursor = page.more ? last : std::max(last, head_seq());
+  return page;
+}
+
+std::vector<Document> SqliteTxn::documents_in_scope(const DeviceIdentity& identity) {
+  auto statement = m_db.cached(
+      "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value FROM document d "
+      "LEFT JOIN field_state f ON f.doc_id = d.id AND f.name <> '' "
+      "WHERE d.tenant = ?1 AND (?2 IS NULL OR d.child_id IN "
+      "(SELECT child_id FROM allocation WHERE tenant = ?1 AND user_id = ?2)) "
+      "ORDER BY d.id, f.name");
+  statement.bind(1, identity.tenant);
+  if (identity.role == Role::iro) {
+    statement.bind(2, identity.user_id);
+  } else {
+    statement.bind_null(2);
+  }
+  std::vector<Document> documents;
+  while (statement.step()) {
+    std::string id = statement.text(0);
+    if (documents.empty() || documents.back().id != id) {
+      Document& document = documents.emplace_back();
+      document.id = std::move(id);
+      document.kind = static_cast<Kind>(statement.int64(1));
+      document.child_id = statement.text(2);
+      document.deleted = statement.int64(3) != 0;
+    }
+    if (statement.is_null(4)) continue;
+    Value value = value_of(statement, 5);
+    if (!is_unset(value)) documents.back().fields.emplace(statement.text(4), std::move(value));
+  }
+  return documents;
+}
+
+}  // namespace iro::server

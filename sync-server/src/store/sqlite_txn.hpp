@@ -1,0 +1,66 @@
+// StoreTxn over one SQLite connection (inside a transaction the caller holds).
+#pragma once
+
+#include "store/server_store.hpp"
+#include "store/sqlite.hpp"
+
+namespace iro::server {
+
+class SqliteTxn final : public StoreTxn {
+ public:
+  explicit SqliteTxn(sqlite::Database& db) : m_db(db) {}
+
+  std::uint64_t next_seq() override;
+  std::uint64_t head_seq() override;
+  Hlc server_hlc() override;
+  void save_server_hlc(Hlc hlc) override;
+
+  bool tenant_exists(std::string_view tenant) override;
+  void insert_tenant(std::string_view tenant, std::uint64_t now_ms) override;
+  std::optional<UserRow> user(std::string_view id) override;
+  void insert_user(const UserRow& user) override;
+  std::optional<DeviceRow> device(std::string_view id) override;
+  std::optional<DeviceRow> device_by_token_hash(std::string_view token_hash) override;
+  void put_device(const DeviceRow& device) override;
+  std::optional<EnrolmentRow> enrolment(std::string_view code_hash) override;
+  void put_enrolment(const EnrolmentRow& enrolment) override;
+
+  std::optional<std::string> allocated_user(std::string_view tenant,
+                                            std::string_view child_id) override;
+  void set_allocation(std::string_view tenant, std::string_view child_id,
+                      std::string_view user_id, std::uint64_t seq) override;
+  void insert_scope_removal(std::string_view tenant, std::string_view user_id,
+                            std::string_view child_id, std::uint64_t seq,
+                            std::uint64_t now_ms) override;
+  std::optional<std::uint64_t> scope_removed_ms(std::string_view tenant, std::string_view user_id,
+                                                std::string_view child_id) override;
+  void resequence_child(std::string_view tenant, std::string_view child_id) override;
+  std::vector<std::string> removed_children(const DeviceIdentity& identity,
+                                            std::uint64_t after_seq) override;
+
+  std::optional<DocumentRow> document(std::string_view id) override;
+  std::optional<DocumentRow> child_record(std::string_view tenant,
+                                          std::string_view child_id) override;
+  void put_document(const DocumentRow& document) override;
+  std::optional<FieldRow> field(std::string_view doc_id, std::string_view name) override;
+  FieldMap fields(std::string_view doc_id) override;
+  void put_field(const DocumentRow& document, std::string_view name,
+                 const FieldRow& field) override;
+  std::uint64_t newest_field_seq(std::string_view doc_id) override;
+
+  std::optional<HistoryRow> history_for(std::string_view device_id,
+                                        std::uint64_t device_seq) override;
+  void append_history(const HistoryRow& row) override;
+
+  Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
+                    std::uint32_t limit) override;
+  std::vector<Document> documents_in_scope(const DeviceIdentity& identity) override;
+
+ private:
+  std::optional<std::int64_t> meta_int(std::string_view key);
+  void set_meta(std::string_view key, std::int64_t value);
+
+  sqlite::Database& m_db;
+};
+
+}  // namespace iro::server

@@ -1,0 +1,64 @@
+#include "e2e/county.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace iro::test {
+
+County::County(int children) {
+  const auto data = m_dir / "server";
+  // Set up the county before the server starts, as an administrator would.
+  ProcessResult made = run_process({IRO_SERVER, "admin", "--data", data.string(), "demo-county",
+                                    "--children", std::to_string(children)});
+  if (made.exit_code != 0) throw std::runtime_error("demo-county failed: " + made.err);
+  for (const std::string& line : lines_of(made.out)) {
+    std::istringstream words(line);
+    std::string role, id;
+    words >> role >> id;
+    if (role == "iro") m_iros.push_back(id);
+    if (role == "manager") m_manager = id;
+  }
+  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data);
+}
+
+DeviceProcess County::enrol_user(const std::string& user_id) {
+  const ProcessResult code = m_server->admin({"enrol", "--user", user_id});
+  if (code.exit_code != 0) throw std::runtime_error("enrol failed: " + code.err);
+  DeviceProcess device(IRO_CLI, m_dir / ("device-" + std::to_string(++m_devices) + ".db"));
+  device.ok({"enrol", "--server", m_server->url(), "--code", lines_of(code.out).back()});
+  return device;
+}
+
+DeviceProcess County::enrol_device(int index) { return enrol_user(iro(index)); }
+
+DeviceProcess County::enrol_manager_device() { return enrol_user(m_manager); }
+
+std::string County::server_export(const std::string& user_id) {
+  const ProcessResult exported = m_server->admin({"export", "--user", user_id});
+  if (exported.exit_code != 0) throw std::runtime_error("export failed: " + exported.err);
+  return exported.out;
+}
+
+void County::restart_server() {
+  const std::uint16_t port = m_server->port();
+  const auto data = m_server->data_dir();
+  if (m_server->running()) m_server->stop();
+  m_server.reset();
+  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data, port);
+}
+
+std::string County::device_id_of(const DeviceProcess& device) {
+  const auto status = nlohmann::json::parse(device.ok({"status", "--json"}));
+  return status["device_id"];
+}
+
+std::size_t count_kind(const std::string& export_json, const std::string& kind) {
+  std::size_t count = 0;
+  for (const auto& document : nlohmann::json::parse(export_json)) {
+    if (document["kind"] == kind) ++count;
+  }
+  return count;
+}
+
+}  // namespace iro::test

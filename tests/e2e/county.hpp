@@ -1,0 +1,51 @@
+// A synthetic county on a real iro-server process, for end-to-end tests:
+// three IROs (0, 1, 2) and a manager, children DEMO-0001... allocated in
+// turn (DEMO-0001 to IRO 0, DEMO-0002 to IRO 1, ...), and devices enrolled
+// through the real `iro` command line.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/server_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace iro::test {
+
+class County {
+ public:
+  explicit County(int children = 12);
+
+  ServerProcess& server() { return *m_server; }
+  const std::string& iro(int index) const { return m_iros.at(index); }
+  const std::string& manager() const { return m_manager; }
+  const TempDir& dir() const { return m_dir; }
+
+  // A new device of IRO `index`, enrolled (not yet synced).
+  DeviceProcess enrol_device(int index);
+  DeviceProcess enrol_manager_device();
+
+  // The server's export of what `user_id`'s devices may hold.
+  std::string server_export(const std::string& user_id);
+
+  // Restarts the server on the same data directory and port (devices keep their URL).
+  void restart_server();
+
+  // The device id of an enrolled device's store.
+  static std::string device_id_of(const DeviceProcess& device);
+
+ private:
+  DeviceProcess enrol_user(const std::string& user_id);
+
+  TempDir m_dir;
+  std::unique_ptr<ServerProcess> m_server;
+  std::vector<std::string> m_iros;
+  std::string m_manager;
+  int m_devices = 0;
+};
+
+// Number of records of `kind` in an export.
+std::size_t count_kind(const std::string& export_json, const std::string& kind);
+
+}  // namespace iro::test

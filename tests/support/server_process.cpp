@@ -1,0 +1,130 @@
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace iro::test {
+namespace {
+
+bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit, int& status) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
+                             std::uint16_t port)
+    : m_binary(std::move(binary)), m_data_dir(std::move(data_dir)) {
+  m_log = m_data_dir.string() + ".log";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  std::vector<std::string> argv = {m_binary, "serve", "--data", m_data_dir.string(),
+                                   "--listen", listen, "--insecure-loopback"};
+  std::vector<char*> args;
+  for (auto& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  if (posix_spawn(&m_pid, m_binary.c_str(), &actions, nullptr, args.data(), environ) != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw std::runtime_error("cannot start " + m_binary);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+
+  // The log's "listening on 127.0.0.1:PORT" line says it is ready, and where.
+  const std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch match;
+    const std::string text = log();
+    if (std::regex_search(text, match, listening)) {
+      m_port = static_cast<std::uint16_t>(std::stoi(match[1]));
+      return;
+    }
+    int status = 0;
+    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_pid = -1;
+      throw std::runtime_error("iro-server exited at start: " + text);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill_now();
+  throw std::runtime_error("iro-server did not start listening within 20 s");
+}
+
+ServerProcess::~ServerProcess() {
+  if (m_pid > 0) stop(std::chrono::seconds(5));
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream file(m_log);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+int ServerProcess::stop(std::chrono::milliseconds grace) {
+  if (m_pid <= 0) return -1;
+  ::kill(m_pid, SIGTERM);
+  int status = 0;
+  if (!wait_for_exit(m_pid, grace, status)) {
+    ::kill(m_pid, SIGKILL);
+    waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    return -1;
+  }
+  m_pid = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void ServerProcess::kill_now() {
+  if (m_pid <= 0) return;
+  ::kill(m_pid, SIGKILL);
+  int status = 0;
+  waitpid(m_pid, &status, 0);
+  m_pid = -1;
+}
+
+ProcessResult ServerProcess::admin(std::vector<std::string> args) const {
+  args.insert(args.begin(), {m_binary, "admin", "--data", m_data_dir.string()});
+  return run_process(args);
+}
+
+ProcessResult DeviceProcess::run(std::vector<std::string> args) const {
+  args.insert(args.begin(), {m_binary, "--db", m_db.string()});
+  return run_process(args, "", std::chrono::seconds(120));
+}
+
+std::string DeviceProcess::ok_all(std::vector<std::string> args) const {
+  const ProcessResult result = run(args);
+  if (result.exit_code != 0) {
+    throw std::runtime_error("iro " + (args.empty() ? "" : args[0]) + " failed (" +
+                             std::to_string(result.exit_code) + "): " + result.err);
+  }
+  return result.out;
+}
+
+std::string DeviceProcess::ok(std::vector<std::string> args) const {
+  const auto lines = lines_of(ok_all(std::move(args)));
+  return lines.empty() ? "" : lines.back();
+}
+
+}  // namespace iro::test
