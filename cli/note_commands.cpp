@@ -135,36 +135,36 @@ void add_note_commands(CLI::App& app, CliContext& context) {
   import->add_option("FILE", *import_file, "JSON lines")->required();
   import->callback([&context, import_file] {
     std::ifstream file(*import_file);
-    if (!file) throw Error(ErrorCode::not_found, "cannot read " + *import_file);
-    DeviceStore& store = context.store();
-    const std::string today = local_today().to_string();
-    ImportTally tally;
-    std::vector<NewRecord> batch;
-    std::vector<std::size_t> lines;
-    std::string line;
-    for (std::size_t number = 1; std::getline(file, line); ++number) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      try {
-        NewRecord record = note_from_json_line(line);
-        if (!record.fields.contains("date")) {
-          add_assignment(Kind::visit, "date=" + today, record.fields);
-        }
-        batch.push_back(std::move(record));
-        lines.push_back(number);
-      } catch (const Error& error) {
-        ++tally.refused;
-        context.out() << "line " << number << ": " << error.what() << "\n";
+  if (!file) throw Error(ErrorCode::not_found, "cannot read " + *import_file);
+  DeviceStore& store = context.store();
+  const std::string today = local_today().to_string();
+  ImportTally tally;
+  std::vector<NewRecord> batch;
+  std::vector<std::size_t> lines;
+  std::string line;
+  for (std::size_t number = 1; std::getline(file, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      NewRecord record = note_from_json_line(line);
+      if (!record.fields.contains("date")) {
+        add_assignment(Kind::visit, "date=" + today, record.fields);
       }
-      if (batch.size() == kImportBatch) import_batch(store, batch, lines, tally, context.out());
+      batch.push_back(std::move(record));
+      lines.push_back(number);
+    } catch (const Error& error) {
+      ++tally.refused;
+      context.out() << "line " << number << ": " << error.what() << "\n";
     }
-    if (!batch.empty()) import_batch(store, batch, lines, tally, context.out());
-    context.out() << "imported " << tally.imported << " notes, refused " << tally.refused << "\n";
-    if (tally.refused > 0) {
-      context.err() << "iro: " << tally.refused << " lines refused (listed above); the other "
-                    << tally.imported << " were imported\n";
-      context.exit_code = 1;
-    }
-  });
-}
+    if (batch.size() == kImportBatch) import_batch(store, batch, lines, tally, context.out());
+  }
+  if (!batch.empty()) import_batch(store, batch, lines, tally, context.out());
+  context.out() << "imported " << tally.imported << " notes, refused " << tally.refused << "\n";
+  if (tally.refused > 0) {
+    context.err() << "iro: " << tally.refused << " lines refused (listed above); the other "
+                  << tally.imported << " were imported\n";
+    context.exit_code = 1;
+  }
+});
+}  // namespace iro::cli
 
 }  // namespace iro::cli

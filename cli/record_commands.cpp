@@ -36,7 +36,8 @@ FieldMap fields_from(Kind kind, const RecordOptions& options) {
 void add_record_commands(CLI::App& app, CliContext& context) {
   auto add_options = std::make_shared<RecordOptions>();
   auto* add = app.add_subcommand("add", "Create a record of any kind; prints its id last");
-  add->add_option("KIND", add_options->kind, "review, visit, consultation, letter, challenge, midway")
+  add->add_option("KIND", add_options->kind,
+                  "review, visit, consultation, letter, challenge, midway")
       ->required();
   add->add_option("--child", add_options->child, "The child's id")->required();
   add->add_option("--set", add_options->assignments, "FIELD=VALUE (repeatable)");

@@ -13,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+json text_or_null(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
 
 json status_json(const DeviceStatus& status) {
   json last_sync = nullptr;
@@ -29,8 +31,8 @@ json status_json(const DeviceStatus& status) {
 
 // The first thing a person would want to see about a record in a listing.
 std::string summary_of(const Document& document) {
-  for (const char* field : {"note", "body", "summary", "notes", "recommendations",
-                            "first_name", "date"}) {
+  for (const char* field :
+       {"note", "body", "summary", "notes", "recommendations", "first_name", "date"}) {
     if (const Value* value = document.field(field)) return describe(*value, 50);
   }
   return document.fields.empty() ? "" : describe(document.fields.begin()->second, 50);
@@ -82,9 +84,9 @@ void add_store_commands(CLI::App& app, CliContext& context) {
     if (!list_options->child.empty()) query.child_id = list_options->child;
     query.include_deleted = list_options->deleted;
     for (const Document& document : context.store().query(query)) {
-      context.out() << document.id << "  " << to_string(document.kind) << "  "
-                    << document.child_id << "  " << summary_of(document)
-                    << (document.deleted ? "  (deleted)" : "") << "\n";
+      context.out() << document.id << "  " << to_string(document.kind) << "  " << document.child_id
+                    << "  " << summary_of(document) << (document.deleted ? "  (deleted)" : "")
+                    << "\n";
     }
   });
 
@@ -94,14 +96,14 @@ void add_store_commands(CLI::App& app, CliContext& context) {
   show->callback([&context, show_id] {
     const auto document = context.store().get(*show_id);
     if (!document) throw Error(ErrorCode::not_found, "no document " + *show_id);
-    context.out() << document_to_json(*document).dump(2, ' ', false,
-                                                      json::error_handler_t::replace)
+    context.out() << document_to_json(*document).dump(2, ' ', false, json::error_handler_t::replace)
                   << "\n";
   });
 
-  auto* export_command = app.add_subcommand(
-      "export", "Every record the device holds, as canonical JSON sorted by id");
-  export_command->add_flag("--json")->description("JSON (the default and, so far, the only format)");
+  auto* export_command =
+      app.add_subcommand("export", "Every record the device holds, as canonical JSON sorted by id");
+  export_command->add_flag("--json")->description(
+      "JSON (the default and, so far, the only format)");
   export_command->callback([&context] {
     context.out() << export_json(context.store().query(DocumentQuery::everything()));
   });

@@ -41,8 +41,7 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
   auto* enrol = app.add_subcommand("enrol", "Enrol this device with a one-time code");
   enrol->add_option("--server", enrol_options->server, "ws://HOST:PORT or wss://HOST:PORT")
       ->required();
-  enrol->add_option("--code", enrol_options->code, "The code an administrator issued")
-      ->required();
+  enrol->add_option("--code", enrol_options->code, "The code an administrator issued")->required();
   enrol->add_option("--name", enrol_options->name, "A name for this device");
   enrol->add_option("--ca-cert", enrol_options->ca_cert, "The server's CA certificate (wss://)");
   enrol->callback([&context, enrol_options] {
@@ -72,8 +71,8 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
     transport::TransportOptions options;
     options.client_name = "iro-cli 0.1.0";
     options.max_attempts = sync_options->attempts;
-    options.follow_for = std::chrono::milliseconds(
-        static_cast<std::int64_t>(sync_options->follow_seconds * 1000));
+    options.follow_for =
+        std::chrono::milliseconds(static_cast<std::int64_t>(sync_options->follow_seconds * 1000));
     std::uint64_t last_pulled = 0;
     options.on_progress = [&](const SyncProgress& progress) {
       print_progress(context.err(), progress, last_pulled);
@@ -90,9 +89,8 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
         throw Error(ErrorCode::invalid_input, "the server refused this device: " + report.message);
       case transport::SyncResult::unreachable:
         throw Error(ErrorCode::storage_busy,
-                    "could not sync after " + std::to_string(report.attempts) +
-                        " attempts (" + report.message + "); " +
-                        std::to_string(report.progress.pending) +
+                    "could not sync after " + std::to_string(report.attempts) + " attempts (" +
+                        report.message + "); " + std::to_string(report.progress.pending) +
                         " changes wait in the outbox and will be sent next time");
       case transport::SyncResult::wiped:
         context.close_and_destroy_store();
@@ -113,8 +111,7 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
                                    {"field", entry.change.field},
                                    {"value", value_to_json(entry.change.value)},
                                    {"reason", entry.reason}};
-      context.out() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << "\n";
+      context.out() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   });
 }

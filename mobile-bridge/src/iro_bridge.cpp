@@ -71,10 +71,13 @@ iro_status_t with_store(iro_store_t* store, iro_error_t* error, Body body) {
 
 extern "C" {
 
-int iro_api_version(void) { return IRO_API_VERSION; }
+int iro_api_version(void) {
+  return IRO_API_VERSION;
+}
 
 iro_status_t iro_store_open(const char* path, iro_store_t** out_store, iro_error_t* error) {
-  if (path == nullptr || out_store == nullptr) return misuse(error, "path and out_store are required");
+  if (path == nullptr || out_store == nullptr)
+    return misuse(error, "path and out_store are required");
   *out_store = nullptr;
   return guarded(error, [&] {
     auto handle = std::make_unique<iro_store>();
@@ -96,8 +99,8 @@ iro_status_t iro_store_device_id(iro_store_t* store, char** out_id, iro_error_t*
                     [&](iro::DeviceStore& device) { *out_id = copy_out(device.device_id()); });
 }
 
-iro_status_t iro_note_add(iro_store_t* store, const char* child_id, const char* text,
-                          char** out_id, iro_error_t* error) {
+iro_status_t iro_note_add(iro_store_t* store, const char* child_id, const char* text, char** out_id,
+                          iro_error_t* error) {
   if (child_id == nullptr || text == nullptr || out_id == nullptr) {
     return misuse(error, "child_id, text and out_id are required");
   }
@@ -122,8 +125,12 @@ iro_status_t iro_store_pending_changes(iro_store_t* store, uint64_t* out_count,
                     [&](iro::DeviceStore& device) { *out_count = device.outbox_size(); });
 }
 
-void iro_free(void* buffer) { std::free(buffer); }
+void iro_free(void* buffer) {
+  std::free(buffer);
+}
 
-size_t iro_live_handles(void) { return g_live_handles.load(); }
+size_t iro_live_handles(void) {
+  return g_live_handles.load();
+}
 
 }  // extern "C"

@@ -49,8 +49,8 @@ void check_refused(const ProcessResult& result, int exit_code, const std::string
 
 TEST_CASE("note add records a visit note and prints its id last and note edit changes it") {
   Cli cli;
-  const std::string id = cli.ok({"note", "add", "--child", "DEMO-0001", "--text",
-                                 "Met at school", "--date", "2024-05-01", "--seen-alone", "yes"});
+  const std::string id = cli.ok({"note", "add", "--child", "DEMO-0001", "--text", "Met at school",
+                                 "--date", "2024-05-01", "--seen-alone", "yes"});
   CHECK(id.size() == 36);
   cli.ok({"note", "edit", id, "--text", "Met at school; she was happy"});
 
@@ -83,7 +83,8 @@ TEST_CASE("list and show display what the device holds") {
 TEST_CASE("export prints every record sorted by id, identically each time") {
   Cli cli;
   for (int i = 0; i < 5; ++i) {
-    cli.ok({"note", "add", "--child", "C" + std::to_string(i), "--text", "note " + std::to_string(i)});
+    cli.ok(
+        {"note", "add", "--child", "C" + std::to_string(i), "--text", "note " + std::to_string(i)});
   }
   const std::string first = cli.run({"export", "--json"}).out;
   CHECK(first == cli.run({"export", "--json"}).out);
@@ -107,9 +108,9 @@ TEST_CASE("status --json reports the device, its pending changes and its sync st
 
 TEST_CASE("generic add and edit validate fields, and refusals keep the saved record") {
   Cli cli;
-  const std::string id = cli.ok({"add", "review", "--child", "C1", "--set", "date=2024-06-01",
-                                 "--set", "participation_code=PN1", "--set",
-                                 "attendees=carer, teacher"});
+  const std::string id =
+      cli.ok({"add", "review", "--child", "C1", "--set", "date=2024-06-01", "--set",
+              "participation_code=PN1", "--set", "attendees=carer, teacher"});
   check_refused(cli.run({"edit", id, "--set", "date=2024-02-30"}), 1,
                 "review.date: \"2024-02-30\" is not a date (expected YYYY-MM-DD)");
   check_refused(cli.run({"edit", id, "--set", "participation_code=PN9"}), 1,
@@ -118,7 +119,8 @@ TEST_CASE("generic add and edit validate fields, and refusals keep the saved rec
   check_refused(cli.run({"edit", id, "--set", "venue"}), 1, "\"venue\" is not FIELD=VALUE");
   check_refused(cli.run({"add", "child", "--child", "C1", "--set", "first_name=A"}), 1,
                 "child records come from the server");
-  check_refused(cli.run({"add", "spaceship", "--child", "C1"}), 1, "\"spaceship\" is not a record kind");
+  check_refused(cli.run({"add", "spaceship", "--child", "C1"}), 1,
+                "\"spaceship\" is not a record kind");
 
   const json exported = cli.export_json();
   REQUIRE(exported.size() == 1);
@@ -133,8 +135,7 @@ TEST_CASE("participation codes are checked against the age of a child the device
   // on a review date a month from now.
   const ProcessResult seeded = cli.run({"demo", "seed", "--children", "60", "--seed", "3"});
   REQUIRE(seeded.exit_code == 0);
-  const iro::Date review_date =
-      iro::Date::from_unix_ms(iro::system_clock().now_ms()).plus_days(30);
+  const iro::Date review_date = iro::Date::from_unix_ms(iro::system_clock().now_ms()).plus_days(30);
   std::string toddler, older;
   for (const json& child : cli.export_json()) {
     const auto born = iro::Date::parse(child["fields"]["date_of_birth"].get<std::string>());
@@ -153,8 +154,7 @@ TEST_CASE("participation codes are checked against the age of a child the device
   check_refused(cli.run({"add", "review", "--child", older, "--set", date, "--set",
                          "participation_code=PN0"}),
                 1, "PN0 is only for a child under 4");
-  cli.ok({"add", "review", "--child", older, "--set", date, "--set",
-          "participation_code=PN6"});
+  cli.ok({"add", "review", "--child", older, "--set", date, "--set", "participation_code=PN6"});
 }
 
 TEST_CASE("malformed command lines exit 2 with one line and a missing --db is explained") {
@@ -164,8 +164,8 @@ TEST_CASE("malformed command lines exit 2 with one line and a missing --db is ex
                 "--text is required");
   check_refused(run_process({IRO_CLI, "list"}), 1, "this command needs --db FILE");
   check_refused(cli.run({"note", "add", "--child", "C 1", "--text", "x"}), 1, "is not a child id");
-  check_refused(cli.run({"note", "edit", "01890a5d-ac96-774b-bcce-b302099a8057", "--text", "x"}),
-                1, "no document");
+  check_refused(cli.run({"note", "edit", "01890a5d-ac96-774b-bcce-b302099a8057", "--text", "x"}), 1,
+                "no document");
 }
 
 TEST_CASE("a letter, once issued, refuses edits through the command line") {

@@ -42,8 +42,8 @@ void check_refused_cleanly(std::span<const std::uint8_t> bytes) {
     // A mutation that still decodes must give a change that round-trips.
     CHECK(decode_change(encode_change(decoded)) == decoded);
   } catch (const Error& error) {
-    const bool expected_code = error.code() == ErrorCode::corrupt_data ||
-                               error.code() == ErrorCode::unsupported_version;
+    const bool expected_code =
+        error.code() == ErrorCode::corrupt_data || error.code() == ErrorCode::unsupported_version;
     CHECK(expected_code);
   }
 }
@@ -77,19 +77,24 @@ TEST_CASE("the change encoding is exactly the documented bytes") {
   // docs/wire-format.md: version 1, little-endian marker, then each field;
   // strings are a u64 length and the bytes, the value a tag byte and its payload.
   const std::string expected =
-      "01"                                      // format version
-      "01"                                      // cereal: little-endian
-      "2400000000000000"                        // doc_id length 36
+      "01"                // format version
+      "01"                // cereal: little-endian
+      "2400000000000000"  // doc_id length 36
       "30313839306135642d616339362d373734622d626363652d623330323039396138303537"
-      "03"                                      // kind: visit
-      "0200000000000000" "4331"                 // child_id "C1"
-      "00"                                      // op: set_field
-      "0400000000000000" "6e6f7465"             // field "note"
-      "03" "0200000000000000" "4869"            // value: text "Hi"
-      "0600050403020100"                        // hlc (ms 0x0102030405, counter 6)
-      "0100000000000000" "44"                   // device_id "D"
-      "0700000000000000"                        // device_seq 7
-      "0800000000000000";                       // base 8
+      "03"  // kind: visit
+      "0200000000000000"
+      "4331"  // child_id "C1"
+      "00"    // op: set_field
+      "0400000000000000"
+      "6e6f7465"  // field "note"
+      "03"
+      "0200000000000000"
+      "4869"              // value: text "Hi"
+      "0600050403020100"  // hlc (ms 0x0102030405, counter 6)
+      "0100000000000000"
+      "44"                 // device_id "D"
+      "0700000000000000"   // device_seq 7
+      "0800000000000000";  // base 8
   CHECK(hex(encode_change(sample_change())) == expected);
 }
 
@@ -154,7 +159,8 @@ TEST_CASE("damaged structure is refused: header, lengths, kinds, tags, dates, se
 
   Bytes unsorted = encode_value(StringSet{"a", "b"});
   std::swap(unsorted[19], unsorted[28]);  // the two one-letter members
-  CHECK_THROWS_WITH(decode_value(unsorted), "a stored value is corrupt: a set is not sorted and distinct");
+  CHECK_THROWS_WITH(decode_value(unsorted),
+                    "a stored value is corrupt: a set is not sorted and distinct");
 
   Bytes huge_set = encode_value(StringSet{});
   huge_set[10] = 0x10;  // claims 2^60 members
@@ -169,7 +175,8 @@ TEST_CASE("random corruption never crashes the decoder (2,000 seeded mutations)"
   for (int round = 0; round < 2000; ++round) {
     Bytes bytes = good;
     const int flips = 1 + static_cast<int>(random() % 4);
-    for (int i = 0; i < flips; ++i) bytes[random() % bytes.size()] ^= std::uint8_t(1 + random() % 255);
+    for (int i = 0; i < flips; ++i)
+      bytes[random() % bytes.size()] ^= std::uint8_t(1 + random() % 255);
     if (random() % 3 == 0) bytes.resize(random() % bytes.size());
     CAPTURE(round);
     check_refused_cleanly(bytes);

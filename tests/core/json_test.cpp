@@ -49,7 +49,8 @@ TEST_CASE("values read from command-line text by the field's type") {
   CHECK(from_text(Kind::visit, "note", "") == Value{});
   CHECK_THROWS_WITH(from_text(Kind::visit, "seen_alone", "maybe"),
                     "visit.seen_alone: expected yes or no");
-  CHECK_THROWS_WITH(from_text(Kind::review, "part", "2x"), "review.part: \"2x\" is not a whole number");
+  CHECK_THROWS_WITH(from_text(Kind::review, "part", "2x"),
+                    "review.part: \"2x\" is not a whole number");
   CHECK_THROWS_WITH(from_text(Kind::visit, "date", "1/5/2024"),
                     "visit.date: \"1/5/2024\" is not a date (expected YYYY-MM-DD)");
 }
@@ -63,7 +64,8 @@ TEST_CASE("export is canonical: sorted by id, sorted keys, conflicts only when p
   Document earlier = later;
   earlier.id = "01890a5d-ac96-774b-bcce-b302099a8057";
   earlier.deleted = true;
-  earlier.conflicts = {Conflict{"note", std::string("Seen at home"), "D2", Hlc::from_parts(1000, 0)}};
+  earlier.conflicts = {
+      Conflict{"note", std::string("Seen at home"), "D2", Hlc::from_parts(1000, 0)}};
 
   const std::string exported = export_json({later, earlier});
   CHECK(exported == export_json({earlier, later}));

@@ -18,7 +18,9 @@ using namespace iro;
 
 namespace {
 
-std::string note_text(long edit) { return "edit " + std::to_string(edit); }
+std::string note_text(long edit) {
+  return "edit " + std::to_string(edit);
+}
 
 long edit_number(const Value& value) {
   return std::stol(std::get<std::string>(value).substr(5));
@@ -46,8 +48,7 @@ TEST_CASE("SIGKILL during edits never leaves a half-applied edit or loses a comm
   std::string id;
   {
     auto store = DeviceStore::open(path);
-    id = store->create(Kind::visit, "C1",
-                       {{"note", note_text(0)}, {"observations", note_text(0)}});
+    id = store->create(Kind::visit, "C1", {{"note", note_text(0)}, {"observations", note_text(0)}});
   }
   std::mt19937 random(7);
   long last_committed = 0;

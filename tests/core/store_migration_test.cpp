@@ -42,7 +42,8 @@ TEST_CASE("a first-release (v1) store upgrades in place and keeps everything") {
 
   const auto note = store->get("018f3a10-0000-7000-8000-0000000a0001");
   REQUIRE(note.has_value());
-  CHECK(*note->field("note") == Value{std::string("Met Ava at school; she wants Zoë at her review")});
+  CHECK(*note->field("note") ==
+        Value{std::string("Met Ava at school; she wants Zoë at her review")});
   CHECK(*note->field("date") == Value{*Date::parse("2024-05-01")});
 
   auto outbox = store->outbox();

@@ -75,7 +75,8 @@ TEST_CASE("the store runs in WAL mode") {
 TEST_CASE("recording a visit note writes the document and one outbox change per field") {
   Fixture fixture;
   const std::string id = fixture.store->create(
-      Kind::visit, "C1", {{"note", std::string("Met Ava at school")}, {"date", *Date::parse("2024-05-01")}});
+      Kind::visit, "C1",
+      {{"note", std::string("Met Ava at school")}, {"date", *Date::parse("2024-05-01")}});
 
   const auto note = fixture.store->get(id);
   REQUIRE(note.has_value());
@@ -96,7 +97,8 @@ TEST_CASE("recording a visit note writes the document and one outbox change per 
 
 TEST_CASE("new letters, reviews and challenges start in their first status") {
   Fixture fixture;
-  const std::string letter = fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
+  const std::string letter =
+      fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
   CHECK(*fixture.store->get(letter)->field("status") == Value{std::string("draft")});
   const std::string review = fixture.store->create(Kind::review, "C1", {});
   CHECK(*fixture.store->get(review)->field("status") == Value{std::string("planned")});
@@ -106,7 +108,8 @@ TEST_CASE("new letters, reviews and challenges start in their first status") {
 
 TEST_CASE("10,000 edits of one note before a sync leave the last text and one outbox change") {
   Fixture fixture;
-  const std::string id = fixture.store->create(Kind::visit, "C1", {{"note", std::string("draft 0")}});
+  const std::string id =
+      fixture.store->create(Kind::visit, "C1", {{"note", std::string("draft 0")}});
   for (int edit = 1; edit <= 10'000; ++edit) {
     fixture.clock.advance(1);
     fixture.store->edit(id, {{"note", "draft " + std::to_string(edit)}});
@@ -138,7 +141,8 @@ TEST_CASE("coalesced edits keep the base the first edit started from") {
   from_server.change.value = std::string("Seen at home (carer present)");
   from_server.server_seq = 12;
   fixture.store->apply_changes(std::span(&from_server, 1), 0);
-  fixture.store->edit(from_server.change.doc_id, {{"note", std::string("Seen at home, alone, happy")}});
+  fixture.store->edit(from_server.change.doc_id,
+                      {{"note", std::string("Seen at home, alone, happy")}});
 
   const auto outbox = fixture.store->outbox();
   REQUIRE(outbox.size() == 1);
@@ -174,7 +178,8 @@ TEST_CASE("a refused edit saves nothing at all") {
   Fixture fixture;
   fixture.receive_child("C7", "2021-03-01");
   const std::string id = fixture.store->create(
-      Kind::review, "C7", {{"date", *Date::parse("2024-06-01")}, {"participation_code", std::string("PN0")}});
+      Kind::review, "C7",
+      {{"date", *Date::parse("2024-06-01")}, {"participation_code", std::string("PN0")}});
   const auto outbox_before = fixture.store->outbox();
   const auto document_before = fixture.store->get(id);
 
@@ -184,10 +189,12 @@ TEST_CASE("a refused edit saves nothing at all") {
                                    {"participation_code", std::string("PN1")}});
         }) == ErrorCode::invalid_input);
   // Moving the date past the child's 4th birthday would make the saved PN0 wrong.
-  CHECK(error_code_of([&] { fixture.store->edit(id, {{"date", *Date::parse("2025-03-01")}}); }) ==
-        ErrorCode::invalid_input);
-  CHECK(error_code_of([&] { fixture.store->edit(id, {{"colour", std::string("red")}}); }) ==
-        ErrorCode::invalid_input);
+  CHECK(error_code_of([&] {
+          fixture.store->edit(id, {{"date", *Date::parse("2025-03-01")}});
+        }) == ErrorCode::invalid_input);
+  CHECK(error_code_of([&] {
+          fixture.store->edit(id, {{"colour", std::string("red")}});
+        }) == ErrorCode::invalid_input);
 
   CHECK(fixture.store->get(id) == document_before);
   CHECK(fixture.store->outbox() == outbox_before);
@@ -197,29 +204,34 @@ TEST_CASE("a new review is checked against the child's age too") {
   Fixture fixture;
   fixture.receive_child("C8", "2015-01-10");
   CHECK(error_code_of([&] {
-          fixture.store->create(Kind::review, "C8", {{"date", *Date::parse("2024-06-01")},
-                                                     {"participation_code", std::string("PN0")}});
+          fixture.store->create(
+              Kind::review, "C8",
+              {{"date", *Date::parse("2024-06-01")}, {"participation_code", std::string("PN0")}});
         }) == ErrorCode::invalid_input);
   CHECK(fixture.store->query({}).size() == 1);  // only the child's record
 }
 
 TEST_CASE("an issued letter refuses edits and deletion") {
   Fixture fixture;
-  const std::string id = fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
+  const std::string id =
+      fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
   fixture.store->edit(id, {{"status", std::string("issued")}});
   CHECK(fixture.store->get(id)->locked());
-  CHECK(error_code_of([&] { fixture.store->edit(id, {{"body", std::string("Dear Ava,")}}); }) ==
-        ErrorCode::record_locked);
+  CHECK(error_code_of([&] {
+          fixture.store->edit(id, {{"body", std::string("Dear Ava,")}});
+        }) == ErrorCode::record_locked);
   CHECK(error_code_of([&] { fixture.store->remove(id); }) == ErrorCode::record_locked);
   CHECK(std::get<std::string>(*fixture.store->get(id)->field("body")) == "Dear Ava");
 }
 
 TEST_CASE("a letter's status cannot move backwards") {
   Fixture fixture;
-  const std::string id = fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
+  const std::string id =
+      fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
   fixture.store->edit(id, {{"status", std::string("approved")}});
-  CHECK(error_code_of([&] { fixture.store->edit(id, {{"status", std::string("draft")}}); }) ==
-        ErrorCode::invalid_input);
+  CHECK(error_code_of([&] {
+          fixture.store->edit(id, {{"status", std::string("draft")}});
+        }) == ErrorCode::invalid_input);
 }
 
 TEST_CASE("devices cannot create child records or write the case system's fields") {
@@ -259,8 +271,9 @@ TEST_CASE("unknown and deleted documents are not found") {
   fixture.store->remove(id);
   CHECK(fixture.store->get(id)->deleted);
   CHECK(fixture.store->query({}).empty());
-  CHECK(error_code_of([&] { fixture.store->edit(id, {{"note", std::string("y")}}); }) ==
-        ErrorCode::not_found);
+  CHECK(error_code_of([&] {
+          fixture.store->edit(id, {{"note", std::string("y")}});
+        }) == ErrorCode::not_found);
   const auto outbox = fixture.store->outbox();
   CHECK(outbox.back().op == ChangeOp::delete_document);
 }

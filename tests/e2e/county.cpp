@@ -30,9 +30,13 @@ DeviceProcess County::enrol_user(const std::string& user_id) {
   return device;
 }
 
-DeviceProcess County::enrol_device(int index) { return enrol_user(iro(index)); }
+DeviceProcess County::enrol_device(int index) {
+  return enrol_user(iro(index));
+}
 
-DeviceProcess County::enrol_manager_device() { return enrol_user(m_manager); }
+DeviceProcess County::enrol_manager_device() {
+  return enrol_user(m_manager);
+}
 
 std::string County::server_export(const std::string& user_id) {
   const ProcessResult exported = m_server->admin({"export", "--user", user_id});

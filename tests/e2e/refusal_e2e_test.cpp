@@ -47,17 +47,20 @@ TEST_CASE("refusals: bad token, malformed, oversized, text, out of order, unknow
   SUBCASE("a bad device token") {
     {
       sqlite::Database raw(device.db());
-      raw.execute("UPDATE meta SET value = '" + std::string(64, '0') + "' WHERE key = 'device_token'");
+      raw.execute("UPDATE meta SET value = '" + std::string(64, '0') +
+                  "' WHERE key = 'device_token'");
     }
     const ProcessResult sync = device.run({"sync"});
     CHECK(sync.exit_code == 1);
-    CHECK(sync.err.find("the server refused this device: this device is not enrolled (unknown token)") !=
+    CHECK(sync.err.find(
+              "the server refused this device: this device is not enrolled (unknown token)") !=
           std::string::npos);
     CHECK(county.server_export(county.iro(0)) == before);
   }
   SUBCASE("a good token presented by another device id") {
-    const ProbeReply reply = probe_server(
-        port, {{encode_message(Hello{"01890a5d-ac96-774b-bcce-b302099a8057", token_of(device), 0, "probe"})}});
+    const ProbeReply reply =
+        probe_server(port, {{encode_message(Hello{"01890a5d-ac96-774b-bcce-b302099a8057",
+                                                  token_of(device), 0, "probe"})}});
     REQUIRE(refusal_in(reply) != nullptr);
     CHECK(refusal_in(reply)->code == RefusalCode::bad_token);
     CHECK(refusal_in(reply)->reason == "the token does not belong to this device");
@@ -118,9 +121,7 @@ TEST_CASE("a revoked device is wiped on its next connection") {
   DeviceProcess lost = county.enrol_device(0);
   lost.ok({"sync"});
   lost.ok({"note", "add", "--child", "DEMO-0001", "--text", "written on the tablet that was lost"});
-  REQUIRE(county.server()
-              .admin({"revoke", "--device", County::device_id_of(lost)})
-              .exit_code == 0);
+  REQUIRE(county.server().admin({"revoke", "--device", County::device_id_of(lost)}).exit_code == 0);
   const ProcessResult sync = lost.run({"sync"});
   CHECK(sync.exit_code == 3);
   CHECK(sync.err.find("this device was revoked") != std::string::npos);

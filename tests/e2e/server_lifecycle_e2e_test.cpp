@@ -27,7 +27,9 @@ void import_notes(const County& county, const DeviceProcess& device, const std::
   device.ok({"note", "import", path.string()});
 }
 
-std::size_t visits(const std::string& exported) { return count_kind(exported, "visit"); }
+std::size_t visits(const std::string& exported) {
+  return count_kind(exported, "visit");
+}
 
 }  // namespace
 
@@ -40,8 +42,8 @@ TEST_CASE("SIGTERM during a push storm drains and a restart loses nothing acknow
   }
   std::vector<std::unique_ptr<BackgroundProcess>> syncs;
   for (const DeviceProcess& device : devices) {
-    syncs.push_back(std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{IRO_CLI, "--db", device.db().string(), "sync", "--attempts", "1"}));
+    syncs.push_back(std::make_unique<BackgroundProcess>(std::vector<std::string>{
+        IRO_CLI, "--db", device.db().string(), "sync", "--attempts", "1"}));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
   CHECK(county.server().stop() == 0);  // drained within the bound, exit status 0
@@ -59,7 +61,8 @@ TEST_CASE("SIGTERM during a push storm drains and a restart loses nothing acknow
   for (const DeviceProcess& device : devices) CHECK(device.export_json() == alex);
 }
 
-TEST_CASE("SIGKILL of the server mid-push loses nothing: devices resend what was not acknowledged") {
+TEST_CASE(
+    "SIGKILL of the server mid-push loses nothing: devices resend what was not acknowledged") {
   County county;
   DeviceProcess device = county.enrol_device(0);
   import_notes(county, device, "crash", 2000, "DEMO-0004");
@@ -83,7 +86,8 @@ TEST_CASE("silent and half-open connections do not hold up other devices") {
   County county;
   DeviceProcess device = county.enrol_device(0);
   std::vector<std::unique_ptr<SilentClient>> silent;
-  for (int i = 0; i < 20; ++i) silent.push_back(std::make_unique<SilentClient>(county.server().port()));
+  for (int i = 0; i < 20; ++i)
+    silent.push_back(std::make_unique<SilentClient>(county.server().port()));
   device.ok({"note", "add", "--child", "DEMO-0001", "--text", "while others say nothing"});
   const auto started = std::chrono::steady_clock::now();
   const ProcessResult sync = device.run({"sync"});

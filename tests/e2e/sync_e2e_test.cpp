@@ -174,7 +174,8 @@ TEST_CASE("a child re-allocated away is pushed then purged from the old IRO's de
   sam.ok({"sync"});
   // Alex writes offline about DEMO-0001, which then moves to Sam.
   alex.ok({"note", "add", "--child", "DEMO-0001", "--text", "handover: written before the move"});
-  REQUIRE(county.server().admin({"allocate", "--child", "DEMO-0001", "--user", county.iro(1)})
+  REQUIRE(county.server()
+              .admin({"allocate", "--child", "DEMO-0001", "--user", county.iro(1)})
               .exit_code == 0);
   alex.ok({"sync"});
   sam.ok({"sync"});

@@ -56,8 +56,8 @@ ProbeReply probe_server(std::uint16_t port, const std::vector<ProbeFrame>& frame
         return;
       }
       const auto data = buffer.cdata();
-      reply.messages.push_back(decode_message(
-          std::span(static_cast<const std::uint8_t*>(data.data()), data.size())));
+      reply.messages.push_back(
+          decode_message(std::span(static_cast<const std::uint8_t*>(data.data()), data.size())));
       buffer.consume(buffer.size());
       read_next();
     });
@@ -82,6 +82,8 @@ SilentClient::SilentClient(std::uint16_t port) : m_state(new State) {
   m_state->ws.handshake("127.0.0.1:" + std::to_string(port), "/");
 }
 
-SilentClient::~SilentClient() { delete m_state; }
+SilentClient::~SilentClient() {
+  delete m_state;
+}
 
 }  // namespace iro::test

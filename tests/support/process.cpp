@@ -70,9 +70,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool timed_out = false;
   while (out.read_end >= 0 || err.read_end >= 0) {
-    std::array<pollfd, 3> fds = {{{out.read_end, POLLIN, 0},
-                                  {err.read_end, POLLIN, 0},
-                                  {in.write_end, POLLOUT, 0}}};
+    std::array<pollfd, 3> fds = {
+        {{out.read_end, POLLIN, 0}, {err.read_end, POLLIN, 0}, {in.write_end, POLLOUT, 0}}};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {

@@ -8,7 +8,7 @@
 namespace iro::test {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1 when killed by a signal (or by the timeout)
+  int exit_code = -1;  // -1 when killed by a signal (or by the timeout)
   std::string out;
   std::string err;
 };

@@ -29,8 +29,7 @@ bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit, int& status) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
-                             std::uint16_t port)
+ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port)
     : m_binary(std::move(binary)), m_data_dir(std::move(data_dir)) {
   m_log = m_data_dir.string() + ".log";
   posix_spawn_file_actions_t actions;
@@ -38,8 +37,8 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
   posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
-  std::vector<std::string> argv = {m_binary, "serve", "--data", m_data_dir.string(),
-                                   "--listen", listen, "--insecure-loopback"};
+  std::vector<std::string> argv = {
+      m_binary, "serve", "--data", m_data_dir.string(), "--listen", listen, "--insecure-loopback"};
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);

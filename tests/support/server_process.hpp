@@ -48,7 +48,8 @@ class ServerProcess {
 // A device: an `iro` store file, driven through the real command line.
 class DeviceProcess {
  public:
-  DeviceProcess(std::string binary, std::filesystem::path db) : m_binary(std::move(binary)), m_db(std::move(db)) {}
+  DeviceProcess(std::string binary, std::filesystem::path db)
+      : m_binary(std::move(binary)), m_db(std::move(db)) {}
   ProcessResult run(std::vector<std::string> args) const;
   // Runs a command that must succeed and returns its last output line.
   std::string ok(std::vector<std::string> args) const;

@@ -27,7 +27,7 @@ struct Conflict {
 };
 
 struct Document {
-  std::string id;        // UUIDv7, made where the document was created
+  std::string id;  // UUIDv7, made where the document was created
   Kind kind = Kind::visit;
   std::string child_id;  // the council's id for the child the record is about
   FieldMap fields;       // unset fields are absent

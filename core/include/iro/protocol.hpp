@@ -50,13 +50,13 @@ struct Welcome {
 
 enum class RefusalCode : std::uint8_t {
   unsupported_version = 1,
-  malformed = 2,       // undecodable bytes, a text frame, a message out of order
-  too_large = 3,       // a frame or batch over the limits
-  bad_token = 4,       // unknown device token (or device id that does not match it)
-  bad_code = 5,        // unknown, expired or used enrolment code
-  not_allowed = 6,     // authenticated, but this is not permitted
-  server_error = 7,    // the server failed; retry later
-  overloaded = 8,      // too busy; retry later
+  malformed = 2,     // undecodable bytes, a text frame, a message out of order
+  too_large = 3,     // a frame or batch over the limits
+  bad_token = 4,     // unknown device token (or device id that does not match it)
+  bad_code = 5,      // unknown, expired or used enrolment code
+  not_allowed = 6,   // authenticated, but this is not permitted
+  server_error = 7,  // the server failed; retry later
+  overloaded = 8,    // too busy; retry later
 };
 
 struct Refused {
@@ -96,8 +96,10 @@ struct Push {
 enum class PushOutcome : std::uint8_t {
   accepted = 0,  // the change is now the server's value (server_seq, hlc as stamped)
   merged = 1,    // the server keeps `value`; the device adopts it
-  conflict = 2,  // overlapping text: the server kept its value and recorded the device's as a conflict
-  refused = 3,   // not applied (reason); `value` is the server's, document_known says if it has the record
+  conflict =
+      2,  // overlapping text: the server kept its value and recorded the device's as a conflict
+  refused =
+      3,  // not applied (reason); `value` is the server's, document_known says if it has the record
 };
 
 struct PushResult {

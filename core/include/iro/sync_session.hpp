@@ -29,10 +29,10 @@ struct SyncLimits {
 };
 
 struct SyncProgress {
-  std::size_t pushed = 0;         // changes the server acknowledged in this session
-  std::size_t pulled = 0;         // server changes applied in this session
-  std::uint64_t pull_total = 0;   // pulled + what the server said remains: "N of M"
-  std::size_t pending = 0;        // changes still in the outbox
+  std::size_t pushed = 0;        // changes the server acknowledged in this session
+  std::size_t pulled = 0;        // server changes applied in this session
+  std::uint64_t pull_total = 0;  // pulled + what the server said remains: "N of M"
+  std::size_t pending = 0;       // changes still in the outbox
 };
 
 enum class SyncState { greeting, pushing, pulling, live, done, refused, wiped };

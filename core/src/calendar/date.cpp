@@ -74,29 +74,38 @@ Date Date::from_unix_ms(std::uint64_t unix_ms) {
   return from_days(static_cast<std::int32_t>(unix_ms / 86'400'000));
 }
 
-year_month_day Date::ymd() const noexcept { return year_month_day{sys_days{days{m_days}}}; }
+year_month_day Date::ymd() const noexcept {
+  return year_month_day{sys_days{days{m_days}}};
+}
 
-int Date::year() const noexcept { return int(ymd().year()); }
-unsigned Date::month() const noexcept { return unsigned(ymd().month()); }
-unsigned Date::day() const noexcept { return unsigned(ymd().day()); }
+int Date::year() const noexcept {
+  return int(ymd().year());
+}
+unsigned Date::month() const noexcept {
+  return unsigned(ymd().month());
+}
+unsigned Date::day() const noexcept {
+  return unsigned(ymd().day());
+}
 
 unsigned Date::iso_weekday() const noexcept {
   return chrono::weekday{sys_days{days{m_days}}}.iso_encoding();
 }
 
-Date Date::plus_days(int count) const { return from_days(m_days + count); }
+Date Date::plus_days(int count) const {
+  return from_days(m_days + count);
+}
 
 Date Date::plus_months_clamped(int count) const {
   const year_month_day start = ymd();
-  const auto target_month = std::chrono::year_month{start.year(), start.month()} +
-                            std::chrono::months{count};
-  const auto last_day = std::chrono::year_month_day_last{target_month.year(),
-                                                         std::chrono::month_day_last{
-                                                             target_month.month()}}
-                            .day();
+  const auto target_month =
+      std::chrono::year_month{start.year(), start.month()} + std::chrono::months{count};
+  const auto last_day =
+      std::chrono::year_month_day_last{target_month.year(),
+                                       std::chrono::month_day_last{target_month.month()}}
+          .day();
   const auto clamped_day = start.day() > last_day ? last_day : start.day();
-  return from_ymd(int(target_month.year()), unsigned(target_month.month()),
-                  unsigned(clamped_day));
+  return from_ymd(int(target_month.year()), unsigned(target_month.month()), unsigned(clamped_day));
 }
 
 std::string Date::to_string() const {

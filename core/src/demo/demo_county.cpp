@@ -9,15 +9,16 @@ namespace iro {
 namespace {
 
 // Common given names and surnames, combined at random: the pairs are not people.
-constexpr std::array<std::string_view, 12> kGirlsNames = {
-    "Amelia", "Isla", "Ava", "Mia", "Ivy", "Freya", "Lily", "Rosie", "Evie", "Poppy", "Ruby", "Maya"};
-constexpr std::array<std::string_view, 12> kBoysNames = {
-    "Oliver", "George", "Noah", "Leo", "Arthur", "Oscar", "Harry", "Jack", "Theo", "Alfie",
-    "Finley", "Reuben"};
+constexpr std::array<std::string_view, 12> kGirlsNames = {"Amelia", "Isla",  "Ava",  "Mia",
+                                                          "Ivy",    "Freya", "Lily", "Rosie",
+                                                          "Evie",   "Poppy", "Ruby", "Maya"};
+constexpr std::array<std::string_view, 12> kBoysNames = {"Oliver", "George", "Noah",   "Leo",
+                                                         "Arthur", "Oscar",  "Harry",  "Jack",
+                                                         "Theo",   "Alfie",  "Finley", "Reuben"};
 constexpr std::array<std::string_view, 20> kLastNames = {
-    "Ashdown", "Birchall", "Calloway", "Dunmore",  "Elsworth", "Fairclough", "Gosforth",
-    "Hartley", "Ingleby",  "Jarrow",   "Kirkbride", "Lowther", "Marsden",    "Netherby",
-    "Oakes",   "Pennock",  "Quarry",   "Redmayne", "Stainton", "Thackray"};
+    "Ashdown", "Birchall", "Calloway", "Dunmore",   "Elsworth", "Fairclough", "Gosforth",
+    "Hartley", "Ingleby",  "Jarrow",   "Kirkbride", "Lowther",  "Marsden",    "Netherby",
+    "Oakes",   "Pennock",  "Quarry",   "Redmayne",  "Stainton", "Thackray"};
 // Names a child may ask to be called instead (the case system keeps the legal one).
 constexpr std::array<std::string_view, 3> kGirlsPreferred = {"Millie", "Bea", "Tilly"};
 constexpr std::array<std::string_view, 3> kBoysPreferred = {"Alf", "Ollie", "Jay"};

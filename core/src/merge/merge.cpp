@@ -22,8 +22,8 @@ MergeDecision decide_field(const FieldSpec& spec, const FieldVersion& current,
                ? MergeDecision::take_incoming
                : MergeDecision::keep_current;
   }
-  const bool incoming_later = std::tie(incoming.hlc, incoming.device_id) >
-                              std::tie(current.hlc, current.device_id);
+  const bool incoming_later =
+      std::tie(incoming.hlc, incoming.device_id) > std::tie(current.hlc, current.device_id);
   return incoming_later ? MergeDecision::take_incoming : MergeDecision::keep_current;
 }
 

@@ -37,14 +37,18 @@ constexpr std::array<sv, 8> kParticipation = {"PN0", "PN1", "PN2", "PN3",
 
 constexpr std::array<sv, 3> kReviewType = {"first", "second", "subsequent"};
 constexpr std::array<sv, 3> kMeetingFormat = {"in_person", "virtual", "hybrid"};
-constexpr std::array<sv, 8> kPermanencePlan = {
-    "return_to_family",   "adoption",        "special_guardianship_or_cao",
-    "long_term_fostering", "long_term_residential", "supported_living",
-    "twin_tracking",      "no_plan_yet"};
+constexpr std::array<sv, 8> kPermanencePlan = {"return_to_family",
+                                               "adoption",
+                                               "special_guardianship_or_cao",
+                                               "long_term_fostering",
+                                               "long_term_residential",
+                                               "supported_living",
+                                               "twin_tracking",
+                                               "no_plan_yet"};
 // Sunderland's recorded reasons for a review held out of timescale.
 constexpr std::array<sv, 7> kOutOfTimescaleReason = {
-    "late_notification",      "calculation_error",    "missing_report",
-    "significant_person_absent", "social_worker_absent", "held_in_parts", "other"};
+    "late_notification",    "calculation_error", "missing_report", "significant_person_absent",
+    "social_worker_absent", "held_in_parts",     "other"};
 constexpr std::array<sv, 3> kReviewStatus = {"planned", "held", "finalised"};
 
 constexpr std::array<sv, 3> kVisitType = {"pre_review", "midway", "other"};
@@ -58,16 +62,30 @@ constexpr std::array<sv, 4> kLetterStatus = {"draft", "submitted", "approved", "
 
 constexpr std::array<sv, 2> kFormality = {"informal", "formal"};
 // Durham and Sunderland use dispute resolution levels 1-5; Leicestershire names the stages.
-constexpr std::array<sv, 10> kChallengeStage = {
-    "drp1", "drp2", "drp3", "drp4", "drp5",
-    "team_manager", "service_manager", "head_of_service", "assistant_director", "director"};
+constexpr std::array<sv, 10> kChallengeStage = {"drp1",
+                                                "drp2",
+                                                "drp3",
+                                                "drp4",
+                                                "drp5",
+                                                "team_manager",
+                                                "service_manager",
+                                                "head_of_service",
+                                                "assistant_director",
+                                                "director"};
 // Herefordshire's categories, plus positive alerts for good practice.
-constexpr std::array<sv, 13> kChallengeCategory = {
-    "care_plan_not_written", "care_plan_not_authorised", "legal_delay",
-    "no_placement_plan",     "assessments_incomplete",   "no_social_worker",
-    "no_safety_plan",        "asylum_delay",             "adoption_drift",
-    "life_story_drift",      "health_delay",             "good_practice",
-    "other"};
+constexpr std::array<sv, 13> kChallengeCategory = {"care_plan_not_written",
+                                                   "care_plan_not_authorised",
+                                                   "legal_delay",
+                                                   "no_placement_plan",
+                                                   "assessments_incomplete",
+                                                   "no_social_worker",
+                                                   "no_safety_plan",
+                                                   "asylum_delay",
+                                                   "adoption_drift",
+                                                   "life_story_drift",
+                                                   "health_delay",
+                                                   "good_practice",
+                                                   "other"};
 constexpr std::array<sv, 3> kChallengeStatus = {"open", "responded", "resolved"};
 
 constexpr std::array<FieldSpec, 8> kChildFields = {{
@@ -170,12 +188,13 @@ constexpr std::array<KindSchema, 8> kSchemas = {{
     {Kind::midway, Writer::device_and_server, kMidwayFields},
 }};
 
-constexpr std::array<Kind, 8> kKinds = {Kind::child,  Kind::review,        Kind::visit,
+constexpr std::array<Kind, 8> kKinds = {Kind::child,        Kind::review,        Kind::visit,
                                         Kind::consultation, Kind::form_template, Kind::letter,
-                                        Kind::challenge, Kind::midway};
+                                        Kind::challenge,    Kind::midway};
 
-constexpr std::array<sv, 9> kKindNames = {"",       "child",  "review",    "visit", "consultation",
-                                          "form_template", "letter", "challenge", "midway"};
+constexpr std::array<sv, 9> kKindNames = {"",       "child",        "review",
+                                          "visit",  "consultation", "form_template",
+                                          "letter", "challenge",    "midway"};
 
 bool is_family_suffix(std::string_view suffix) {
   if (suffix.empty() || suffix.size() > 48) return false;
@@ -201,15 +220,24 @@ std::optional<Kind> parse_kind(std::string_view name) noexcept {
 
 std::string_view to_string(FieldType type) noexcept {
   switch (type) {
-    case text: return "text";
-    case line: return "line";
-    case date: return "date";
-    case boolean: return "boolean";
-    case integer: return "integer";
-    case choice: return "choice";
-    case status: return "status";
-    case set: return "set";
-    case reference: return "reference";
+    case text:
+      return "text";
+    case line:
+      return "line";
+    case date:
+      return "date";
+    case boolean:
+      return "boolean";
+    case integer:
+      return "integer";
+    case choice:
+      return "choice";
+    case status:
+      return "status";
+    case set:
+      return "set";
+    case reference:
+      return "reference";
   }
   return "unknown";
 }
@@ -241,6 +269,8 @@ const KindSchema& schema_for(Kind kind) {
   throw Error(ErrorCode::internal, "no schema for kind " + std::to_string(int(kind)));
 }
 
-std::span<const Kind> all_kinds() noexcept { return kKinds; }
+std::span<const Kind> all_kinds() noexcept {
+  return kKinds;
+}
 
 }  // namespace iro

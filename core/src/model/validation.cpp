@@ -31,23 +31,35 @@ std::string joined(std::span<const std::string_view> words) {
 
 std::string_view alternative_name(const Value& value) {
   switch (value.index()) {
-    case 0: return "nothing";
-    case 1: return "a yes/no";
-    case 2: return "a number";
-    case 3: return "text";
-    case 4: return "a date";
-    default: return "a set";
+    case 0:
+      return "nothing";
+    case 1:
+      return "a yes/no";
+    case 2:
+      return "a number";
+    case 3:
+      return "text";
+    case 4:
+      return "a date";
+    default:
+      return "a set";
   }
 }
 
 std::string_view expected_name(FieldType type) {
   switch (type) {
-    case FieldType::date: return "a date";
-    case FieldType::boolean: return "yes or no";
-    case FieldType::integer: return "a whole number";
-    case FieldType::set: return "a list";
-    case FieldType::reference: return "a document id";
-    default: return "text";
+    case FieldType::date:
+      return "a date";
+    case FieldType::boolean:
+      return "yes or no";
+    case FieldType::integer:
+      return "a whole number";
+    case FieldType::set:
+      return "a list";
+    case FieldType::reference:
+      return "a document id";
+    default:
+      return "text";
   }
 }
 
@@ -89,9 +101,8 @@ const FieldSpec& require_field(const KindSchema& schema, std::string_view field,
       if (!names.empty()) names += ", ";
       names += known.name;
     }
-    throw Error(ErrorCode::invalid_input, std::string(to_string(schema.kind)) +
-                                              " has no field " + quoted(field) +
-                                              " (its fields: " + names + ")");
+    throw Error(ErrorCode::invalid_input, std::string(to_string(schema.kind)) + " has no field " +
+                                              quoted(field) + " (its fields: " + names + ")");
   }
   if (spec->writer == Writer::server_only && writer != Writer::server_only) {
     refuse(schema, field, "is set by the council's case system, not on a device");
@@ -211,8 +222,7 @@ void validate_letter(const Document& letter) {
   const std::string* status = code_of(letter, kStatusField);
   const std::string* body = code_of(letter, "body");
   if (status && *status != "draft" && (!body || body->empty())) {
-    refuse(schema_for(Kind::letter), kStatusField,
-           "a letter with no body cannot be " + *status);
+    refuse(schema_for(Kind::letter), kStatusField, "a letter with no body cannot be " + *status);
   }
 }
 
@@ -220,9 +230,14 @@ void validate_letter(const Document& letter) {
 
 void validate_cross_field_rules(const Document& proposed, const ChildFacts& child) {
   switch (proposed.kind) {
-    case Kind::review: validate_review(proposed, child); return;
-    case Kind::letter: validate_letter(proposed); return;
-    default: return;
+    case Kind::review:
+      validate_review(proposed, child);
+      return;
+    case Kind::letter:
+      validate_letter(proposed);
+      return;
+    default:
+      return;
   }
 }
 

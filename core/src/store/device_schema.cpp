@@ -82,7 +82,9 @@ constexpr std::array<SchemaStep, 3> kSteps = {{
 
 }  // namespace
 
-int device_schema_version(sqlite::Database& database) { return sqlite::schema_version(database); }
+int device_schema_version(sqlite::Database& database) {
+  return sqlite::schema_version(database);
+}
 
 void migrate_device_schema(sqlite::Database& database, int target) {
   sqlite::migrate(database, {kSteps, kDeviceStoreApplicationId, "device store"}, target);

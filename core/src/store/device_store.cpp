@@ -49,10 +49,10 @@ Document existing_editable(sqlite::Database& db, std::string_view doc_id) {
   }
   if (document->locked()) {
     const KindSchema& schema = schema_for(document->kind);
-    throw Error(ErrorCode::record_locked,
-                std::string(to_string(document->kind)) + " " + document->id + " is " +
-                    std::string(schema.locked_status) +
-                    " and cannot change; record an addendum instead");
+    throw Error(ErrorCode::record_locked, std::string(to_string(document->kind)) + " " +
+                                              document->id + " is " +
+                                              std::string(schema.locked_status) +
+                                              " and cannot change; record an addendum instead");
   }
   return *std::move(document);
 }
@@ -79,9 +79,13 @@ std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
 }
 
-const std::string& DeviceStore::device_id() const noexcept { return m_impl->device_id; }
+const std::string& DeviceStore::device_id() const noexcept {
+  return m_impl->device_id;
+}
 
-int DeviceStore::schema_version() const { return device_schema_version(m_impl->db); }
+int DeviceStore::schema_version() const {
+  return device_schema_version(m_impl->db);
+}
 
 namespace {
 
@@ -126,8 +130,8 @@ std::string insert_new_document(DeviceStore::Impl& self, Document document) {
   rows::insert_document(self.db, document, hlc);
   for (const auto& [name, value] : document.fields) {
     rows::write_field(self.db, document.id, name, value, hlc);
-    rows::record_change(self.db,
-                        change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
+    rows::record_change(
+        self.db, change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
   }
   return document.id;
 }
@@ -189,8 +193,8 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
   for (const auto& [name, value] : changed) {
     rows::write_field(self.db, current.id, name, value, hlc);
     const std::uint64_t base = rows::field_server_seq(self.db, current.id, name);
-    rows::record_change(self.db,
-                        change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
+    rows::record_change(
+        self.db, change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
   transaction.commit();
 }
@@ -204,8 +208,8 @@ void DeviceStore::remove(std::string_view doc_id) {
   // The base of a delete is the newest server version the device had of any
   // field: an edit the server has beyond it was unseen, and wins.
   const std::uint64_t base = rows::document_server_seq(self.db, current.id);
-  rows::record_change(self.db,
-                      change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
+  rows::record_change(
+      self.db, change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
   transaction.commit();
 }
 
@@ -221,7 +225,9 @@ std::vector<Change> DeviceStore::outbox() const {
   return rows::load_outbox(m_impl->db, m_impl->device_id);
 }
 
-std::size_t DeviceStore::outbox_size() const { return rows::outbox_size(m_impl->db); }
+std::size_t DeviceStore::outbox_size() const {
+  return rows::outbox_size(m_impl->db);
+}
 
 void DeviceStore::set_tenant(std::string_view tenant) {
   sqlite::Transaction transaction(m_impl->db);

@@ -61,8 +61,7 @@ std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
 std::vector<Change> DeviceStore::next_push_batch(std::size_t max_changes, std::size_t max_bytes,
                                                  std::uint64_t now_ms) {
   sqlite::Transaction transaction(m_impl->db);
-  auto batch =
-      rows::take_push_batch(m_impl->db, m_impl->device_id, max_changes, max_bytes, now_ms);
+  auto batch = rows::take_push_batch(m_impl->db, m_impl->device_id, max_changes, max_bytes, now_ms);
   transaction.commit();
   return batch;
 }
@@ -186,7 +185,8 @@ DeviceStatus DeviceStore::status() const {
     status.last_sync_ms = std::uint64_t(*last_sync);
   }
   status.last_sync_error = rows::meta_text(db, kLastErrorKey).value_or("");
-  if (auto at = rows::meta_int(db, kLastErrorTimeKey)) status.last_sync_error_ms = std::uint64_t(*at);
+  if (auto at = rows::meta_int(db, kLastErrorTimeKey))
+    status.last_sync_error_ms = std::uint64_t(*at);
   if (auto first_sent = rows::oldest_first_sent_ms(db)) {
     if (m_impl->wall.now_ms() >= *first_sent + kStuckAfterMs) status.stuck_since_ms = *first_sent;
   }

@@ -14,7 +14,8 @@ constexpr std::string_view kSelectDocuments =
     "AND (?3 IS NULL OR d.child_id = ?3) AND (?4 OR d.deleted = 0) "
     "ORDER BY d.id, f.name";
 
-void bind_optional(sqlite::CachedStatement& statement, int index, const std::optional<std::string>& text) {
+void bind_optional(sqlite::CachedStatement& statement, int index,
+                   const std::optional<std::string>& text) {
   if (text) {
     statement.bind(index, *text);
   } else {
@@ -30,10 +31,9 @@ void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
       "device_id");
   std::map<std::string, std::vector<Conflict>, std::less<>> by_document;
   while (statement.step()) {
-    by_document[statement.text(0)].push_back(Conflict{statement.text(1),
-                                                      decode_value(statement.blob(4)),
-                                                      statement.text(2),
-                                                      Hlc{std::uint64_t(statement.int64(3))}});
+    by_document[statement.text(0)].push_back(
+        Conflict{statement.text(1), decode_value(statement.blob(4)), statement.text(2),
+                 Hlc{std::uint64_t(statement.int64(3))}});
   }
   for (Document& document : documents) {
     if (auto found = by_document.find(document.id); found != by_document.end()) {
@@ -155,8 +155,7 @@ void erase_children(sqlite::Database& db, std::string_view child_id) {
   const char* statements[] = {
       "DELETE FROM field WHERE doc_id IN (SELECT id FROM document WHERE child_id = ?1)",
       "DELETE FROM conflict WHERE doc_id IN (SELECT id FROM document WHERE child_id = ?1)",
-      "DELETE FROM outbox WHERE child_id = ?1",
-      "DELETE FROM document WHERE child_id = ?1"};
+      "DELETE FROM outbox WHERE child_id = ?1", "DELETE FROM document WHERE child_id = ?1"};
   for (const char* sql : statements) db.cached(sql).bind(1, child_id).run();
 }
 

@@ -37,8 +37,9 @@ void record_change(sqlite::Database& db, const Change& change) {
   const std::span<const std::uint8_t> value(encoded);
   // Update first: an upsert would spend an AUTOINCREMENT number even when it
   // ends as an update, leaving gaps in device_seq.
-  db.cached("UPDATE outbox SET op = ?3, value = ?4, hlc = ?5 "
-            "WHERE doc_id = ?1 AND field = ?2 AND sent = 0")
+  db.cached(
+        "UPDATE outbox SET op = ?3, value = ?4, hlc = ?5 "
+        "WHERE doc_id = ?1 AND field = ?2 AND sent = 0")
       .bind_all(change.doc_id, change.field, std::int64_t(change.op), value,
                 std::int64_t(change.hlc.packed))
       .run();
@@ -46,9 +47,8 @@ void record_change(sqlite::Database& db, const Change& change) {
   db.cached(
         "INSERT INTO outbox (doc_id, kind, child_id, op, field, value, hlc, base) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind_all(change.doc_id, std::int64_t(change.kind), change.child_id,
-                std::int64_t(change.op), change.field, value, std::int64_t(change.hlc.packed),
-                std::int64_t(change.base))
+      .bind_all(change.doc_id, std::int64_t(change.kind), change.child_id, std::int64_t(change.op),
+                change.field, value, std::int64_t(change.hlc.packed), std::int64_t(change.base))
       .run();
 }
 
@@ -94,8 +94,9 @@ std::vector<Change> take_push_batch(sqlite::Database& db, const std::string& dev
   }
   if (batch.empty()) return batch;
   // The batch is every row up to its last sequence number.
-  db.cached("UPDATE outbox SET sent = 1, first_sent_ms = coalesce(first_sent_ms, ?2) "
-            "WHERE device_seq <= ?1")
+  db.cached(
+        "UPDATE outbox SET sent = 1, first_sent_ms = coalesce(first_sent_ms, ?2) "
+        "WHERE device_seq <= ?1")
       .bind_all(std::int64_t(batch.back().device_seq), std::int64_t(now_ms))
       .run();
   return batch;
@@ -139,7 +140,7 @@ void insert_rejected(sqlite::Database& db, const Change& change, std::string_vie
 
 std::vector<RejectedChange> load_rejected(sqlite::Database& db, const std::string& device_id) {
   auto statement = db.cached("SELECT " + std::string(kChangeColumns) +
-                              ", reason, rejected_ms FROM rejected ORDER BY device_seq");
+                             ", reason, rejected_ms FROM rejected ORDER BY device_seq");
   std::vector<RejectedChange> rejected;
   while (statement.step()) {
     rejected.push_back(RejectedChange{read_change(statement, device_id), statement.text(9),

@@ -20,8 +20,7 @@ void migrate(Database& database, const SchemaHistory& history, int target) {
                 "this " + what + " has schema version " + std::to_string(current) +
                     "; this build reads up to " + std::to_string(newest) + ": update the app");
   }
-  const bool is_new =
-      current == 0 && database.query_int("SELECT count(*) FROM sqlite_schema") == 0;
+  const bool is_new = current == 0 && database.query_int("SELECT count(*) FROM sqlite_schema") == 0;
   const bool is_ours = database.query_int("PRAGMA application_id") == history.application_id;
   if (!is_new && !is_ours) {
     throw Error(ErrorCode::storage_failure, "this file is not an iro " + what);

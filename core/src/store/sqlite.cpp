@@ -12,7 +12,9 @@ Statement::Statement(Database& database, std::string_view sql) : m_database(data
   if (rc != SQLITE_OK) database.fail(rc, "preparing a statement");
 }
 
-Statement::~Statement() { sqlite3_finalize(m_statement); }
+Statement::~Statement() {
+  sqlite3_finalize(m_statement);
+}
 
 Statement& Statement::bind(int index, std::int64_t number) {
   const int rc = sqlite3_bind_int64(m_statement, index, number);
@@ -21,8 +23,8 @@ Statement& Statement::bind(int index, std::int64_t number) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(m_statement, index, text.data(), text.size(),
-                                     SQLITE_TRANSIENT, SQLITE_UTF8);
+  const int rc = sqlite3_bind_text64(m_statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                     SQLITE_UTF8);
   if (rc != SQLITE_OK) m_database.fail(rc, "binding text");
   return *this;
 }
@@ -81,15 +83,14 @@ std::span<const std::uint8_t> Statement::blob(int column) const {
 }
 
 Database::Database(const std::filesystem::path& path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &m_db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &m_db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
   if (rc != SQLITE_OK) {
     const std::string reason = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
     sqlite3_close(m_db);
-    throw Error(ErrorCode::storage_failure,
-                "cannot open " + path.string() + ": " + reason);
+    throw Error(ErrorCode::storage_failure, "cannot open " + path.string() + ": " + reason);
   }
   sqlite3_busy_timeout(m_db, 5000);
 }
@@ -125,15 +126,19 @@ std::string Database::query_text(std::string_view sql) {
   return statement.text(0);
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(m_db);
+}
 
-int Database::changes() const { return sqlite3_changes(m_db); }
+int Database::changes() const {
+  return sqlite3_changes(m_db);
+}
 
 void Database::fail(int result_code, std::string_view doing) const {
   const int primary = result_code & 0xff;
-  const std::string reason = std::string("SQLite error while ") + std::string(doing) + ": " +
-                             (sqlite3_errcode(m_db) == result_code ? sqlite3_errmsg(m_db)
-                                                                   : sqlite3_errstr(result_code));
+  const std::string reason =
+      std::string("SQLite error while ") + std::string(doing) + ": " +
+      (sqlite3_errcode(m_db) == result_code ? sqlite3_errmsg(m_db) : sqlite3_errstr(result_code));
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     throw Error(ErrorCode::storage_busy, reason);
   }

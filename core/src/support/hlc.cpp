@@ -38,7 +38,9 @@ Hlc HybridClock::advance_to(std::uint64_t candidate_ms, std::uint16_t counter_fl
   return m_last;
 }
 
-Hlc HybridClock::tick() { return advance_to(0, 0); }
+Hlc HybridClock::tick() {
+  return advance_to(0, 0);
+}
 
 Hlc HybridClock::observe(Hlc remote) {
   // The next event after `remote` must be greater than it, so count one past it.

@@ -126,10 +126,18 @@ T BinaryReader::number() {
   return out;
 }
 
-std::uint8_t BinaryReader::u8() { return number<std::uint8_t>(); }
-std::uint64_t BinaryReader::u64() { return number<std::uint64_t>(); }
-std::int64_t BinaryReader::i64() { return number<std::int64_t>(); }
-std::int32_t BinaryReader::i32() { return number<std::int32_t>(); }
+std::uint8_t BinaryReader::u8() {
+  return number<std::uint8_t>();
+}
+std::uint64_t BinaryReader::u64() {
+  return number<std::uint64_t>();
+}
+std::int64_t BinaryReader::i64() {
+  return number<std::int64_t>();
+}
+std::int32_t BinaryReader::i32() {
+  return number<std::int32_t>();
+}
 
 std::string BinaryReader::string(std::size_t max_bytes, std::string_view name) {
   const std::uint64_t size = u64();
@@ -146,14 +154,17 @@ std::string BinaryReader::string(std::size_t max_bytes, std::string_view name) {
 Value BinaryReader::value() {
   const std::uint8_t tag = u8();
   switch (static_cast<ValueTag>(tag)) {
-    case ValueTag::unset: return std::monostate{};
+    case ValueTag::unset:
+      return std::monostate{};
     case ValueTag::boolean: {
       const std::uint8_t flag = u8();
       if (flag > 1) corrupt("a yes/no value is " + std::to_string(flag));
       return flag == 1;
     }
-    case ValueTag::integer: return i64();
-    case ValueTag::text: return string(kMaxWireText, "a text value");
+    case ValueTag::integer:
+      return i64();
+    case ValueTag::text:
+      return string(kMaxWireText, "a text value");
     case ValueTag::date: {
       const std::int32_t days = i32();
       try {

@@ -50,7 +50,8 @@ Change read_change(BinaryReader& reader, Author author) {
   if (whole_document != change.field.empty()) {
     reader.corrupt("the field name does not fit the operation");
   }
-  if (whole_document && !is_unset(change.value)) reader.corrupt("a delete or restore carries a value");
+  if (whole_document && !is_unset(change.value))
+    reader.corrupt("a delete or restore carries a value");
   return change;
 }
 

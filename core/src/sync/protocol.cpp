@@ -252,8 +252,8 @@ Message read_message(BinaryReader& in) {
 
 std::string_view message_name(const Message& message) noexcept {
   static constexpr std::string_view kNames[] = {
-      "Hello", "Welcome", "Refused", "Wipe",    "Enrol",        "Enrolled", "Push",
-      "PushAck", "Pull",  "Changes", "ScopeChanged", "Ping", "Pong"};
+      "Hello",   "Welcome", "Refused", "Wipe",         "Enrol", "Enrolled", "Push",
+      "PushAck", "Pull",    "Changes", "ScopeChanged", "Ping",  "Pong"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   return kNames[message.index()];
 }

@@ -6,8 +6,8 @@ namespace iro {
 namespace {
 
 [[noreturn]] void out_of_place(const Message& message, std::string_view when) {
-  throw Error(ErrorCode::invalid_input, "the server sent " + std::string(message_name(message)) +
-                                            " " + std::string(when));
+  throw Error(ErrorCode::invalid_input,
+              "the server sent " + std::string(message_name(message)) + " " + std::string(when));
 }
 
 template <typename... Messages>
@@ -19,24 +19,29 @@ std::vector<Bytes> encoded(const Messages&... messages) {
 
 std::string_view to_string(SyncState state) noexcept {
   switch (state) {
-    case SyncState::greeting: return "greeting";
-    case SyncState::pushing: return "pushing";
-    case SyncState::pulling: return "pulling";
-    case SyncState::live: return "live";
-    case SyncState::done: return "done";
-    case SyncState::refused: return "refused";
-    case SyncState::wiped: return "wiped";
+    case SyncState::greeting:
+      return "greeting";
+    case SyncState::pushing:
+      return "pushing";
+    case SyncState::pulling:
+      return "pulling";
+    case SyncState::live:
+      return "live";
+    case SyncState::done:
+      return "done";
+    case SyncState::refused:
+      return "refused";
+    case SyncState::wiped:
+      return "wiped";
   }
   return "unknown";
 }
 
-DeviceSyncSession::DeviceSyncSession(DeviceStore& store, Mode mode, Clock& clock,
-                                     SyncLimits limits)
+DeviceSyncSession::DeviceSyncSession(DeviceStore& store, Mode mode, Clock& clock, SyncLimits limits)
     : m_store(store), m_mode(mode), m_clock(clock), m_limits(limits) {}
 
 bool DeviceSyncSession::finished() const noexcept {
-  return m_state == SyncState::done || m_state == SyncState::refused ||
-         m_state == SyncState::wiped;
+  return m_state == SyncState::done || m_state == SyncState::refused || m_state == SyncState::wiped;
 }
 
 Bytes DeviceSyncSession::start(std::string_view client_name) {
@@ -48,8 +53,8 @@ Bytes DeviceSyncSession::start(std::string_view client_name) {
   m_state = SyncState::greeting;
   m_awaiting = Awaiting::welcome;
   update_pending();
-  return encode_message(Hello{credentials->device_id, credentials->device_token, m_cursor,
-                              std::string(client_name)});
+  return encode_message(
+      Hello{credentials->device_id, credentials->device_token, m_cursor, std::string(client_name)});
 }
 
 std::vector<Bytes> DeviceSyncSession::receive(std::span<const std::uint8_t> frame) {
@@ -142,8 +147,7 @@ std::vector<Bytes> DeviceSyncSession::advance() {
     return encoded(Push{std::move(batch)});
   }
   if (!m_children_to_purge.empty()) {
-    const std::vector<std::string> children(m_children_to_purge.begin(),
-                                            m_children_to_purge.end());
+    const std::vector<std::string> children(m_children_to_purge.begin(), m_children_to_purge.end());
     m_store.purge_children(children);
     m_children_to_purge.clear();
   }
@@ -159,7 +163,9 @@ Bytes DeviceSyncSession::pull() {
   return encode_message(Pull{m_cursor, m_limits.pull_page});
 }
 
-void DeviceSyncSession::update_pending() { m_progress.pending = m_store.outbox_size(); }
+void DeviceSyncSession::update_pending() {
+  m_progress.pending = m_store.outbox_size();
+}
 
 EnrolSession::EnrolSession(DeviceStore& store, std::string server_url)
     : m_store(store), m_server_url(std::move(server_url)) {}

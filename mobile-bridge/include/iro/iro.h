@@ -65,8 +65,7 @@ IRO_API int iro_api_version(void);
 
 /* Opens (creating when absent) the device store at `path`. On success
  * *out_store is a handle the caller closes with iro_store_close. */
-IRO_API iro_status_t iro_store_open(const char* path, iro_store_t** out_store,
-                                    iro_error_t* error);
+IRO_API iro_status_t iro_store_open(const char* path, iro_store_t** out_store, iro_error_t* error);
 
 /* Closes the store. NULL is ignored. The handle is invalid afterwards. */
 IRO_API void iro_store_close(iro_store_t* store);
@@ -80,8 +79,7 @@ IRO_API iro_status_t iro_note_add(iro_store_t* store, const char* child_id, cons
                                   char** out_id, iro_error_t* error);
 
 /* Every record as the canonical JSON array of `iro export --json` (caller frees). */
-IRO_API iro_status_t iro_store_export_json(iro_store_t* store, char** out_json,
-                                           iro_error_t* error);
+IRO_API iro_status_t iro_store_export_json(iro_store_t* store, char** out_json, iro_error_t* error);
 
 /* How many changes wait to be pushed. */
 IRO_API iro_status_t iro_store_pending_changes(iro_store_t* store, uint64_t* out_count,

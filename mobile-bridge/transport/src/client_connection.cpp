@@ -16,9 +16,9 @@ ClientConnection::ClientConnection(net::io_context& ioc, ServerAddress address,
       m_flush_timer(ioc) {}
 
 void ClientConnection::start() {
-  m_resolver.async_resolve(m_address.host, m_address.port,
-                           beast::bind_front_handler(&ClientConnection::on_resolve,
-                                                     shared_from_this()));
+  m_resolver.async_resolve(
+      m_address.host, m_address.port,
+      beast::bind_front_handler(&ClientConnection::on_resolve, shared_from_this()));
 }
 
 void ClientConnection::on_resolve(beast::error_code error, tcp::resolver::results_type results) {
@@ -30,18 +30,17 @@ void ClientConnection::on_resolve(beast::error_code error, tcp::resolver::result
 
 void ClientConnection::on_connect(beast::error_code error, tcp::endpoint) {
   if (error) {
-    return finish(ConnectionEnd::network_failure,
-                  "cannot connect to " + m_address.host + ":" + m_address.port + ": " +
-                      error.message());
+    return finish(ConnectionEnd::network_failure, "cannot connect to " + m_address.host + ":" +
+                                                      m_address.port + ": " + error.message());
   }
   m_ws.read_message_max(kMaxFrameBytes);
   m_ws.binary(true);
   m_ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
     request.set(beast::http::field::user_agent, "iro-sync device");
   }));
-  m_ws.async_handshake(m_address.host + ":" + m_address.port, m_address.path,
-                       beast::bind_front_handler(&ClientConnection::on_handshake,
-                                                 shared_from_this()));
+  m_ws.async_handshake(
+      m_address.host + ":" + m_address.port, m_address.path,
+      beast::bind_front_handler(&ClientConnection::on_handshake, shared_from_this()));
 }
 
 void ClientConnection::on_handshake(beast::error_code error) {
@@ -75,8 +74,11 @@ void ClientConnection::on_read(beast::error_code error, std::size_t) {
     std::string message = "the connection ended: " + error.message();
     if (error == websocket::error::closed) {
       const auto reason = m_ws.reason();
-      message = "the server closed the connection (code " + std::to_string(reason.code) +
-                (reason.reason.empty() ? "" : ": " + std::string(reason.reason.data(), reason.reason.size())) + ")";
+      message =
+          "the server closed the connection (code " + std::to_string(reason.code) +
+          (reason.reason.empty() ? ""
+                                 : ": " + std::string(reason.reason.data(), reason.reason.size())) +
+          ")";
       if (reason.code == websocket::close_code::too_big) {
         message += ": a message was over the server's size limit";
       }
@@ -86,8 +88,8 @@ void ClientConnection::on_read(beast::error_code error, std::size_t) {
   const auto data = m_buffer.cdata();
   std::vector<Bytes> replies;
   try {
-    replies = m_protocol.receive(
-        std::span(static_cast<const std::uint8_t*>(data.data()), data.size()));
+    replies =
+        m_protocol.receive(std::span(static_cast<const std::uint8_t*>(data.data()), data.size()));
   } catch (const Error& failure) {
     return finish(ConnectionEnd::protocol_error, failure.what());
   }

@@ -172,8 +172,7 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
   EnrolReport report;
   auto backoff = options.first_backoff;
   for (int attempt = 1;; ++attempt) {
-    EnrolProtocol protocol(store, std::string(server_url), std::string(code),
-                           options.device_name);
+    EnrolProtocol protocol(store, std::string(server_url), std::string(code), options.device_name);
     const ConnectionOutcome outcome = connect_once(address, protocol, options);
     const EnrolSession& session = protocol.session();
     if (session.enrolled()) {

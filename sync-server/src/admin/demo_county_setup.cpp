@@ -14,8 +14,7 @@ namespace iro::server {
 namespace {
 
 constexpr std::string_view kTenant = "demo-county";
-constexpr std::array<std::string_view, 3> kIros = {"Alex Demo-Iro", "Sam Demo-Iro",
-                                                   "Jo Demo-Iro"};
+constexpr std::array<std::string_view, 3> kIros = {"Alex Demo-Iro", "Sam Demo-Iro", "Jo Demo-Iro"};
 
 }  // namespace
 
@@ -39,8 +38,7 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
       manager_id = add_user(txn, kTenant, "Pat Demo-Manager", Role::manager, ids, now);
 
       std::vector<ChildRecordRow> rows;
-      for (const DemoChild& child :
-           make_demo_children(*children, 2024, Date::from_unix_ms(now))) {
+      for (const DemoChild& child : make_demo_children(*children, 2024, Date::from_unix_ms(now))) {
         rows.push_back(ChildRecordRow{0, child.child_id, child_record_fields(child)});
       }
       TxnClock clock(txn, system_clock());
@@ -50,11 +48,11 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
       }
       clock.save();
     });
-    context.out() << "tenant " << kTenant << ": " << *children << " children, "
-                  << iro_ids.size() << " IROs, 1 manager\n";
+    context.out() << "tenant " << kTenant << ": " << *children << " children, " << iro_ids.size()
+                  << " IROs, 1 manager\n";
     for (std::size_t i = 0; i < iro_ids.size(); ++i) {
-      context.out() << "iro " << iro_ids[i] << "  " << kIros[i] << "  enrolment code "
-                    << codes[i] << "\n";
+      context.out() << "iro " << iro_ids[i] << "  " << kIros[i] << "  enrolment code " << codes[i]
+                    << "\n";
     }
     context.out() << "manager " << manager_id << "  Pat Demo-Manager\n";
   });

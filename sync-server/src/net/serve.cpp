@@ -57,7 +57,8 @@ int serve(const ServeConfig& config) {
   });
   ServerShared shared{*store, commits, hub, system_clock(), {}};
 
-  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context ioc(static_cast<int>(threads));
   auto listener = std::make_shared<Listener>(ioc, tcp::endpoint(address, config.port), shared);
   listener->start();
@@ -80,7 +81,8 @@ int serve(const ServeConfig& config) {
   std::function<void()> check_drained = [&] {
     const bool overdue = std::chrono::steady_clock::now() > *drain_started + kDrainTimeout;
     if (shared.open_sessions == 0 || overdue) {
-      if (overdue) spdlog::warn("{} sessions did not finish in time; cut", shared.open_sessions.load());
+      if (overdue)
+        spdlog::warn("{} sessions did not finish in time; cut", shared.open_sessions.load());
       ioc.stop();
       return;
     }

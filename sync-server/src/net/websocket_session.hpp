@@ -61,7 +61,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   beast::flat_buffer m_buffer;
   std::deque<Bytes> m_queue;
   net::steady_timer m_hello_timer;
-  bool m_reading = false;  // a read is outstanding: the session is between requests
+  bool m_reading = false;         // a read is outstanding: the session is between requests
   bool m_handling_frame = false;  // on_frame is running on the frame in m_buffer
   bool m_read_requested = false;  // it asked for the next frame meanwhile
   bool m_writing = false;

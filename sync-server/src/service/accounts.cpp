@@ -18,9 +18,8 @@ bool is_slug(std::string_view name) {
 
 void add_tenant(StoreTxn& txn, std::string_view tenant, std::uint64_t now_ms) {
   if (!is_slug(tenant)) {
-    throw Error(ErrorCode::invalid_input,
-                "\"" + std::string(tenant.substr(0, 60)) +
-                    "\" is not a tenant name (1-40 of a-z, 0-9 and '-')");
+    throw Error(ErrorCode::invalid_input, "\"" + std::string(tenant.substr(0, 60)) +
+                                              "\" is not a tenant name (1-40 of a-z, 0-9 and '-')");
   }
   if (txn.tenant_exists(tenant)) {
     throw Error(ErrorCode::invalid_input, "tenant " + std::string(tenant) + " already exists");
@@ -46,8 +45,8 @@ std::string issue_enrolment_code(StoreTxn& txn, std::string_view user_id, std::u
   const auto user = txn.user(user_id);
   if (!user) throw Error(ErrorCode::not_found, "no user " + std::string(user_id));
   const std::string code = new_enrolment_code();
-  txn.put_enrolment(EnrolmentRow{sha256_hex(normalised_code(code)), user->id, user->tenant,
-                                 now_ms, now_ms + lifetime_ms, std::nullopt});
+  txn.put_enrolment(EnrolmentRow{sha256_hex(normalised_code(code)), user->id, user->tenant, now_ms,
+                                 now_ms + lifetime_ms, std::nullopt});
   return code;
 }
 
@@ -85,7 +84,8 @@ std::variant<Enrolled, Refused> enrol_device(StoreTxn& txn, const Enrol& request
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms) {
   auto device = txn.device_by_token_hash(sha256_hex(hello.device_token));
-  if (!device) return Refused{RefusalCode::bad_token, "this device is not enrolled (unknown token)"};
+  if (!device)
+    return Refused{RefusalCode::bad_token, "this device is not enrolled (unknown token)"};
   if (device->id != hello.device_id) {
     return Refused{RefusalCode::bad_token, "the token does not belong to this device"};
   }

@@ -17,8 +17,8 @@ std::size_t import_children(StoreTxn& txn, std::string_view tenant,
     if (record) {
       current = txn.fields(record->id);
     } else {
-      record = DocumentRow{ids.next(clock.now_ms()), std::string(tenant), Kind::child,
-                           row.child_id, false};
+      record = DocumentRow{ids.next(clock.now_ms()), std::string(tenant), Kind::child, row.child_id,
+                           false};
       txn.put_document(*record);
     }
     bool any = false;

@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 6> kRequired = {
 constexpr std::array<std::string_view, 2> kOptional = {"preferred_name", "pronouns"};
 
 bool is_blank(const CsvRecord& record) {
-  return record.fields.size() == 1 && record.fields[0].find_first_not_of(" \t") == std::string::npos;
+  return record.fields.size() == 1 &&
+         record.fields[0].find_first_not_of(" \t") == std::string::npos;
 }
 
 std::string trimmed(const std::string& text) {

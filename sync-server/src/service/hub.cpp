@@ -35,6 +35,8 @@ void Hub::shut_down_all() {
   for (const auto& session : snapshot()) session->shut_down();
 }
 
-std::size_t Hub::size() { return snapshot().size(); }
+std::size_t Hub::size() {
+  return snapshot().size();
+}
 
 }  // namespace iro::server

@@ -126,9 +126,9 @@ class Reconciler {
     PushResult result;
     if (current && current->value == change.value) {
       result = with_server_value(PushOutcome::accepted, *current);  // already agreed
-    } else if (current && decide_field(spec, {current->value, current->hlc, current->device_id},
-                                       {change.value, hlc, change.device_id}) ==
-                              MergeDecision::keep_current) {
+    } else if (current &&
+               decide_field(spec, {current->value, current->hlc, current->device_id},
+                            {change.value, hlc, change.device_id}) == MergeDecision::keep_current) {
       result = with_server_value(PushOutcome::merged, *current);
     } else {
       if (Refusal why = check_cross_field(change, document); !why.empty()) {

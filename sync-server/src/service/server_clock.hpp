@@ -12,7 +12,8 @@ namespace iro::server {
 
 class TxnClock {
  public:
-  TxnClock(StoreTxn& txn, Clock& wall) : m_txn(txn), m_wall(wall), m_clock(wall, txn.server_hlc()) {}
+  TxnClock(StoreTxn& txn, Clock& wall)
+      : m_txn(txn), m_wall(wall), m_clock(wall, txn.server_hlc()) {}
 
   Hlc tick() { return m_clock.tick(); }
   Hlc observe(Hlc remote) { return m_clock.observe(remote); }

@@ -64,9 +64,10 @@ void ServerSession::dispatch(const Message& message) {
 
 void ServerSession::commit(ServerStore::Job job, std::function<void(std::exception_ptr)> then) {
   SessionLink::Poster post = m_link.poster();
-  m_services.commits.submit(std::move(job),
-                            [post = std::move(post), then = std::move(then)](
-                                std::exception_ptr failure) { post([then, failure] { then(failure); }); });
+  m_services.commits.submit(
+      std::move(job), [post = std::move(post), then = std::move(then)](std::exception_ptr failure) {
+        post([then, failure] { then(failure); });
+      });
 }
 
 void ServerSession::on_hello(const Hello& hello) {
@@ -83,7 +84,8 @@ void ServerSession::on_hello(const Hello& hello) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("session {}: hello failed: {}", m_peer, describe(failure));
-          return refuse(RefusalCode::server_error, "the server could not check this device; try again");
+          return refuse(RefusalCode::server_error,
+                        "the server could not check this device; try again");
         }
         if (auto* wipe = std::get_if<WipeDevice>(verdict.get())) {
           spdlog::warn("session {}: revoked device told to wipe", m_peer);
@@ -146,7 +148,8 @@ void ServerSession::on_push(Push push) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("session {}: push failed: {}", m_peer, describe(failure));
-          return refuse(RefusalCode::server_error, "the server could not save this push; it will be retried");
+          return refuse(RefusalCode::server_error,
+                        "the server could not save this push; it will be retried");
         }
         m_link.send(encode_message(PushAck{std::move(*results)}));
         m_link.resume_reading();
@@ -172,7 +175,9 @@ void ServerSession::on_pull(const Pull& pull) {
   m_link.resume_reading();
 }
 
-void ServerSession::on_store_changed() { send_live_changes(); }
+void ServerSession::on_store_changed() {
+  send_live_changes();
+}
 
 void ServerSession::on_queue_drained() {
   if (m_live_pending) send_live_changes();
@@ -189,7 +194,8 @@ void ServerSession::send_live_changes() {
     }
     Changes page;
     try {
-      m_services.store.read([&](StoreTxn& txn) { page = txn.pull_page(*m_identity, m_cursor, 500); });
+      m_services.store.read(
+          [&](StoreTxn& txn) { page = txn.pull_page(*m_identity, m_cursor, 500); });
     } catch (const std::exception& error) {
       spdlog::error("session {}: live pull failed: {}", m_peer, error.what());
       return;

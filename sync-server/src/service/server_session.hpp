@@ -27,12 +27,12 @@ class SessionLink {
   virtual ~SessionLink() = default;
   using Poster = std::function<void(std::function<void()>)>;
 
-  virtual void send(Bytes message) = 0;           // queue one frame
-  virtual void close_after_sending() = 0;        // close once the queue is written
+  virtual void send(Bytes message) = 0;    // queue one frame
+  virtual void close_after_sending() = 0;  // close once the queue is written
   // A callable that runs tasks on the session's strand and keeps the session
   // alive until they have run (for completions from other threads).
   virtual Poster poster() = 0;
-  virtual void resume_reading() = 0;              // ready for the next frame
+  virtual void resume_reading() = 0;                           // ready for the next frame
   virtual void went_live(const DeviceIdentity& identity) = 0;  // join the hub
   virtual std::size_t queued_frames() const = 0;
 };

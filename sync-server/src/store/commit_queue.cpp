@@ -8,7 +8,9 @@ namespace iro::server {
 CommitQueue::CommitQueue(ServerStore& store, std::function<void()> on_committed)
     : m_store(store), m_on_committed(std::move(on_committed)), m_thread([this] { run(); }) {}
 
-CommitQueue::~CommitQueue() { stop(); }
+CommitQueue::~CommitQueue() {
+  stop();
+}
 
 void CommitQueue::submit(ServerStore::Job job, Done done) {
   {

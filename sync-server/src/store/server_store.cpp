@@ -4,9 +4,12 @@ namespace iro::server {
 
 std::string_view to_string(Role role) noexcept {
   switch (role) {
-    case Role::iro: return "iro";
-    case Role::manager: return "manager";
-    case Role::admin: return "admin";
+    case Role::iro:
+      return "iro";
+    case Role::manager:
+      return "manager";
+    case Role::admin:
+      return "admin";
   }
   return "unknown";
 }

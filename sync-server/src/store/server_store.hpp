@@ -74,7 +74,7 @@ inline constexpr std::string_view kServerAuthor = "server";
 // became of it. Nothing a device sent is lost.
 struct HistoryRow {
   std::string tenant;
-  Change change;  // as received; device_id is the author
+  Change change;                            // as received; device_id is the author
   std::optional<std::uint64_t> device_seq;  // none for the server's own writes
   PushOutcome outcome = PushOutcome::accepted;
   std::uint64_t seq = 0;  // the sequence number it was given, 0 when it changed nothing

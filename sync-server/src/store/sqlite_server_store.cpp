@@ -15,7 +15,8 @@ constexpr const char* kFileName = "iro-server.db";
 
 void configure(sqlite::Database& db, bool durable) {
   if (db.query_text("PRAGMA journal_mode = WAL") != "wal") {
-    throw Error(ErrorCode::storage_failure, "the data directory's file system does not support WAL");
+    throw Error(ErrorCode::storage_failure,
+                "the data directory's file system does not support WAL");
   }
   db.execute(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db.execute("PRAGMA foreign_keys = ON");

@@ -10,7 +10,8 @@ std::optional<std::uint64_t> optional_u64(const sqlite::CachedStatement& stateme
   return std::uint64_t(statement.int64(column));
 }
 
-void bind_optional(sqlite::CachedStatement& statement, int index, std::optional<std::uint64_t> value) {
+void bind_optional(sqlite::CachedStatement& statement, int index,
+                   std::optional<std::uint64_t> value) {
   if (value) {
     statement.bind(index, std::int64_t(*value));
   } else {
@@ -74,7 +75,9 @@ std::optional<std::int64_t> SqliteTxn::meta_int(std::string_view key) {
 }
 
 void SqliteTxn::set_meta(std::string_view key, std::int64_t value) {
-  m_db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
+  m_db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")
+      .bind_all(key, value)
+      .run();
 }
 
 std::uint64_t SqliteTxn::next_seq() {
@@ -84,9 +87,13 @@ std::uint64_t SqliteTxn::next_seq() {
   return std::uint64_t(statement.int64(0));
 }
 
-std::uint64_t SqliteTxn::head_seq() { return std::uint64_t(meta_int("last_seq").value_or(0)); }
+std::uint64_t SqliteTxn::head_seq() {
+  return std::uint64_t(meta_int("last_seq").value_or(0));
+}
 
-Hlc SqliteTxn::server_hlc() { return Hlc{std::uint64_t(meta_int("hlc").value_or(0))}; }
+Hlc SqliteTxn::server_hlc() {
+  return Hlc{std::uint64_t(meta_int("hlc").value_or(0))};
+}
 
 void SqliteTxn::save_server_hlc(Hlc hlc) {
   if (hlc > server_hlc()) set_meta("hlc", std::int64_t(hlc.packed));
@@ -157,7 +164,7 @@ std::optional<DeviceRow> SqliteTxn::device_by_token_hash(std::string_view token_
 
 void SqliteTxn::put_device(const DeviceRow& device) {
   auto statement = m_db.cached("INSERT OR REPLACE INTO device (" + std::string(kDeviceColumns) +
-                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   statement.bind_all(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                      std::int64_t(device.enrolled_ms));
   bind_optional(statement, 7, device.revoked_ms);
@@ -201,8 +208,9 @@ std::optional<std::string> SqliteTxn::allocated_user(std::string_view tenant,
 
 void SqliteTxn::set_allocation(std::string_view tenant, std::string_view child_id,
                                std::string_view user_id, std::uint64_t seq) {
-  m_db.cached("INSERT OR REPLACE INTO allocation (tenant, child_id, user_id, seq) "
-              "VALUES (?1, ?2, ?3, ?4)")
+  m_db.cached(
+          "INSERT OR REPLACE INTO allocation (tenant, child_id, user_id, seq) "
+          "VALUES (?1, ?2, ?3, ?4)")
       .bind_all(tenant, child_id, user_id, std::int64_t(seq))
       .run();
 }
@@ -210,8 +218,9 @@ void SqliteTxn::set_allocation(std::string_view tenant, std::string_view child_i
 void SqliteTxn::insert_scope_removal(std::string_view tenant, std::string_view user_id,
                                      std::string_view child_id, std::uint64_t seq,
                                      std::uint64_t now_ms) {
-  m_db.cached("INSERT OR REPLACE INTO scope_removal (tenant, user_id, child_id, seq, removed_ms) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)")
+  m_db.cached(
+          "INSERT OR REPLACE INTO scope_removal (tenant, user_id, child_id, seq, removed_ms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind_all(tenant, user_id, child_id, std::int64_t(seq), std::int64_t(now_ms))
       .run();
 }
@@ -282,8 +291,9 @@ std::optional<DocumentRow> SqliteTxn::child_record(std::string_view tenant,
 }
 
 void SqliteTxn::put_document(const DocumentRow& document) {
-  m_db.cached("INSERT OR REPLACE INTO document (id, tenant, kind, child_id, deleted) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)")
+  m_db.cached(
+          "INSERT OR REPLACE INTO document (id, tenant, kind, child_id, deleted) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind_all(document.id, document.tenant, std::int64_t(document.kind), document.child_id,
                 std::int64_t{document.deleted})
       .run();
@@ -294,8 +304,8 @@ std::optional<FieldRow> SqliteTxn::field(std::string_view doc_id, std::string_vi
       "SELECT value, hlc, device_id, seq FROM field_state WHERE doc_id = ?1 AND name = ?2");
   statement.bind_all(doc_id, name);
   if (!statement.step()) return std::nullopt;
-  return FieldRow{value_of(statement, 0), Hlc{std::uint64_t(statement.int64(1))},
-                  statement.text(2), std::uint64_t(statement.int64(3))};
+  return FieldRow{value_of(statement, 0), Hlc{std::uint64_t(statement.int64(1))}, statement.text(2),
+                  std::uint64_t(statement.int64(3))};
 }
 
 FieldMap SqliteTxn::fields(std::string_view doc_id) {
@@ -314,11 +324,11 @@ void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
                           const FieldRow& field) {
   const Bytes value = encode_value(field.value);
   m_db.cached(
-        "INSERT OR REPLACE INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, "
-        "device_id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-      .bind_all(document.id, name, document.tenant, document.child_id,
-                std::int64_t(document.kind), std::span<const std::uint8_t>(value),
-                std::int64_t(field.hlc.packed), field.device_id, std::int64_t(field.seq))
+          "INSERT OR REPLACE INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, "
+          "device_id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind_all(document.id, name, document.tenant, document.child_id, std::int64_t(document.kind),
+                std::span<const std::uint8_t>(value), std::int64_t(field.hlc.packed),
+                field.device_id, std::int64_t(field.seq))
       .run();
 }
 

@@ -27,8 +27,8 @@ class SqliteTxn final : public StoreTxn {
 
   std::optional<std::string> allocated_user(std::string_view tenant,
                                             std::string_view child_id) override;
-  void set_allocation(std::string_view tenant, std::string_view child_id,
-                      std::string_view user_id, std::uint64_t seq) override;
+  void set_allocation(std::string_view tenant, std::string_view child_id, std::string_view user_id,
+                      std::uint64_t seq) override;
   void insert_scope_removal(std::string_view tenant, std::string_view user_id,
                             std::string_view child_id, std::uint64_t seq,
                             std::uint64_t now_ms) override;
