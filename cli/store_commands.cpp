@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli_context.hpp"
+#include "iro/date.hpp"
 #include "iro/error.hpp"
 #include "iro/hlc.hpp"
 #include "iro/json.hpp"
@@ -17,16 +18,47 @@ json text_or_null(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
 }
 
+json time_or_null(const std::optional<std::uint64_t>& unix_ms) {
+  return unix_ms ? json(format_utc_ms(*unix_ms)) : json(nullptr);
+}
+
 json status_json(const DeviceStatus& status) {
-  json last_sync = nullptr;
-  if (status.last_sync_ms) last_sync = Hlc::from_parts(*status.last_sync_ms, 0).to_string();
   return {{"device_id", status.device_id},
           {"tenant", text_or_null(status.tenant)},
           {"user_id", text_or_null(status.user_id)},
           {"server", text_or_null(status.server)},
           {"pending_changes", status.pending_changes},
-          {"last_sync", last_sync},
+          {"rejected_changes", status.rejected_changes},
+          {"last_sync", time_or_null(status.last_sync_ms)},
+          {"last_sync_error", text_or_null(status.last_sync_error)},
+          {"last_sync_error_at", time_or_null(status.last_sync_error_ms)},
+          {"stuck_since", time_or_null(status.stuck_since_ms)},
+          {"cursor", status.cursor},
           {"schema_version", status.schema_version}};
+}
+
+// What the officer reads: how much is not yet on the server, and why not.
+void print_status(std::ostream& out, const DeviceStatus& status) {
+  out << "device " << status.device_id << "\n";
+  if (!status.user_id.empty())
+    out << "enrolled for " << status.user_id << " at " << status.server << "\n";
+  out << "not yet on the server: " << status.pending_changes << " changes\n";
+  if (status.rejected_changes > 0) {
+    out << "refused by the server: " << status.rejected_changes
+        << " changes (kept; see `iro rejected`)\n";
+  }
+  out << "last sync: "
+      << (status.last_sync_ms ? format_utc_ms(*status.last_sync_ms) : std::string("never")) << "\n";
+  if (!status.last_sync_error.empty()) {
+    out << "last attempt failed"
+        << (status.last_sync_error_ms ? " at " + format_utc_ms(*status.last_sync_error_ms) : "")
+        << ": " << status.last_sync_error << "\n";
+  }
+  if (status.stuck_since_ms) {
+    out << "STUCK: changes have waited since " << format_utc_ms(*status.stuck_since_ms)
+        << " without reaching the server"
+        << (status.last_sync_error.empty() ? "" : " (" + status.last_sync_error + ")") << "\n";
+  }
 }
 
 // The first thing a person would want to see about a record in a listing.
@@ -60,12 +92,7 @@ void add_store_commands(CLI::App& app, CliContext& context) {
       context.out() << status_json(current).dump() << "\n";
       return;
     }
-    context.out() << "device " << current.device_id << "\n"
-                  << "pending changes " << current.pending_changes << "\n"
-                  << "last sync "
-                  << (current.last_sync_ms ? Hlc::from_parts(*current.last_sync_ms, 0).to_string()
-                                           : std::string("never"))
-                  << "\n";
+    print_status(context.out(), current);
   });
 
   auto* list = app.add_subcommand("list", "One line per record: id, kind, child, summary");

@@ -62,3 +62,8 @@ TEST_CASE("age in years counts birthdays, with 29 February turning over on 1 Mar
 
   CHECK_THROWS_AS(iro::age_in_years_on(birth, *Date::parse("2019-01-01")), iro::Error);
 }
+
+TEST_CASE("ISO 8601 times say when, to the millisecond, in UTC") {
+  CHECK(iro::format_utc_ms(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(iro::format_utc_ms(1'714'550'400'123) == "2024-05-01T08:00:00.123Z");
+}

@@ -58,3 +58,7 @@ TEST_CASE("a full counter spills into the next millisecond") {
   HybridClock observer(wall);
   CHECK(observer.observe(Hlc::from_parts(2000, 0xffff)) == Hlc::from_parts(2001, 0));
 }
+
+TEST_CASE("an HLC reads as its UTC time and counter") {
+  CHECK(Hlc::from_parts(1'714'550'400'123, 7).to_string() == "2024-05-01T08:00:00.123Z/7");
+}

@@ -340,3 +340,22 @@ TEST_CASE("a store written by a newer build is refused, not damaged") {
   sqlite::Database raw(fixture.dir / "device.db");
   CHECK(raw.query_int("SELECT count(*) FROM outbox") == 1);
 }
+
+TEST_CASE("a change sent but unacknowledged for an hour marks the outbox stuck") {
+  Fixture f;
+  f.store->create(Kind::visit, "C1", {{"note", std::string("waiting")}});
+  const std::uint64_t first_sent = f.clock.now_ms();
+  REQUIRE_FALSE(f.store->next_push_batch(100, 1 << 20, first_sent).empty());
+  f.store->record_sync_failure("cannot connect to 127.0.0.1:1: Connection refused", first_sent);
+
+  f.clock.advance(kStuckAfterMs - 60'000);
+  CHECK_FALSE(f.store->status().stuck_since_ms.has_value());
+  // Retried sends keep the time of the first: the outbox has been stuck since then.
+  REQUIRE_FALSE(f.store->next_push_batch(100, 1 << 20, f.clock.now_ms()).empty());
+  f.clock.advance(2 * 60'000);
+  const DeviceStatus status = f.store->status();
+  REQUIRE(status.stuck_since_ms.has_value());
+  CHECK(*status.stuck_since_ms == first_sent);
+  CHECK(status.last_sync_error.find("Connection refused") != std::string::npos);
+  CHECK(status.pending_changes == 1);
+}

@@ -187,3 +187,35 @@ TEST_CASE("a child re-allocated away is pushed then purged from the old IRO's de
   CHECK(sam_view.find("handover: written before the move") != std::string::npos);
   CHECK(sam_view == county.server_export(county.iro(1)));
 }
+
+TEST_CASE("a live device rides out a server restart and sends what it wrote meanwhile") {
+  County county;
+  DeviceProcess watcher = county.enrol_device(0);
+  DeviceProcess writer = county.enrol_device(0);
+  watcher.ok({"sync"});
+  writer.ok({"sync"});
+  // --attempts bounds a plain sync; a follower keeps trying until its window ends.
+  BackgroundProcess follow(
+      {IRO_CLI, "--db", watcher.db().string(), "sync", "--follow", "30", "--attempts", "1"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // caught up and live
+
+  county.server().stop();
+  // Written while the server is down: nothing to send it to yet.
+  const std::string offline = watcher.ok(
+      {"note", "add", "--child", "DEMO-0001", "--text", "live: written while the server was down"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  county.restart_server();
+
+  const std::string id =
+      writer.ok({"note", "add", "--child", "DEMO-0004", "--text", "live: after the restart"});
+  writer.ok({"sync"});
+  bool arrived = false, pushed = false;
+  for (int tries = 0; tries < 300 && !(arrived && pushed); ++tries) {
+    arrived = arrived || watcher.run({"show", id}).exit_code == 0;
+    pushed = pushed || county.server_export(county.iro(0)).find(offline) != std::string::npos;
+    if (!(arrived && pushed)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(arrived);  // it reconnected and resumed from its cursor
+  CHECK(pushed);   // and sent its own edit without being asked again
+  follow.signal(SIGTERM);
+}

@@ -63,4 +63,7 @@ class Date {
 // Throws Error(invalid_input) when `on` is before `birth`.
 int age_in_years_on(Date birth, Date on);
 
+// A Unix time in milliseconds as ISO 8601 UTC: "2024-05-01T09:30:00.123Z".
+std::string format_utc_ms(std::uint64_t unix_ms);
+
 }  // namespace iro

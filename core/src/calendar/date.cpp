@@ -126,4 +126,14 @@ int age_in_years_on(Date birth, Date on) {
   return age;
 }
 
+std::string format_utc_ms(std::uint64_t unix_ms) {
+  const std::uint64_t ms_of_day = unix_ms % 86'400'000;
+  char time_of_day[32];
+  std::snprintf(
+      time_of_day, sizeof time_of_day, "T%02u:%02u:%02u.%03uZ",
+      static_cast<unsigned>(ms_of_day / 3'600'000), static_cast<unsigned>(ms_of_day / 60'000 % 60),
+      static_cast<unsigned>(ms_of_day / 1000 % 60), static_cast<unsigned>(ms_of_day % 1000));
+  return Date::from_unix_ms(unix_ms).to_string() + time_of_day;
+}
+
 }  // namespace iro

@@ -2,23 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include "iro/date.hpp"
 
 namespace iro {
 
 std::string Hlc::to_string() const {
-  const std::uint64_t unix_ms = ms();
-  const Date date = Date::from_unix_ms(unix_ms);
-  const std::uint64_t ms_of_day = unix_ms % 86'400'000;
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%sT%02u:%02u:%02u.%03uZ/%u", date.to_string().c_str(),
-                static_cast<unsigned>(ms_of_day / 3'600'000),
-                static_cast<unsigned>(ms_of_day / 60'000 % 60),
-                static_cast<unsigned>(ms_of_day / 1000 % 60),
-                static_cast<unsigned>(ms_of_day % 1000), static_cast<unsigned>(counter()));
-  return buffer;
+  return format_utc_ms(ms()) + "/" + std::to_string(counter());
 }
 
 // The HLC rule: take the greatest of the wall clock and every millisecond seen;

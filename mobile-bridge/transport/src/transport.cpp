@@ -1,6 +1,7 @@
 #include "iro/transport.hpp"
 
 #include <algorithm>
+#include <random>
 #include <thread>
 
 #include "client_connection.hpp"
@@ -68,6 +69,38 @@ ConnectionOutcome connect_once(const ServerAddress& address, ClientProtocol& pro
   return connection->outcome();
 }
 
+// Waits between connection attempts: doubling from first_backoff up to
+// max_backoff, each with up to a quarter of random jitter, so a thousand
+// tablets cut off by one server restart do not all come back at once.
+class Backoff {
+ public:
+  explicit Backoff(const TransportOptions& options)
+      : m_next(options.first_backoff),
+        m_max(options.max_backoff),
+        m_random(std::random_device{}()) {}
+
+  std::chrono::milliseconds next() {
+    const auto base = m_next;
+    m_next = std::min(m_next * 2, m_max);
+    std::uniform_int_distribution<std::int64_t> jitter(0, base.count() / 4);
+    return base + std::chrono::milliseconds(jitter(m_random));
+  }
+
+ private:
+  std::chrono::milliseconds m_next;
+  std::chrono::milliseconds m_max;
+  std::minstd_rand m_random;
+};
+
+// A follow window shorter than this is not worth a connection.
+constexpr std::chrono::milliseconds kMinFollow{50};
+
+std::chrono::milliseconds remaining_until(std::chrono::steady_clock::time_point deadline) {
+  const auto left = deadline - std::chrono::steady_clock::now();
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(left));
+}
+
 // Refusals that say "not now" rather than "no": worth another attempt.
 bool is_transient(RefusalCode code) {
   return code == RefusalCode::server_error || code == RefusalCode::overloaded;
@@ -116,22 +149,34 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     throw Error(ErrorCode::invalid_input, "this device has not enrolled: run `iro enrol` first");
   }
   const ServerAddress address = parse_server_url(credentials->server);
+  // Following is a window of time, not a number of connections: a follower
+  // whose connection drops keeps reconnecting (with backoff) until it closes.
+  const bool following = options.follow_for.count() > 0;
+  const auto follow_until = std::chrono::steady_clock::now() + options.follow_for;
   SyncReport report;
-  auto backoff = options.first_backoff;
+  Backoff backoff(options);
   for (report.attempts = 1;; ++report.attempts) {
-    SyncProtocol protocol(store, options);
-    const ConnectionOutcome outcome = connect_once(address, protocol, options);
+    TransportOptions attempt = options;
+    if (following) attempt.follow_for = std::max(remaining_until(follow_until), kMinFollow);
+    SyncProtocol protocol(store, attempt);
+    const ConnectionOutcome outcome = connect_once(address, protocol, attempt);
     const DeviceSyncSession& session = protocol.session();
     report.progress.pushed += session.progress().pushed;
     report.progress.pulled += session.progress().pulled;
     report.progress.pull_total = session.progress().pull_total;
     report.progress.pending = store.outbox_size();
+    const bool window_left = following && remaining_until(follow_until) > kMinFollow;
     switch (session.state()) {
       case SyncState::done:
       case SyncState::live:
-        if (outcome.end == ConnectionEnd::finished) {
+        if (outcome.end == ConnectionEnd::finished && !window_left) {
           report.result = SyncResult::synced;
           return report;
+        }
+        if (outcome.end == ConnectionEnd::finished) {
+          report.message = "the server closed the connection";
+        } else {
+          report.message = outcome.message;
         }
         break;
       case SyncState::wiped:
@@ -157,12 +202,14 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
       return report;
     }
     store.record_sync_failure(report.message, system_clock().now_ms());
-    if (report.attempts >= options.max_attempts) {
+    const bool out_of_attempts = following ? !window_left : report.attempts >= options.max_attempts;
+    if (out_of_attempts) {
       report.result = SyncResult::unreachable;
       return report;
     }
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, options.max_backoff);
+    auto pause = backoff.next();
+    if (following) pause = std::min(pause, remaining_until(follow_until));
+    std::this_thread::sleep_for(pause);
   }
 }
 
@@ -170,7 +217,7 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
                               std::string_view code, const TransportOptions& options) {
   const ServerAddress address = parse_server_url(server_url);
   EnrolReport report;
-  auto backoff = options.first_backoff;
+  Backoff backoff(options);
   for (int attempt = 1;; ++attempt) {
     EnrolProtocol protocol(store, std::string(server_url), std::string(code), options.device_name);
     const ConnectionOutcome outcome = connect_once(address, protocol, options);
@@ -188,8 +235,7 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
     if (outcome.end == ConnectionEnd::protocol_error || attempt >= options.max_attempts) {
       return report;
     }
-    std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, options.max_backoff);
+    std::this_thread::sleep_for(backoff.next());
   }
 }
 

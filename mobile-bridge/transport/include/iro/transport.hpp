@@ -32,12 +32,15 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // No frame from the server for this long (pings included) ends the connection.
   std::chrono::milliseconds idle_timeout{60'000};
-  int max_attempts = 5;  // connections tried before giving up (network failures only)
+  // Connections tried before giving up (network failures and "try later"
+  // refusals only). A follower instead keeps reconnecting until its window ends.
+  int max_attempts = 5;
   std::chrono::milliseconds first_backoff{250};
   std::chrono::milliseconds max_backoff{10'000};
-  // Sync only: after catching up, stay live this long (0: return at once),
-  // applying changes as the server sends them and pushing local edits (made by
-  // this or another process) every `flush_every`.
+  // Sync only: after catching up, stay live until this much time has passed
+  // since the call (0: return at once), applying changes as the server sends
+  // them and pushing local edits (made by this or another process) every
+  // `flush_every`; a dropped connection is resumed from the store's cursor.
   std::chrono::milliseconds follow_for{0};
   std::chrono::milliseconds flush_every{1'000};
   std::string client_name = "iro";
