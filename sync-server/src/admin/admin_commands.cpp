@@ -1,6 +1,8 @@
 #include "admin/admin_commands.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "admin/demo_county_setup.hpp"
@@ -137,6 +139,34 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
     context.store().write([&](StoreTxn& txn) {
       revoke_device(txn, revoke->device, revoke->collect_first, system_clock().now_ms());
     });
+  });
+
+  auto devices_user = std::make_shared<std::string>();
+  auto* devices_command = admin.add_subcommand(
+      "devices", "Enrolled devices, one JSON line each: last seen, how far behind, revoked");
+  devices_command->add_option("--user", *devices_user, "Only this user's devices");
+  devices_command->callback([&context, devices_user] {
+    std::vector<DeviceRow> devices;
+    std::uint64_t head = 0;
+    context.store().read([&](StoreTxn& txn) {
+      devices = txn.devices(*devices_user);
+      head = txn.head_seq();
+    });
+    for (const DeviceRow& device : devices) {
+      nlohmann::json line = {
+          {"device_id", device.id},
+          {"user_id", device.user_id},
+          {"tenant", device.tenant},
+          {"name", device.name},
+          {"enrolled", format_utc_ms(device.enrolled_ms)},
+          {"last_seen", format_utc_ms(device.last_seen_ms)},
+          {"cursor", device.last_cursor},
+          // An upper bound: changes outside its scope count too.
+          {"behind", head - std::min(head, device.last_cursor)},
+          {"revoked", device.revoked_ms ? nlohmann::json(format_utc_ms(*device.revoked_ms))
+                                        : nlohmann::json(nullptr)}};
+      context.out() << line.dump() << "\n";
+    }
   });
 
   auto export_user = std::make_shared<std::string>();

@@ -95,6 +95,7 @@ std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, con
   const auto user = txn.user(device->user_id);
   if (!user) return Refused{RefusalCode::bad_token, "the device's user no longer exists"};
   device->last_seen_ms = now_ms;
+  device->last_cursor = hello.cursor;
   txn.put_device(*device);
   return Authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
 }

@@ -20,7 +20,8 @@ inline constexpr std::uint64_t kEnrolmentCodeLifetimeMs = 7ull * 24 * 60 * 60 * 
 // Throws Error(invalid_input) for a bad or taken name.
 void add_tenant(StoreTxn& txn, std::string_view tenant, std::uint64_t now_ms);
 
-// Returns the new user's id. Throws Error(invalid_input) for an unknown tenant or a bad name.
+// Returns the new user's id. Throws Error(not_found) for an unknown tenant and
+// Error(invalid_input) for a bad name.
 std::string add_user(StoreTxn& txn, std::string_view tenant, std::string_view name, Role role,
                      UuidV7Generator& ids, std::uint64_t now_ms);
 

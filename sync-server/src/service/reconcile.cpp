@@ -50,6 +50,13 @@ class Reconciler {
  private:
   PushResult decide(const Change& change, HistoryRow& history) {
     std::optional<DocumentRow> document = visible_document(change.doc_id);
+    if (!document && m_txn.document(change.doc_id)) {
+      // Ids are UUIDv7 made on devices: a clash with another council's record
+      // is a forgery or a broken device. Say no more than that the id is taken.
+      history.reason =
+          "record id " + change.doc_id + " is already in use; the record was not saved";
+      return refused(change, std::nullopt, history.reason);
+    }
     if (Refusal why = check(change, document); !why.empty()) {
       history.reason = why;
       return refused(change, document, why);

@@ -33,8 +33,10 @@ constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
         enrolled_ms INTEGER NOT NULL,
         revoked_ms INTEGER,
         collect_first INTEGER NOT NULL DEFAULT 0,
-        last_seen_ms INTEGER NOT NULL
+        last_seen_ms INTEGER NOT NULL,
+        last_cursor INTEGER NOT NULL DEFAULT 0  -- presented at its last Hello
       ) WITHOUT ROWID;
+      CREATE INDEX device_by_user ON device (user_id);
       CREATE TABLE enrolment (
         code_hash TEXT PRIMARY KEY,
         user_id TEXT NOT NULL REFERENCES user (id),

@@ -40,6 +40,7 @@ struct DeviceRow {
   std::optional<std::uint64_t> revoked_ms;
   bool collect_first = false;  // revoked, but push its outbox before wiping
   std::uint64_t last_seen_ms = 0;
+  std::uint64_t last_cursor = 0;  // the cursor it presented at its last Hello
 };
 
 struct EnrolmentRow {
@@ -110,6 +111,8 @@ class StoreTxn {
   virtual std::optional<DeviceRow> device(std::string_view id) = 0;
   virtual std::optional<DeviceRow> device_by_token_hash(std::string_view token_hash) = 0;
   virtual void put_device(const DeviceRow& device) = 0;
+  // Every device of the user (or of every user when empty), by id.
+  virtual std::vector<DeviceRow> devices(std::string_view user_id) = 0;
   virtual std::optional<EnrolmentRow> enrolment(std::string_view code_hash) = 0;
   virtual void put_enrolment(const EnrolmentRow& enrolment) = 0;
 

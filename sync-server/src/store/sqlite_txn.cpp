@@ -128,7 +128,8 @@ void SqliteTxn::insert_user(const UserRow& user) {
 namespace {
 
 constexpr std::string_view kDeviceColumns =
-    "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms";
+    "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms, "
+    "last_cursor";
 
 DeviceRow device_of(const sqlite::CachedStatement& row) {
   DeviceRow device;
@@ -141,6 +142,7 @@ DeviceRow device_of(const sqlite::CachedStatement& row) {
   device.revoked_ms = optional_u64(row, 6);
   device.collect_first = row.int64(7) != 0;
   device.last_seen_ms = std::uint64_t(row.int64(8));
+  device.last_cursor = std::uint64_t(row.int64(9));
   return device;
 }
 
@@ -164,13 +166,23 @@ std::optional<DeviceRow> SqliteTxn::device_by_token_hash(std::string_view token_
 
 void SqliteTxn::put_device(const DeviceRow& device) {
   auto statement = m_db.cached("INSERT OR REPLACE INTO device (" + std::string(kDeviceColumns) +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   statement.bind_all(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                      std::int64_t(device.enrolled_ms));
   bind_optional(statement, 7, device.revoked_ms);
   statement.bind(8, std::int64_t{device.collect_first});
   statement.bind(9, std::int64_t(device.last_seen_ms));
+  statement.bind(10, std::int64_t(device.last_cursor));
   statement.run();
+}
+
+std::vector<DeviceRow> SqliteTxn::devices(std::string_view user_id) {
+  auto statement = m_db.cached("SELECT " + std::string(kDeviceColumns) +
+                               " FROM device WHERE ?1 = '' OR user_id = ?1 ORDER BY id");
+  statement.bind(1, user_id);
+  std::vector<DeviceRow> found;
+  while (statement.step()) found.push_back(device_of(statement));
+  return found;
 }
 
 std::optional<EnrolmentRow> SqliteTxn::enrolment(std::string_view code_hash) {

@@ -22,6 +22,7 @@ class SqliteTxn final : public StoreTxn {
   std::optional<DeviceRow> device(std::string_view id) override;
   std::optional<DeviceRow> device_by_token_hash(std::string_view token_hash) override;
   void put_device(const DeviceRow& device) override;
+  std::vector<DeviceRow> devices(std::string_view user_id) override;
   std::optional<EnrolmentRow> enrolment(std::string_view code_hash) override;
   void put_enrolment(const EnrolmentRow& enrolment) override;
 
