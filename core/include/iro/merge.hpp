@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "iro/hlc.hpp"
 #include "iro/model.hpp"
@@ -27,9 +28,27 @@ enum class MergeDecision {
 // Which version of a field the server keeps.
 // - status: the later along the lifecycle (a status only moves forward);
 // - every other type: the later by (HLC, device id), last writer wins.
-//   (Text fields move to a three-way merge with issue 4; sets to add-wins.)
+// Text and set fields take this rule only when no base is known; otherwise
+// merge_text and merge_sets below decide.
 MergeDecision decide_field(const FieldSpec& spec, const FieldVersion& current,
                            const FieldVersion& incoming);
+
+// Three-way merge of prose (visit notes, letter bodies, answers) at word
+// granularity: the changes `base -> current` and `base -> incoming` are both
+// applied when they touch different words. Words and the whitespace between
+// them are the units, so two edits separated by at least one untouched space
+// both survive; edits that touch the same or adjacent words overlap.
+struct TextMerge {
+  bool clean = false;  // false: the edits overlap; `text` is then empty
+  std::string text;    // the merged text when clean
+};
+TextMerge merge_text(std::string_view base, std::string_view current, std::string_view incoming);
+
+// Three-way merge of an add-wins set (attendees, actions): what the incoming
+// side added is added, what it removed (members of the base it dropped) is
+// removed, and everything else the current side holds stays. A member one
+// side adds is never lost to the other side's removal of an earlier copy.
+StringSet merge_sets(const StringSet& base, const StringSet& current, const StringSet& incoming);
 
 // How far ahead of the server's clock a device's timestamp may be before the
 // server re-stamps it: tablets with wrong clocks are normal, and one a year
