@@ -48,5 +48,6 @@ void add_note_commands(CLI::App& app, CliContext& context);
 void add_record_commands(CLI::App& app, CliContext& context);
 void add_demo_commands(CLI::App& app, CliContext& context);
 void add_sync_commands(CLI::App& app, CliContext& context);
+void add_conflict_commands(CLI::App& app, CliContext& context);
 
 }  // namespace iro::cli

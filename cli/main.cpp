@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   iro::cli::add_record_commands(app, context);
   iro::cli::add_demo_commands(app, context);
   iro::cli::add_sync_commands(app, context);
+  iro::cli::add_conflict_commands(app, context);
 
   try {
     app.parse(argc, argv);

@@ -65,7 +65,8 @@ TEST_CASE("export is canonical: sorted by id, sorted keys, conflicts only when p
   earlier.id = "01890a5d-ac96-774b-bcce-b302099a8057";
   earlier.deleted = true;
   earlier.conflicts = {
-      Conflict{"note", std::string("Seen at home"), "D2", Hlc::from_parts(1000, 0)}};
+      Conflict{"note#9", "note", std::string("Seen at home"), "D2", Hlc::from_parts(1000, 0)},
+      Conflict{"note#12", "note", std::string("Seen at the park"), "D3", Hlc::from_parts(900, 0)}};
 
   const std::string exported = export_json({later, earlier});
   CHECK(exported == export_json({earlier, later}));
@@ -73,7 +74,11 @@ TEST_CASE("export is canonical: sorted by id, sorted keys, conflicts only when p
   REQUIRE(parsed.size() == 2);
   CHECK(parsed[0]["id"] == earlier.id);
   CHECK(parsed[0]["deleted"] == true);
-  CHECK(parsed[0]["conflicts"][0]["value"] == "Seen at home");
+  // Conflicts in slot order, whatever order the store gave them in.
+  CHECK(parsed[0]["conflicts"][0]["id"] == "note#12");
+  CHECK(parsed[0]["conflicts"][1]["value"] == "Seen at home");
+  CHECK(parsed[0]["conflicts"][1]["field"] == "note");
+  CHECK(parsed[0]["conflicts"][1]["device_id"] == "D2");
   CHECK_FALSE(parsed[1].contains("conflicts"));
   CHECK(parsed[1]["fields"] == json({{"date", "2024-05-01"}, {"note", "Seen at school"}}));
   // Keys appear in sorted order in the text itself.

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "iro/error.hpp"
+#include "store/device_schema.hpp"
 #include "store/sqlite.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
@@ -58,7 +59,7 @@ TEST_CASE("a new store has a device id, the current schema and an empty outbox")
   Fixture fixture;
   const DeviceStatus status = fixture.store->status();
   CHECK(status.device_id.size() == 36);
-  CHECK(status.schema_version == 3);
+  CHECK(status.schema_version == kDeviceSchemaVersion);
   CHECK(status.pending_changes == 0);
   CHECK_FALSE(status.last_sync_ms.has_value());
   const std::string device_id = fixture.store->device_id();
@@ -334,8 +335,10 @@ TEST_CASE("a store written by a newer build is refused, not damaged") {
     FAIL("expected a refusal");
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::schema_too_new);
-    CHECK(std::string(error.what()) ==
-          "this device store has schema version 99; this build reads up to 3: update the app");
+    CHECK(std::string(error.what()) == "this device store has schema version 99; this build reads "
+                                        "up to " +
+                                            std::to_string(kDeviceSchemaVersion) +
+                                            ": update the app");
   }
   sqlite::Database raw(fixture.dir / "device.db");
   CHECK(raw.query_int("SELECT count(*) FROM outbox") == 1);

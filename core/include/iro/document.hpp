@@ -18,13 +18,25 @@ using FieldMap = std::map<std::string, Value, std::less<>>;
 // A value that lost an overlapping text merge, kept so no typed word is lost
 // until the IRO resolves it (see docs/ARCHITECTURE.md, Merge).
 struct Conflict {
+  std::string slot;  // where it is kept: conflict_slot(field, n); its id
   std::string field;
-  Value value;
-  std::string device_id;
-  Hlc hlc;
+  Value value;            // the words that lost
+  std::string device_id;  // the device that typed them
+  Hlc hlc;                // when they were typed
 
   bool operator==(const Conflict&) const = default;
 };
+
+// Conflicts travel as fields of their document, in slots named
+// "<field>#<n>" (n: the server sequence number that recorded the conflict,
+// so unique). The server fills a slot; a device resolves the conflict by
+// clearing it, an ordinary edit that syncs like any other.
+inline constexpr char kConflictSlotMark = '#';
+inline constexpr std::size_t kMaxSlotNameBytes = kMaxFieldNameBytes + 21;
+std::string conflict_slot(std::string_view field, std::uint64_t number);
+bool is_conflict_slot(std::string_view name) noexcept;
+// The field a slot belongs to ("note" for "note#17"); the name itself otherwise.
+std::string_view field_of_slot(std::string_view slot) noexcept;
 
 struct Document {
   std::string id;  // UUIDv7, made where the document was created

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,16 @@ TextMerge merge_text(std::string_view base, std::string_view current, std::strin
 // removed, and everything else the current side holds stays. A member one
 // side adds is never lost to the other side's removal of an earlier copy.
 StringSet merge_sets(const StringSet& base, const StringSet& current, const StringSet& incoming);
+
+// Text and set fields merge three ways against the base the edit started
+// from; every other type is decided by decide_field.
+bool merges_three_ways(const FieldSpec& spec) noexcept;
+
+// The three-way merge of a text or set field's values (unset reads as empty
+// text or an empty set, and an empty result is unset). nullopt when text
+// edits overlap: a conflict. Sets always merge.
+std::optional<Value> merge_values(const FieldSpec& spec, const Value& base, const Value& current,
+                                  const Value& incoming);
 
 // How far ahead of the server's clock a device's timestamp may be before the
 // server re-stamps it: tablets with wrong clocks are normal, and one a year

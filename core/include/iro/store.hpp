@@ -137,6 +137,14 @@ class DeviceStore {
   // Error(invalid_input) when a rule would break; nothing is saved then.
   void edit(std::string_view doc_id, const FieldMap& fields);
 
+  // Resolves a conflict (Document::conflicts, by its slot): clears the slot,
+  // an ordinary change that syncs and clears the conflict on every device.
+  // With `field_value`, the conflict's field takes it in the same transaction
+  // (the words the IRO settled on). Throws Error(not_found) for an unknown
+  // document or conflict, and edit()'s errors for a bad value.
+  void resolve_conflict(std::string_view doc_id, std::string_view slot,
+                        std::optional<Value> field_value = std::nullopt);
+
   // Deletes a document (records a delete change). Error(not_found) if unknown.
   void remove(std::string_view doc_id);
 

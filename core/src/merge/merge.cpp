@@ -15,6 +15,31 @@ std::ptrdiff_t lifecycle_position(const FieldSpec& spec, const Value& value) {
 
 }  // namespace
 
+bool merges_three_ways(const FieldSpec& spec) noexcept {
+  return spec.type == FieldType::text || spec.type == FieldType::set;
+}
+
+std::optional<Value> merge_values(const FieldSpec& spec, const Value& base, const Value& current,
+                                  const Value& incoming) {
+  if (spec.type == FieldType::set) {
+    const auto members = [](const Value& value) {
+      const auto* set = std::get_if<StringSet>(&value);
+      return set ? *set : StringSet{};
+    };
+    StringSet merged = merge_sets(members(base), members(current), members(incoming));
+    if (merged.empty()) return Value{};
+    return Value{std::move(merged)};
+  }
+  const auto text = [](const Value& value) -> std::string_view {
+    const auto* string = std::get_if<std::string>(&value);
+    return string ? std::string_view(*string) : std::string_view();
+  };
+  TextMerge merged = merge_text(text(base), text(current), text(incoming));
+  if (!merged.clean) return std::nullopt;
+  if (merged.text.empty()) return Value{};
+  return Value{std::move(merged.text)};
+}
+
 MergeDecision decide_field(const FieldSpec& spec, const FieldVersion& current,
                            const FieldVersion& incoming) {
   if (spec.type == FieldType::status) {

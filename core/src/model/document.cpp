@@ -15,6 +15,18 @@ bool Document::locked() const {
   return code && *code == schema.locked_status;
 }
 
+std::string conflict_slot(std::string_view field, std::uint64_t number) {
+  return std::string(field) + kConflictSlotMark + std::to_string(number);
+}
+
+bool is_conflict_slot(std::string_view name) noexcept {
+  return name.find(kConflictSlotMark) != std::string_view::npos;
+}
+
+std::string_view field_of_slot(std::string_view slot) noexcept {
+  return slot.substr(0, slot.find(kConflictSlotMark));
+}
+
 bool is_valid_child_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 64) return false;
   for (const char c : id) {

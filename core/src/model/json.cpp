@@ -118,9 +118,16 @@ json document_to_json(const Document& document) {
               {"fields", std::move(fields)},
               {"deleted", document.deleted}};
   if (!document.conflicts.empty()) {
+    // In slot order whatever order a store keeps them in: exports compare byte for byte.
+    std::vector<const Conflict*> in_order;
+    for (const Conflict& conflict : document.conflicts) in_order.push_back(&conflict);
+    std::sort(in_order.begin(), in_order.end(),
+              [](const Conflict* a, const Conflict* b) { return a->slot < b->slot; });
     json conflicts = json::array();
-    for (const Conflict& conflict : document.conflicts) {
-      conflicts.push_back({{"field", conflict.field},
+    for (const Conflict* entry : in_order) {
+      const Conflict& conflict = *entry;
+      conflicts.push_back({{"id", conflict.slot},
+                           {"field", conflict.field},
                            {"value", value_to_json(conflict.value)},
                            {"device_id", conflict.device_id},
                            {"hlc", conflict.hlc.to_string()}});

@@ -9,7 +9,7 @@ namespace {
 
 using sqlite::SchemaStep;
 
-constexpr std::array<SchemaStep, 3> kSteps = {{
+constexpr std::array<SchemaStep, 4> kSteps = {{
     {1, R"sql(
       -- device identity, the clock, enrolment: device_id, hlc, tenant, user_id, server, last_sync_ms
       CREATE TABLE meta (
@@ -77,6 +77,21 @@ constexpr std::array<SchemaStep, 3> kSteps = {{
         reason TEXT NOT NULL,
         rejected_ms INTEGER NOT NULL
       );
+    )sql"},
+    {4, R"sql(
+      -- conflicts as the server records them: one per slot "<field>#<n>"
+      -- (version 2's table was never filled: no release wrote conflicts)
+      DROP TABLE conflict;
+      CREATE TABLE conflict (
+        doc_id TEXT NOT NULL REFERENCES document (id),
+        slot TEXT NOT NULL,
+        field TEXT NOT NULL,
+        device_id TEXT NOT NULL,      -- the device whose words lost
+        hlc INTEGER NOT NULL,         -- when they were typed
+        value BLOB NOT NULL,
+        server_seq INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, slot)
+      ) WITHOUT ROWID;
     )sql"},
 }};
 

@@ -5,9 +5,10 @@
 //   1  meta, document, field, outbox (the first release's schema)
 //   2  conflict: values that lost an overlapping text merge, kept until resolved
 //   3  outbox.first_sent_ms (stuck outbox detection); rejected: changes the server refused
+//   4  conflict rebuilt around the server's conflict slots ("<field>#<n>", document.hpp)
 //
-// Every version from 1 up is upgraded in place on open (schema_migration.hpp);
-// tests/core/fixtures/device_schema_v1.sql is a frozen v1 store that the
+// The oldest readable version is 1: every version from 1 up is upgraded in place on open
+// (schema_migration.hpp); tests/core/fixtures/device_schema_v1.sql is a frozen v1 store that the
 // migration test upgrades.
 #pragma once
 
@@ -17,7 +18,7 @@
 
 namespace iro {
 
-inline constexpr int kDeviceSchemaVersion = 3;
+inline constexpr int kDeviceSchemaVersion = 4;
 
 // Marks the file as an iro device store (PRAGMA application_id), "IRO1".
 inline constexpr std::int32_t kDeviceStoreApplicationId = 0x49524f31;

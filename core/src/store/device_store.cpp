@@ -163,9 +163,10 @@ std::vector<CreateResult> DeviceStore::create_batch(std::span<const NewRecord> r
   return results;
 }
 
-void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
-  Impl& self = *m_impl;
-  sqlite::Transaction transaction(self.db);
+namespace {
+
+// edit() inside the caller's transaction.
+void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap& fields) {
   const Document current = existing_editable(self.db, doc_id);
   const KindSchema& schema = schema_for(current.kind);
 
@@ -185,7 +186,7 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
       proposed.fields.insert_or_assign(name, value);
     }
   }
-  if (changed.empty()) return;  // nothing new: no clock tick, no outbox entry
+  if (changed.empty()) return;  // nothing new: no clock tick, no outbox entry (caller commits)
 
   validate_cross_field_rules(proposed, {rows::child_date_of_birth(self.db, current.child_id)});
   const Hlc hlc = self.tick();
@@ -196,6 +197,31 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
     rows::record_change(
         self.db, change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
+}
+
+}  // namespace
+
+void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
+  sqlite::Transaction transaction(m_impl->db);
+  apply_edit(*m_impl, doc_id, fields);
+  transaction.commit();
+}
+
+void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slot,
+                                   std::optional<Value> field_value) {
+  Impl& self = *m_impl;
+  sqlite::Transaction transaction(self.db);
+  const std::optional<Document> document = rows::load_document(self.db, doc_id);
+  const auto slot_seq = document ? rows::conflict_server_seq(self.db, doc_id, slot) : std::nullopt;
+  if (!slot_seq) {
+    throw Error(ErrorCode::not_found,
+                "no conflict " + std::string(slot) + " on record " + std::string(doc_id));
+  }
+  if (field_value) apply_edit(self, doc_id, {{std::string(field_of_slot(slot)), *field_value}});
+  const Hlc hlc = self.tick();
+  rows::delete_conflict(self.db, doc_id, slot);
+  rows::record_change(self.db, change_for(self.device_id, *document, ChangeOp::set_field,
+                                          std::string(slot), Value{}, hlc, *slot_seq));
   transaction.commit();
 }
 

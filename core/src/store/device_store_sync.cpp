@@ -3,6 +3,7 @@
 #include <set>
 
 #include "iro/error.hpp"
+#include "iro/merge.hpp"
 #include "iro/store.hpp"
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
@@ -29,12 +30,45 @@ void ensure_document(sqlite::Database& db, const Change& change) {
   rows::insert_document(db, document, change.hlc);
 }
 
+// Stores the server's version of a field, or of a conflict slot: a filled
+// slot is a conflict to show, a cleared one a conflict resolved.
+void store_server_value(sqlite::Database& db, const Change& change, const Value& value, Hlc hlc,
+                        std::uint64_t server_seq) {
+  if (!is_conflict_slot(change.field)) {
+    rows::write_field(db, change.doc_id, change.field, value, hlc, server_seq);
+  } else if (is_unset(value)) {
+    rows::delete_conflict(db, change.doc_id, change.field);
+  } else {
+    const Conflict conflict{change.field, std::string(field_of_slot(change.field)), value,
+                            change.device_id, hlc};
+    rows::put_conflict(db, change.doc_id, conflict, server_seq);
+  }
+}
+
 // The field takes the server's version, unless a local edit is still waiting
 // to be pushed (the server will merge that edit).
 void adopt_server_field(sqlite::Database& db, const Change& change, const Value& value, Hlc hlc,
                         std::uint64_t server_seq) {
   if (rows::has_pending_change(db, change.doc_id, change.field)) return;
-  rows::write_field(db, change.doc_id, change.field, value, hlc, server_seq);
+  store_server_value(db, change, value, hlc, server_seq);
+}
+
+// `pushed` was merged by the server into `result.value`, and a newer local
+// edit of the field waits behind it, made on top of the pushed text. Merged
+// here, three ways (base: the pushed value), that edit builds on the
+// server's version instead, and the server will not see it as overlapping
+// what the push already brought. When it does not merge cleanly it is left
+// as it is: the server records it as a conflict, and no word is lost.
+void rebase_waiting_edit(DeviceStore::Impl& self, const Change& pushed, const PushResult& result) {
+  const FieldSpec* spec = schema_for(pushed.kind).find(pushed.field);
+  if (spec == nullptr || !merges_three_ways(*spec)) return;
+  auto waiting = rows::unsent_change(self.db, self.device_id, pushed.doc_id, pushed.field);
+  if (!waiting) return;
+  const std::optional<Value> rebased =
+      merge_values(*spec, pushed.value, result.value, waiting->value);
+  if (!rebased) return;
+  rows::rewrite_unsent_change(self.db, pushed.doc_id, pushed.field, *rebased, result.server_seq);
+  rows::write_field(self.db, pushed.doc_id, pushed.field, *rebased, waiting->hlc);
 }
 
 }  // namespace
@@ -82,8 +116,7 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
         // A newer local edit of the field now builds on the version just accepted.
         if (!rows::rebase_unsent_change(self.db, change->doc_id, change->field,
                                         result.server_seq)) {
-          rows::write_field(self.db, change->doc_id, change->field, change->value, result.hlc,
-                            result.server_seq);
+          store_server_value(self.db, *change, change->value, result.hlc, result.server_seq);
         }
         break;
       case PushOutcome::merged:
@@ -91,9 +124,10 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
         if (whole_document) {
           // The server kept the document: an edit this device had not seen won.
           rows::set_document_deleted(self.db, change->doc_id, false, result.hlc);
-        } else {
-          adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
+          break;
         }
+        if (result.outcome == PushOutcome::merged) rebase_waiting_edit(self, *change, result);
+        adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
         break;
       case PushOutcome::refused:
         rows::insert_rejected(self.db, *change, result.reason, now_ms);

@@ -27,13 +27,12 @@ void bind_optional(sqlite::CachedStatement& statement, int index,
 void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
   if (documents.empty()) return;
   auto statement = db.cached(
-      "SELECT doc_id, field, device_id, hlc, value FROM conflict ORDER BY doc_id, field, hlc, "
-      "device_id");
+      "SELECT doc_id, slot, field, device_id, hlc, value FROM conflict ORDER BY doc_id, slot");
   std::map<std::string, std::vector<Conflict>, std::less<>> by_document;
   while (statement.step()) {
     by_document[statement.text(0)].push_back(
-        Conflict{statement.text(1), decode_value(statement.blob(4)), statement.text(2),
-                 Hlc{std::uint64_t(statement.int64(3))}});
+        Conflict{statement.text(1), statement.text(2), decode_value(statement.blob(5)),
+                 statement.text(3), Hlc{std::uint64_t(statement.int64(4))}});
   }
   for (Document& document : documents) {
     if (auto found = by_document.find(document.id); found != by_document.end()) {
@@ -142,6 +141,30 @@ std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id)
   auto statement = db.cached("SELECT coalesce(max(server_seq), 0) FROM field WHERE doc_id = ?1");
   statement.bind(1, doc_id);
   statement.step();
+  return std::uint64_t(statement.int64(0));
+}
+
+void put_conflict(sqlite::Database& db, std::string_view doc_id, const Conflict& conflict,
+                  std::uint64_t server_seq) {
+  const Bytes encoded = encode_value(conflict.value);
+  db.cached(
+        "INSERT OR REPLACE INTO conflict (doc_id, slot, field, device_id, hlc, value, server_seq) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind_all(doc_id, conflict.slot, conflict.field, conflict.device_id,
+                std::int64_t(conflict.hlc.packed), std::span<const std::uint8_t>(encoded),
+                std::int64_t(server_seq))
+      .run();
+}
+
+void delete_conflict(sqlite::Database& db, std::string_view doc_id, std::string_view slot) {
+  db.cached("DELETE FROM conflict WHERE doc_id = ?1 AND slot = ?2").bind_all(doc_id, slot).run();
+}
+
+std::optional<std::uint64_t> conflict_server_seq(sqlite::Database& db, std::string_view doc_id,
+                                                 std::string_view slot) {
+  auto statement = db.cached("SELECT server_seq FROM conflict WHERE doc_id = ?1 AND slot = ?2");
+  statement.bind_all(doc_id, slot);
+  if (!statement.step()) return std::nullopt;
   return std::uint64_t(statement.int64(0));
 }
 

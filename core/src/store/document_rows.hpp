@@ -36,6 +36,14 @@ std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
 // The newest server version the device has seen of any field of a document.
 std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id);
 
+// Conflicts, by slot (document.hpp): recorded as the server sends them.
+void put_conflict(sqlite::Database& db, std::string_view doc_id, const Conflict& conflict,
+                  std::uint64_t server_seq);
+void delete_conflict(sqlite::Database& db, std::string_view doc_id, std::string_view slot);
+// The server version of the slot, when the device holds the conflict.
+std::optional<std::uint64_t> conflict_server_seq(sqlite::Database& db, std::string_view doc_id,
+                                                 std::string_view slot);
+
 // Removes a document and its fields and conflicts (not its outbox rows).
 void erase_document(sqlite::Database& db, std::string_view doc_id);
 

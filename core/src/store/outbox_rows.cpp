@@ -120,6 +120,23 @@ bool rebase_unsent_change(sqlite::Database& db, std::string_view doc_id, std::st
   return db.changes() > 0;
 }
 
+std::optional<Change> unsent_change(sqlite::Database& db, const std::string& device_id,
+                                    std::string_view doc_id, std::string_view field) {
+  auto statement =
+      db.cached(select_changes("outbox", "WHERE doc_id = ?1 AND field = ?2 AND sent = 0"));
+  statement.bind_all(doc_id, field);
+  if (!statement.step()) return std::nullopt;
+  return read_change(statement, device_id);
+}
+
+void rewrite_unsent_change(sqlite::Database& db, std::string_view doc_id, std::string_view field,
+                           const Value& value, std::uint64_t base) {
+  const Bytes encoded = encode_value(value);
+  db.cached("UPDATE outbox SET value = ?3, base = ?4 WHERE doc_id = ?1 AND field = ?2 AND sent = 0")
+      .bind_all(doc_id, field, std::span<const std::uint8_t>(encoded), std::int64_t(base))
+      .run();
+}
+
 std::optional<std::uint64_t> oldest_first_sent_ms(sqlite::Database& db) {
   auto statement = db.cached("SELECT min(first_sent_ms) FROM outbox");
   if (!statement.step() || statement.is_null(0)) return std::nullopt;

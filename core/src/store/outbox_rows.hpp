@@ -42,6 +42,15 @@ std::optional<Change> remove_outbox_change(sqlite::Database& db, const std::stri
 bool rebase_unsent_change(sqlite::Database& db, std::string_view doc_id, std::string_view field,
                           std::uint64_t base);
 
+// The field's change that has not been sent yet, if there is one.
+std::optional<Change> unsent_change(sqlite::Database& db, const std::string& device_id,
+                                    std::string_view doc_id, std::string_view field);
+
+// Replaces the value and base of the field's unsent change (rebased on a
+// server version by a three-way merge done on the device).
+void rewrite_unsent_change(sqlite::Database& db, std::string_view doc_id, std::string_view field,
+                           const Value& value, std::uint64_t base);
+
 // When the oldest unacknowledged change was first sent, if any was.
 std::optional<std::uint64_t> oldest_first_sent_ms(sqlite::Database& db);
 

@@ -39,7 +39,7 @@ Change read_change(BinaryReader& reader, Author author) {
   }
   change.op = static_cast<ChangeOp>(op);
 
-  change.field = reader.string(kMaxFieldNameBytes, "the field name");
+  change.field = reader.string(kMaxSlotNameBytes, "the field name");
   change.value = reader.value();
   change.hlc.packed = reader.u64();
   if (author == Author::included) change.device_id = reader.string(kMaxWireId, "the device id");

@@ -169,6 +169,35 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
     }
   });
 
+  struct QuarantineOptions {
+    std::string tenant;
+    std::size_t limit = 100;
+  };
+  auto quarantine = std::make_shared<QuarantineOptions>();
+  auto* quarantine_command = admin.add_subcommand(
+      "quarantine",
+      "Changes the server refused, newest first, one JSON line each, with the reason");
+  quarantine_command->add_option("--tenant", quarantine->tenant, "Only this council's");
+  quarantine_command->add_option("--limit", quarantine->limit, "At most this many (100)")
+      ->check(CLI::Range(1, 100000));
+  quarantine_command->callback([&context, quarantine] {
+    std::vector<HistoryRow> rows;
+    context.store().read(
+        [&](StoreTxn& txn) { rows = txn.quarantine(quarantine->tenant, quarantine->limit); });
+    for (const HistoryRow& row : rows) {
+      const nlohmann::json line = {{"received", format_utc_ms(row.received_ms)},
+                                   {"tenant", row.tenant},
+                                   {"device_id", row.change.device_id},
+                                   {"doc_id", row.change.doc_id},
+                                   {"kind", std::string(to_string(row.change.kind))},
+                                   {"child_id", row.change.child_id},
+                                   {"field", row.change.field},
+                                   {"value", value_to_json(row.change.value)},
+                                   {"reason", row.reason}};
+      context.out() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+  });
+
   auto export_user = std::make_shared<std::string>();
   auto* export_command = admin.add_subcommand(
       "export", "The records a user's devices may hold, as `iro export --json` prints them");

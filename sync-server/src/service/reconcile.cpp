@@ -28,10 +28,11 @@ class Reconciler {
     history.device_seq = change.device_seq;
     history.received_ms = m_clock.now_ms();
 
+    m_written_seq = 0;
     PushResult result = decide(change, history);
     result.device_seq = change.device_seq;
     history.outcome = result.outcome;
-    if (result.outcome == PushOutcome::accepted) history.seq = result.server_seq;
+    history.seq = m_written_seq;
     history.stamped_hlc = result.hlc;
     m_txn.append_history(history);
     return result;
@@ -62,6 +63,7 @@ class Reconciler {
       return refused(change, document, why);
     }
     if (change.op == ChangeOp::delete_document) return apply_delete(change, *document);
+    if (is_conflict_slot(change.field)) return clear_conflict(change, *document);
     return apply_field(change, document);
   }
 
@@ -90,6 +92,10 @@ class Reconciler {
         return std::string(to_string(change.kind)) + " records come from the server";
       }
     }
+    // Clearing a conflict changes no record's words: allowed even once it is locked.
+    if (change.op == ChangeOp::set_field && is_conflict_slot(change.field)) {
+      return check_conflict_clear(change, document);
+    }
     if (document && is_locked(*document)) {
       return std::string(to_string(document->kind)) + " " + document->id + " is " +
              std::string(schema.locked_status) + " and cannot change; record an addendum instead";
@@ -101,6 +107,17 @@ class Reconciler {
       } catch (const Error& error) {
         return error.what();
       }
+    }
+    return {};
+  }
+
+  Refusal check_conflict_clear(const Change& change, const std::optional<DocumentRow>& document) {
+    if (!document) return "no record " + change.doc_id;
+    if (!is_unset(change.value)) {
+      return "only the server records conflicts; a device may only clear " + change.field;
+    }
+    if (!m_txn.field(document->id, change.field)) {
+      return "no conflict " + change.field + " on record " + change.doc_id;
     }
     return {};
   }
@@ -133,7 +150,11 @@ class Reconciler {
     PushResult result;
     if (current && current->value == change.value) {
       result = with_server_value(PushOutcome::accepted, *current);  // already agreed
-    } else if (current &&
+    } else if (current && merges_three_ways(spec) && change.base != current->seq) {
+      // Edited from an older version: both sides' edits are kept, or the
+      // incoming words become a conflict. Never last-writer-wins for prose.
+      result = merge_three_ways(change, spec, *document, *current, hlc);
+    } else if (current && !merges_three_ways(spec) &&
                decide_field(spec, {current->value, current->hlc, current->device_id},
                             {change.value, hlc, change.device_id}) == MergeDecision::keep_current) {
       result = with_server_value(PushOutcome::merged, *current);
@@ -146,17 +167,75 @@ class Reconciler {
             DocumentRow{change.doc_id, m_identity.tenant, change.kind, change.child_id, false};
         m_txn.put_document(*document);
       }
-      const std::uint64_t seq = m_txn.next_seq();
-      m_txn.put_field(*document, change.field, FieldRow{change.value, hlc, change.device_id, seq});
-      result.outcome = PushOutcome::accepted;
-      result.server_seq = seq;
-      result.hlc = hlc;
+      result = write(*document, change.field, change.value, hlc, PushOutcome::accepted);
     }
     // Delete vs edit: an edit made without knowing of the delete brings the record back.
     if (document->deleted) {
       const auto deleted_at = m_txn.field(document->id, "");
       if (!deleted_at || change.base < deleted_at->seq) restore(*document, hlc);
     }
+    return result;
+  }
+
+  // Text and sets: the changes from the version the device started from to
+  // the incoming value, applied on top of the server's value.
+  PushResult merge_three_ways(const Change& change, const FieldSpec& spec,
+                              const DocumentRow& document, const FieldRow& current, Hlc hlc) {
+    const Value base =
+        m_txn.field_version(document.id, change.field, change.base).value_or(Value{});
+    const std::optional<Value> merged = merge_values(spec, base, current.value, change.value);
+    if (!merged || !acceptable(change, spec, document, *merged)) {
+      record_conflict(change, document, hlc);
+      return with_server_value(PushOutcome::conflict, current);
+    }
+    if (*merged == current.value) return with_server_value(PushOutcome::merged, current);
+    if (*merged == change.value) {
+      return write(document, change.field, change.value, hlc, PushOutcome::accepted);
+    }
+    // Neither side's words alone: a new version, later than both.
+    return write(document, change.field, *merged, m_clock.tick(), PushOutcome::merged);
+  }
+
+  // A merged value must still be a valid value of the field, on a valid record.
+  bool acceptable(const Change& change, const FieldSpec& spec, const DocumentRow& document,
+                  const Value& merged) {
+    try {
+      validate_value(schema_for(change.kind), change.field, spec, merged);
+    } catch (const Error&) {
+      return false;  // over the length limit, say: kept whole as a conflict instead
+    }
+    Change proposed = change;
+    proposed.value = merged;
+    return check_cross_field(proposed, document).empty();
+  }
+
+  // The incoming words lost an overlapping merge: they are kept in a new slot
+  // of the document, which every device of the IRO receives and shows.
+  void record_conflict(const Change& change, const DocumentRow& document, Hlc hlc) {
+    const std::uint64_t seq = m_txn.next_seq();
+    m_txn.put_field(document, conflict_slot(change.field, seq),
+                    FieldRow{change.value, hlc, change.device_id, seq});
+    m_written_seq = seq;
+  }
+
+  // Resolving is clearing the slot: an ordinary change, synced to every device.
+  PushResult clear_conflict(const Change& change, const DocumentRow& document) {
+    const auto slot = m_txn.field(document.id, change.field);
+    if (is_unset(slot->value)) return with_server_value(PushOutcome::accepted, *slot);
+    return write(document, change.field, Value{}, stamp(change.hlc), PushOutcome::accepted);
+  }
+
+  // Sets the field to `value` as a new server version and reports it.
+  PushResult write(const DocumentRow& document, const std::string& field, const Value& value,
+                   Hlc hlc, PushOutcome outcome) {
+    const std::uint64_t seq = m_txn.next_seq();
+    m_txn.put_field(document, field, FieldRow{value, hlc, m_identity.device_id, seq});
+    m_written_seq = seq;
+    PushResult result;
+    result.outcome = outcome;
+    result.server_seq = seq;
+    result.hlc = hlc;
+    if (outcome != PushOutcome::accepted) result.value = value;
     return result;
   }
 
@@ -205,6 +284,7 @@ class Reconciler {
     m_txn.put_document(document);
     const std::uint64_t seq = m_txn.next_seq();
     m_txn.put_field(document, "", FieldRow{true, hlc, change.device_id, seq});
+    m_written_seq = seq;
     PushResult result;
     result.outcome = PushOutcome::accepted;
     result.server_seq = seq;
@@ -264,6 +344,7 @@ class Reconciler {
   StoreTxn& m_txn;
   const DeviceIdentity& m_identity;
   TxnClock& m_clock;
+  std::uint64_t m_written_seq = 0;  // what the change being applied wrote, for its history
 };
 
 }  // namespace

@@ -85,6 +85,15 @@ constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
       ) WITHOUT ROWID;
       CREATE INDEX field_by_seq ON field_state (tenant, seq);
       CREATE INDEX field_by_child ON field_state (tenant, child_id);
+      -- every value a text or set field has had, by the sequence number that
+      -- set it: the base of a three-way merge (a name with '#' is a conflict
+      -- slot, the empty name the deleted flag; neither is kept here)
+      CREATE TABLE field_version (
+        seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value BLOB NOT NULL
+      );
       -- append-only: every change received and what became of it
       CREATE TABLE history (
         id INTEGER PRIMARY KEY,
@@ -108,6 +117,7 @@ constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
       CREATE UNIQUE INDEX history_by_device ON history (device_id, device_seq)
         WHERE device_seq IS NOT NULL;
       CREATE INDEX history_by_doc ON history (doc_id);
+      CREATE INDEX history_refused ON history (outcome, tenant) WHERE outcome = 3;
       INSERT INTO meta VALUES ('last_seq', 0), ('hlc', 0);
     )sql"},
 }};

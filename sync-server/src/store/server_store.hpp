@@ -139,15 +139,22 @@ class StoreTxn {
                                                   std::string_view child_id) = 0;
   virtual void put_document(const DocumentRow& document) = 0;
   virtual std::optional<FieldRow> field(std::string_view doc_id, std::string_view name) = 0;
-  // The document's set fields (not the deleted flag).
+  // The document's set fields (not the deleted flag, not conflict slots).
   virtual FieldMap fields(std::string_view doc_id) = 0;
   virtual void put_field(const DocumentRow& document, std::string_view name,
                          const FieldRow& field) = 0;
   virtual std::uint64_t newest_field_seq(std::string_view doc_id) = 0;
+  // The value a text or set field had at sequence number `seq`, if it was
+  // set then (put_field keeps every version of such fields).
+  virtual std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
+                                             std::uint64_t seq) = 0;
 
   virtual std::optional<HistoryRow> history_for(std::string_view device_id,
                                                 std::uint64_t device_seq) = 0;
   virtual void append_history(const HistoryRow& row) = 0;
+  // The quarantine: changes the server refused (locked records, another
+  // IRO's child...), newest first, of one tenant (every tenant when empty).
+  virtual std::vector<HistoryRow> quarantine(std::string_view tenant, std::size_t limit) = 0;
 
   // A page of the current values in the identity's scope changed after
   // `cursor`, oldest first.

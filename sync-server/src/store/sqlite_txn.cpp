@@ -1,6 +1,7 @@
 #include "store/sqlite_txn.hpp"
 
 #include "iro/codec.hpp"
+#include "iro/merge.hpp"
 
 namespace iro::server {
 namespace {
@@ -46,24 +47,43 @@ ChangeEntry entry_of(const sqlite::CachedStatement& row) {
 
 // Pull queries take ?1 tenant, ?2 user, ?3 cursor, ?4 device, ?5 limit.
 //
+// A conflict slot's author is the device whose words lost; it is sent to that
+// device too, which shows the conflict like every other device of the IRO.
+const std::string kSlotRow = "instr(f.name, '#') > 0";
+//
 // A device is not sent back the values it wrote itself (it has them, with the
 // sequence number and timestamp its PushAck gave), unless the child once left
 // the user's caseload: the device purged the child's records then, and needs
 // them all again now that the child is back.
 const std::string kIroScope =
     "FROM field_state f JOIN allocation a ON a.tenant = f.tenant AND a.child_id = f.child_id "
-    "WHERE f.tenant = ?1 AND a.user_id = ?2 AND f.seq > ?3 AND (f.device_id <> ?4 OR EXISTS "
-    "(SELECT 1 FROM scope_removal r WHERE r.tenant = f.tenant AND r.user_id = a.user_id "
-    "AND r.child_id = f.child_id)) ";
+    "WHERE f.tenant = ?1 AND a.user_id = ?2 AND f.seq > ?3 AND (f.device_id <> ?4 OR " +
+    kSlotRow +
+    " OR EXISTS (SELECT 1 FROM scope_removal r WHERE r.tenant = f.tenant "
+    "AND r.user_id = a.user_id AND r.child_id = f.child_id)) ";
 // Managers and admins see the whole council (?2 unused).
 const std::string kCouncilScope =
-    "FROM field_state f WHERE f.tenant = ?1 AND f.seq > ?3 AND f.device_id <> ?4 ";
+    "FROM field_state f WHERE f.tenant = ?1 AND f.seq > ?3 AND (f.device_id <> ?4 OR " + kSlotRow +
+    ") ";
 const std::string kEntryColumns =
     "SELECT f.seq, f.doc_id, f.kind, f.child_id, f.name, f.value, f.hlc, f.device_id ";
 const std::string kIroPage = kEntryColumns + kIroScope + "ORDER BY f.seq LIMIT ?5";
 const std::string kIroRemaining = "SELECT count(*) " + kIroScope;
 const std::string kCouncilPage = kEntryColumns + kCouncilScope + "ORDER BY f.seq LIMIT ?5";
 const std::string kCouncilRemaining = "SELECT count(*) " + kCouncilScope;
+
+// Text and set fields keep every version: the bases of later three-way merges.
+bool keeps_versions(Kind kind, std::string_view name) {
+  const FieldSpec* spec = schema_for(kind).find(name);
+  return spec != nullptr && merges_three_ways(*spec);
+}
+
+void insert_version(sqlite::Database& db, std::uint64_t seq, std::string_view doc_id,
+                    std::string_view name, std::span<const std::uint8_t> value) {
+  db.cached("INSERT INTO field_version (seq, doc_id, name, value) VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(std::int64_t(seq), doc_id, name, value)
+      .run();
+}
 
 }  // namespace
 
@@ -248,18 +268,31 @@ std::optional<std::uint64_t> SqliteTxn::scope_removed_ms(std::string_view tenant
 }
 
 void SqliteTxn::resequence_child(std::string_view tenant, std::string_view child_id) {
-  std::vector<std::pair<std::string, std::string>> keys;
+  struct Row {
+    std::string doc_id, name;
+    Kind kind;
+    Bytes value;
+  };
+  std::vector<Row> rows;
   {
     auto statement = m_db.cached(
-        "SELECT doc_id, name FROM field_state WHERE tenant = ?1 AND child_id = ?2 ORDER BY seq");
+        "SELECT doc_id, name, kind, value FROM field_state WHERE tenant = ?1 AND child_id = ?2 "
+        "ORDER BY seq");
     statement.bind_all(tenant, child_id);
-    while (statement.step()) keys.emplace_back(statement.text(0), statement.text(1));
+    while (statement.step()) {
+      const auto value = statement.blob(3);
+      rows.push_back(Row{statement.text(0), statement.text(1),
+                         static_cast<Kind>(statement.int64(2)), Bytes(value.begin(), value.end())});
+    }
   }
-  for (const auto& [doc_id, name] : keys) {
+  for (const Row& row : rows) {
     const std::uint64_t seq = next_seq();
     m_db.cached("UPDATE field_state SET seq = ?3 WHERE doc_id = ?1 AND name = ?2")
-        .bind_all(doc_id, name, std::int64_t(seq))
+        .bind_all(row.doc_id, row.name, std::int64_t(seq))
         .run();
+    // The new IRO's devices will edit from this number: it must name a version.
+    if (keeps_versions(row.kind, row.name))
+      insert_version(m_db, seq, row.doc_id, row.name, row.value);
   }
 }
 
@@ -321,8 +354,9 @@ std::optional<FieldRow> SqliteTxn::field(std::string_view doc_id, std::string_vi
 }
 
 FieldMap SqliteTxn::fields(std::string_view doc_id) {
-  auto statement =
-      m_db.cached("SELECT name, value FROM field_state WHERE doc_id = ?1 AND name <> ''");
+  auto statement = m_db.cached(
+      "SELECT name, value FROM field_state WHERE doc_id = ?1 AND name <> '' "
+      "AND instr(name, '#') = 0");
   statement.bind(1, doc_id);
   FieldMap fields;
   while (statement.step()) {
@@ -335,6 +369,9 @@ FieldMap SqliteTxn::fields(std::string_view doc_id) {
 void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
                           const FieldRow& field) {
   const Bytes value = encode_value(field.value);
+  if (keeps_versions(document.kind, name)) {
+    insert_version(m_db, field.seq, document.id, name, std::span<const std::uint8_t>(value));
+  }
   m_db.cached(
           "INSERT OR REPLACE INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, "
           "device_id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
@@ -344,6 +381,15 @@ void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
       .run();
 }
 
+std::optional<Value> SqliteTxn::field_version(std::string_view doc_id, std::string_view name,
+                                              std::uint64_t seq) {
+  auto statement =
+      m_db.cached("SELECT value FROM field_version WHERE seq = ?1 AND doc_id = ?2 AND name = ?3");
+  statement.bind_all(std::int64_t(seq), doc_id, name);
+  if (!statement.step()) return std::nullopt;
+  return value_of(statement, 0);
+}
+
 std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id) {
   auto statement = m_db.cached("SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = ?1");
   statement.bind(1, doc_id);
@@ -351,13 +397,13 @@ std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id) {
   return std::uint64_t(statement.int64(0));
 }
 
-std::optional<HistoryRow> SqliteTxn::history_for(std::string_view device_id,
-                                                 std::uint64_t device_seq) {
-  auto statement = m_db.cached(
-      "SELECT tenant, doc_id, kind, child_id, op, field, value, hlc, base, outcome, seq, "
-      "stamped_hlc, reason, received_ms FROM history WHERE device_id = ?1 AND device_seq = ?2");
-  statement.bind_all(device_id, std::int64_t(device_seq));
-  if (!statement.step()) return std::nullopt;
+namespace {
+
+constexpr std::string_view kHistoryColumns =
+    "tenant, doc_id, kind, child_id, op, field, value, hlc, base, outcome, seq, stamped_hlc, "
+    "reason, received_ms, device_id, device_seq";
+
+HistoryRow history_of(const sqlite::CachedStatement& statement) {
   HistoryRow row;
   row.tenant = statement.text(0);
   row.change.doc_id = statement.text(1);
@@ -368,15 +414,36 @@ std::optional<HistoryRow> SqliteTxn::history_for(std::string_view device_id,
   row.change.value = value_of(statement, 6);
   row.change.hlc = Hlc{std::uint64_t(statement.int64(7))};
   row.change.base = std::uint64_t(statement.int64(8));
-  row.change.device_id = std::string(device_id);
-  row.change.device_seq = device_seq;
-  row.device_seq = device_seq;
   row.outcome = static_cast<PushOutcome>(statement.int64(9));
   row.seq = optional_u64(statement, 10).value_or(0);
   row.stamped_hlc = Hlc{std::uint64_t(statement.int64(11))};
   row.reason = statement.text(12);
   row.received_ms = std::uint64_t(statement.int64(13));
+  row.change.device_id = statement.text(14);
+  row.device_seq = optional_u64(statement, 15);
+  row.change.device_seq = row.device_seq.value_or(0);
   return row;
+}
+
+}  // namespace
+
+std::optional<HistoryRow> SqliteTxn::history_for(std::string_view device_id,
+                                                 std::uint64_t device_seq) {
+  auto statement = m_db.cached("SELECT " + std::string(kHistoryColumns) +
+                               " FROM history WHERE device_id = ?1 AND device_seq = ?2");
+  statement.bind_all(device_id, std::int64_t(device_seq));
+  if (!statement.step()) return std::nullopt;
+  return history_of(statement);
+}
+
+std::vector<HistoryRow> SqliteTxn::quarantine(std::string_view tenant, std::size_t limit) {
+  auto statement = m_db.cached("SELECT " + std::string(kHistoryColumns) +
+                               " FROM history WHERE outcome = ?1 AND (?2 = '' OR tenant = ?2) "
+                               "ORDER BY id DESC LIMIT ?3");
+  statement.bind_all(std::int64_t(PushOutcome::refused), tenant, std::int64_t(limit));
+  std::vector<HistoryRow> rows;
+  while (statement.step()) rows.push_back(history_of(statement));
+  return rows;
 }
 
 void SqliteTxn::append_history(const HistoryRow& row) {
@@ -425,7 +492,8 @@ Changes SqliteTxn::pull_page(const DeviceIdentity& identity, std::uint64_t curso
 
 std::vector<Document> SqliteTxn::documents_in_scope(const DeviceIdentity& identity) {
   auto statement = m_db.cached(
-      "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value FROM document d "
+      "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value, f.device_id, f.hlc "
+      "FROM document d "
       "LEFT JOIN field_state f ON f.doc_id = d.id AND f.name <> '' "
       "WHERE d.tenant = ?1 AND (?2 IS NULL OR d.child_id IN "
       "(SELECT child_id FROM allocation WHERE tenant = ?1 AND user_id = ?2)) "
@@ -448,7 +516,16 @@ std::vector<Document> SqliteTxn::documents_in_scope(const DeviceIdentity& identi
     }
     if (statement.is_null(4)) continue;
     Value value = value_of(statement, 5);
-    if (!is_unset(value)) documents.back().fields.emplace(statement.text(4), std::move(value));
+    if (is_unset(value)) continue;  // a cleared field, or a resolved conflict
+    std::string name = statement.text(4);
+    if (is_conflict_slot(name)) {
+      std::string field(field_of_slot(name));
+      documents.back().conflicts.push_back(Conflict{std::move(name), std::move(field),
+                                                    std::move(value), statement.text(6),
+                                                    Hlc{std::uint64_t(statement.int64(7))}});
+    } else {
+      documents.back().fields.emplace(std::move(name), std::move(value));
+    }
   }
   return documents;
 }

@@ -48,10 +48,13 @@ class SqliteTxn final : public StoreTxn {
   void put_field(const DocumentRow& document, std::string_view name,
                  const FieldRow& field) override;
   std::uint64_t newest_field_seq(std::string_view doc_id) override;
+  std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
+                                     std::uint64_t seq) override;
 
   std::optional<HistoryRow> history_for(std::string_view device_id,
                                         std::uint64_t device_seq) override;
   void append_history(const HistoryRow& row) override;
+  std::vector<HistoryRow> quarantine(std::string_view tenant, std::size_t limit) override;
 
   Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
                     std::uint32_t limit) override;

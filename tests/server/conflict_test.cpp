@@ -1,0 +1,1 @@
+// placeholder: conflict table tests arrive here
