@@ -106,13 +106,16 @@ LoopbackCouncil::LoopbackCouncil() {
   add_child("shire", "C3", bob);
 }
 
-std::unique_ptr<DeviceStore> LoopbackCouncil::open_device(const std::string& name) {
-  return DeviceStore::open(dir / (name + ".db"), {.clock = &clock, .durable = false});
+std::unique_ptr<DeviceStore> LoopbackCouncil::open_device(const std::string& name,
+                                                          Clock* own_clock) {
+  return DeviceStore::open(dir / (name + ".db"),
+                           {.clock = own_clock ? own_clock : &clock, .durable = false});
 }
 
 std::unique_ptr<DeviceStore> LoopbackCouncil::enrolled_device(const std::string& name,
-                                                              const std::string& user) {
-  auto device = open_device(name);
+                                                              const std::string& user,
+                                                              Clock* own_clock) {
+  auto device = open_device(name, own_clock);
   const std::optional<Refused> refusal = enrol(*device, issue_code(user));
   REQUIRE_MESSAGE(!refusal, "enrolment refused: " << refusal->reason);
   return device;

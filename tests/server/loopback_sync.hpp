@@ -47,9 +47,11 @@ class LoopbackCouncil : public ServerFixture {
   server::CommitQueue commits{*store, nullptr};
   std::string ann, bob;
 
-  std::unique_ptr<DeviceStore> open_device(const std::string& name);
+  // A device store on the council's clock, or on its own (a tablet whose clock is wrong).
+  std::unique_ptr<DeviceStore> open_device(const std::string& name, Clock* own_clock = nullptr);
   // A device of the user, enrolled over the link with a one-time code.
-  std::unique_ptr<DeviceStore> enrolled_device(const std::string& name, const std::string& user);
+  std::unique_ptr<DeviceStore> enrolled_device(const std::string& name, const std::string& user,
+                                               Clock* own_clock = nullptr);
   std::string issue_code(const std::string& user);
   // Trades the code for a device token over the link: nullopt when enrolled.
   std::optional<Refused> enrol(DeviceStore& device, const std::string& code);
