@@ -414,3 +414,9 @@ TEST_CASE("message_name names each message type") {
   for (std::size_t i = 0; i < messages.size(); ++i) CHECK(message_name(messages[i]) == expected[i]);
   CHECK(message_name(PushAck{}) == "PushAck");
 }
+
+TEST_CASE("a scope change naming something that is not a child id is corrupt") {
+  CHECK(decode_error_text(encode_message(ScopeChanged{{"C-1", "bad id; drop table"}, 5})) ==
+        "a message is corrupt: a child id is not valid");
+  CHECK(decode_error_code(encode_message(ScopeChanged{{""}, 5})) == ErrorCode::corrupt_data);
+}

@@ -3,32 +3,19 @@
 #include <doctest/doctest.h>
 
 #include "iro/error.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
+#include "support/device_fixture.hpp"
+#include "support/expect_error.hpp"
 
 using namespace iro;
-using iro::test::ManualClock;
-using iro::test::TempDir;
+using namespace iro::test;
 
 namespace {
 
 constexpr const char* kServer = "wss://iro.example.org/sync";
 constexpr const char* kToken = "token-7f3a";
-constexpr const char* kOtherDevice = "laptop-7";
 
 // A device with its own store file; the test plays the server.
-struct Device {
-  TempDir dir;
-  ManualClock clock;
-  std::unique_ptr<DeviceStore> store = open();
-
-  std::unique_ptr<DeviceStore> open() {
-    StoreOptions options;
-    options.clock = &clock;
-    options.durable = false;
-    return DeviceStore::open(dir / "device.db", options);
-  }
-
+struct Device : DeviceFixture {
   void enrol() {
     store->save_enrolment(kServer, Enrolled{store->device_id(), kToken, "iro-anna", "sunderland"});
   }
@@ -76,22 +63,6 @@ PushAck accept_all(const Push& push, std::uint64_t next_server_seq = 1) {
   return ack;
 }
 
-// A field value another device wrote, as a server page delivers it.
-ChangeEntry from_other_device(const std::string& doc_id, const std::string& child_id,
-                              const std::string& field, Value value, std::uint64_t server_seq) {
-  ChangeEntry entry;
-  entry.server_seq = server_seq;
-  entry.change.doc_id = doc_id;
-  entry.change.kind = Kind::visit;
-  entry.change.child_id = child_id;
-  entry.change.field = field;
-  entry.change.value = std::move(value);
-  entry.change.hlc = Hlc::from_parts(1'714'550'000'000 + server_seq, 0);
-  entry.change.device_id = kOtherDevice;
-  entry.change.device_seq = server_seq;
-  return entry;
-}
-
 ChangeEntry deletion_from_other_device(const std::string& doc_id, const std::string& child_id,
                                        std::uint64_t server_seq) {
   ChangeEntry entry = from_other_device(doc_id, child_id, "", Value{}, server_seq);
@@ -102,26 +73,6 @@ ChangeEntry deletion_from_other_device(const std::string& doc_id, const std::str
 Changes page(std::vector<ChangeEntry> entries, std::uint64_t next_cursor, bool more,
              std::uint64_t remaining = 0) {
   return Changes{std::move(entries), next_cursor, more, remaining};
-}
-
-std::string text_of(const DeviceStore& store, const std::string& doc_id, const char* field) {
-  const auto document = store.get(doc_id);
-  REQUIRE(document.has_value());
-  const Value* value = document->field(field);
-  REQUIRE(value != nullptr);
-  REQUIRE(std::holds_alternative<std::string>(*value));
-  return std::get<std::string>(*value);
-}
-
-template <typename Action>
-ErrorCode error_code_of(Action action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected an error");
-  return ErrorCode::internal;
 }
 
 constexpr const char* kVisitX = "01890a5d-ac96-774b-bcce-b302099a0101";
@@ -582,4 +533,23 @@ TEST_CASE("a refused enrolment keeps the refusal and saves no credentials") {
   // Anything but Enrolled or Refused is out of place during enrolment.
   CHECK(error_code_of([&] { enrol.receive(encode_message(Welcome{})); }) ==
         ErrorCode::invalid_input);
+}
+
+TEST_CASE("limits a peer would refuse, or that would never push, are brought in range") {
+  Device device;
+  device.record_visit("C1", {{"note", std::string("one")}, {"place", std::string("Home")}});
+  SyncLimits limits;
+  limits.push_changes = 0;  // taken literally, nothing would ever be pushed
+  limits.pull_page = 0;
+  Welcomed welcomed(device, DeviceSyncSession::Mode::until_caught_up, limits);
+  const Push push = only<Push>(welcomed.sent);
+  CHECK(push.changes.size() == 1);
+  const auto after_ack = deliver(welcomed.session, accept_all(push));
+  CHECK(only<Push>(after_ack).changes.size() == 1);
+
+  SyncLimits huge;
+  huge.pull_page = 1'000'000;
+  Device other;
+  Welcomed pulling(other, DeviceSyncSession::Mode::until_caught_up, huge);
+  CHECK(only<Pull>(pulling.sent).limit == kMaxChangesPerMessage);
 }

@@ -22,6 +22,8 @@
 
 namespace iro {
 
+// Out-of-range limits are clamped (at least one change per push, at most
+// what a peer accepts in one message).
 struct SyncLimits {
   std::size_t push_changes = 500;               // changes per Push
   std::size_t push_bytes = kMaxFrameBytes / 4;  // about this many bytes per Push

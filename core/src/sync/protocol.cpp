@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "iro/document.hpp"
 #include "iro/error.hpp"
 #include "sync/binary_archive.hpp"
 #include "sync/change_wire.hpp"
@@ -236,6 +237,7 @@ Message read_message(BinaryReader& in) {
       const std::size_t count = in.count(kMaxChangesPerMessage, 8, "a scope change");
       for (std::size_t i = 0; i < count; ++i) {
         m.removed_children.push_back(in.string(wire::kMaxWireId, "a child id"));
+        if (!is_valid_child_id(m.removed_children.back())) in.corrupt("a child id is not valid");
       }
       m.removed_at_seq = in.u64();
       return m;

@@ -1,5 +1,7 @@
 #include "iro/sync_session.hpp"
 
+#include <algorithm>
+
 #include "iro/error.hpp"
 
 namespace iro {
@@ -37,8 +39,20 @@ std::string_view to_string(SyncState state) noexcept {
   return "unknown";
 }
 
+namespace {
+
+// Limits a peer would refuse, or that would never push, are brought in range.
+SyncLimits in_range(SyncLimits limits) {
+  limits.push_changes = std::clamp<std::size_t>(limits.push_changes, 1, kMaxChangesPerMessage);
+  limits.push_bytes = std::clamp<std::size_t>(limits.push_bytes, 1, kMaxFrameBytes / 2);
+  limits.pull_page = std::clamp<std::uint32_t>(limits.pull_page, 1, kMaxChangesPerMessage);
+  return limits;
+}
+
+}  // namespace
+
 DeviceSyncSession::DeviceSyncSession(DeviceStore& store, Mode mode, Clock& clock, SyncLimits limits)
-    : m_store(store), m_mode(mode), m_clock(clock), m_limits(limits) {}
+    : m_store(store), m_mode(mode), m_clock(clock), m_limits(in_range(limits)) {}
 
 bool DeviceSyncSession::finished() const noexcept {
   return m_state == SyncState::done || m_state == SyncState::refused || m_state == SyncState::wiped;
