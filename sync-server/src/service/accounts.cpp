@@ -100,6 +100,13 @@ std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, con
   return Authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
 }
 
+void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor) {
+  auto device = txn.device(device_id);
+  if (!device || device->last_cursor == cursor) return;
+  device->last_cursor = cursor;
+  txn.put_device(*device);
+}
+
 void revoke_device(StoreTxn& txn, std::string_view device_id, bool collect_first,
                    std::uint64_t now_ms) {
   auto device = txn.device(device_id);

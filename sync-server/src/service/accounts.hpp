@@ -46,6 +46,9 @@ struct WipeDevice {
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms);
 
+// Records how far a device has pulled, when it catches up.
+void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor);
+
 // Marks a device revoked; its next connection receives Wipe. Throws
 // Error(not_found) for an unknown device.
 void revoke_device(StoreTxn& txn, std::string_view device_id, bool collect_first,

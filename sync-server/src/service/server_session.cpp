@@ -168,6 +168,13 @@ void ServerSession::on_pull(const Pull& pull) {
   m_cursor = page.next_cursor;
   const bool caught_up = !page.more;
   m_link.send(encode_message(page));
+  if (caught_up) {
+    // So an admin sees how far each device has got (iro-server admin devices).
+    // One small write per catch-up, in the next group commit; nobody waits for it.
+    commit([identity = *m_identity, cursor = m_cursor](
+               StoreTxn& txn) { record_device_cursor(txn, identity.device_id, cursor); },
+           [](std::exception_ptr) {});
+  }
   if (caught_up && !m_live) {
     m_live = true;
     m_link.went_live(*m_identity);

@@ -40,7 +40,7 @@ struct DeviceRow {
   std::optional<std::uint64_t> revoked_ms;
   bool collect_first = false;  // revoked, but push its outbox before wiping
   std::uint64_t last_seen_ms = 0;
-  std::uint64_t last_cursor = 0;  // the cursor it presented at its last Hello
+  std::uint64_t last_cursor = 0;  // how far it had pulled at its last catch-up (or Hello)
 };
 
 struct EnrolmentRow {
