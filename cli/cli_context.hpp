@@ -49,5 +49,6 @@ void add_record_commands(CLI::App& app, CliContext& context);
 void add_demo_commands(CLI::App& app, CliContext& context);
 void add_sync_commands(CLI::App& app, CliContext& context);
 void add_conflict_commands(CLI::App& app, CliContext& context);
+void add_timescales_command(CLI::App& app, CliContext& context);  // needs no store
 
 }  // namespace iro::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   iro::cli::add_demo_commands(app, context);
   iro::cli::add_sync_commands(app, context);
   iro::cli::add_conflict_commands(app, context);
+  iro::cli::add_timescales_command(app, context);
 
   try {
     app.parse(argc, argv);
