@@ -7,27 +7,15 @@
 #include "iro/error.hpp"
 #include "store/device_schema.hpp"
 #include "store/sqlite.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
+#include "support/device_fixture.hpp"
+#include "support/expect_error.hpp"
 
 using namespace iro;
-using iro::test::ManualClock;
-using iro::test::TempDir;
+using namespace iro::test;
 
 namespace {
 
-struct Fixture {
-  TempDir dir;
-  ManualClock clock;
-  std::unique_ptr<DeviceStore> store = open();
-
-  std::unique_ptr<DeviceStore> open() {
-    StoreOptions options;
-    options.clock = &clock;
-    options.durable = false;
-    return DeviceStore::open(dir / "device.db", options);
-  }
-
+struct Fixture : DeviceFixture {
   // A child record as a pull from the server would deliver it.
   void receive_child(const std::string& child_id, const char* date_of_birth) {
     ChangeEntry change;
@@ -41,17 +29,6 @@ struct Fixture {
     store->apply_changes(std::span(&change, 1), 0);
   }
 };
-
-template <typename Action>
-ErrorCode error_code_of(Action action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected an error");
-  return ErrorCode::internal;
-}
 
 }  // namespace
 
@@ -335,10 +312,10 @@ TEST_CASE("a store written by a newer build is refused, not damaged") {
     FAIL("expected a refusal");
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::schema_too_new);
-    CHECK(std::string(error.what()) == "this device store has schema version 99; this build reads "
-                                        "up to " +
-                                            std::to_string(kDeviceSchemaVersion) +
-                                            ": update the app");
+    CHECK(std::string(error.what()) ==
+          "this device store has schema version 99; this build reads "
+          "up to " +
+              std::to_string(kDeviceSchemaVersion) + ": update the app");
   }
   sqlite::Database raw(fixture.dir / "device.db");
   CHECK(raw.query_int("SELECT count(*) FROM outbox") == 1);

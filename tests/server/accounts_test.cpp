@@ -13,24 +13,15 @@
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
 #include "service/secrets.hpp"
+#include "support/expect_error.hpp"
 
 using namespace iro;
 using namespace iro::server;
+using iro::test::error_code_of;
 
 namespace {
 
 constexpr std::uint64_t kHour = 60 * 60 * 1000;
-
-template <typename Action>
-ErrorCode error_code_of(Action action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected an error");
-  return ErrorCode::internal;
-}
 
 // The refusal's code; nullopt when the verdict was not a refusal.
 template <typename Verdict>

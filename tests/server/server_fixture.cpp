@@ -6,6 +6,7 @@
 
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
+#include "service/reconcile.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_server_store.hpp"
 
@@ -96,6 +97,134 @@ std::filesystem::path ServerFixture::database_file() const {
 std::int64_t ServerFixture::query_int(std::string_view sql) const {
   sqlite::Database database(database_file());
   return database.query_int(sql);
+}
+
+Change set_field(std::string doc_id, Kind kind, std::string child_id, std::string field,
+                 Value value, Hlc hlc, std::uint64_t base) {
+  Change change;
+  change.doc_id = std::move(doc_id);
+  change.kind = kind;
+  change.child_id = std::move(child_id);
+  change.field = std::move(field);
+  change.value = std::move(value);
+  change.hlc = hlc;
+  change.base = base;
+  return change;
+}
+
+Change delete_document(std::string doc_id, Kind kind, std::string child_id, Hlc hlc,
+                       std::uint64_t base) {
+  Change change = set_field(std::move(doc_id), kind, std::move(child_id), "", Value{}, hlc, base);
+  change.op = ChangeOp::delete_document;
+  return change;
+}
+
+Council::Council() {
+  add_tenant("shire");
+  add_tenant("vale");
+  ann = add_user("shire", "Ann Iro");
+  bob = add_user("shire", "Bob Iro");
+  meg = add_user("shire", "Meg Manager", server::Role::manager);
+  val = add_user("vale", "Val Iro");
+  add_child("shire", "C1", ann);
+  add_child("shire", "C2", bob);
+  add_child("shire", "C3", ann, Date::from_ymd(2022, 6, 1));
+  add_child("vale", "V1", val);
+  ann_laptop = identity_of(ann, kLaptop);
+  ann_tablet = identity_of(ann, kTablet);
+  meg_laptop = identity_of(meg, ids.next(clock.now_ms()));
+  val_tablet = identity_of(val, ids.next(clock.now_ms()));
+}
+
+std::vector<PushResult> Council::push(const server::DeviceIdentity& device,
+                                      std::vector<Change> changes) {
+  for (Change& change : changes) {
+    if (change.device_seq == 0) change.device_seq = ++m_last_device_seq[device.device_id];
+  }
+  std::vector<PushResult> results;
+  write_with_clock([&](server::StoreTxn& txn, server::TxnClock& txn_clock) {
+    results = server::apply_push(txn, device, changes, txn_clock);
+  });
+  REQUIRE(results.size() == changes.size());
+  return results;
+}
+
+PushResult Council::push(const server::DeviceIdentity& device, Change change) {
+  return push(device, std::vector<Change>{std::move(change)}).front();
+}
+
+Changes Council::pull(const server::DeviceIdentity& device, std::uint64_t cursor) {
+  Changes page;
+  store->read([&](server::StoreTxn& txn) { page = txn.pull_page(device, cursor, 500); });
+  return page;
+}
+
+std::optional<server::FieldRow> Council::field(const std::string& doc_id, std::string_view name) {
+  std::optional<server::FieldRow> row;
+  store->read([&](server::StoreTxn& txn) { row = txn.field(doc_id, name); });
+  return row;
+}
+
+std::optional<server::DocumentRow> Council::document(const std::string& doc_id) {
+  std::optional<server::DocumentRow> row;
+  store->read([&](server::StoreTxn& txn) { row = txn.document(doc_id); });
+  return row;
+}
+
+std::optional<server::HistoryRow> Council::history(const server::DeviceIdentity& device,
+                                                   std::uint64_t device_seq) {
+  std::optional<server::HistoryRow> row;
+  store->read([&](server::StoreTxn& txn) { row = txn.history_for(device.device_id, device_seq); });
+  return row;
+}
+
+std::int64_t Council::history_rows(const server::DeviceIdentity& device,
+                                   std::uint64_t device_seq) const {
+  return query_int("SELECT count(*) FROM history WHERE device_id = '" + device.device_id +
+                   "' AND device_seq = " + std::to_string(device_seq));
+}
+
+std::vector<server::HistoryRow> Council::quarantine(std::string_view tenant, std::size_t limit) {
+  std::vector<server::HistoryRow> rows;
+  store->read([&](server::StoreTxn& txn) { rows = txn.quarantine(tenant, limit); });
+  return rows;
+}
+
+std::string Council::town_hall_review() {
+  const std::string review = new_id();
+  const PushResult created =
+      push(ann_laptop, set_field(review, Kind::review, "C1", "venue", text("Town Hall"), at()));
+  REQUIRE(created.outcome == PushOutcome::accepted);
+  return review;
+}
+
+std::string Council::visit_note(const char* note) {
+  const std::string visit = new_id();
+  REQUIRE(push(ann_laptop, set_note(visit, note)).outcome == PushOutcome::accepted);
+  return visit;
+}
+
+Change Council::set_note(const std::string& visit, const char* note, std::uint64_t base) {
+  return set_field(visit, Kind::visit, "C1", "note", text(note), at(), base);
+}
+
+Change Council::deletion(const std::string& doc_id, Kind kind, std::uint64_t base) {
+  return delete_document(doc_id, kind, "C1", at(), base);
+}
+
+std::string Council::letter_at(const char* status) {
+  const std::string letter = new_id();
+  const auto results =
+      push(ann_laptop, {set_field(letter, Kind::letter, "C1", "body",
+                                  text("Dear Sam, thank you for coming to your review."), at()),
+                        set_field(letter, Kind::letter, "C1", "status", text(status), at())});
+  REQUIRE(results[0].outcome == PushOutcome::accepted);
+  REQUIRE(results[1].outcome == PushOutcome::accepted);
+  return letter;
+}
+
+Change Council::set_letter(const std::string& letter, const char* field, const char* value) {
+  return set_field(letter, Kind::letter, "C1", field, text(value), at());
 }
 
 }  // namespace iro::test

@@ -7,13 +7,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "iro/date.hpp"
 #include "iro/document.hpp"
+#include "iro/protocol.hpp"
 #include "iro/uuid.hpp"
 #include "service/children_csv.hpp"
 #include "service/server_clock.hpp"
@@ -71,6 +74,73 @@ class ServerFixture {
   std::filesystem::path database_file() const;
   // One number read straight from the SQLite file, e.g. "SELECT count(*) FROM history".
   std::int64_t query_int(std::string_view sql) const;
+};
+
+inline constexpr std::uint64_t kMinute = 60 * 1000;
+inline constexpr std::uint64_t kYear = 365 * 24 * 60 * kMinute;
+
+// Device ids chosen so that the tablet's sorts after the laptop's: the tie-break.
+inline const std::string kLaptop = "01890000-0000-7000-8000-00000000000a";
+inline const std::string kTablet = "01890000-0000-7000-8000-00000000000b";
+
+inline Value text(const char* words) {
+  return std::string(words);
+}
+
+// A device's edit of one field. The push gives it the device's next device_seq.
+Change set_field(std::string doc_id, Kind kind, std::string child_id, std::string field,
+                 Value value, Hlc hlc = {}, std::uint64_t base = 0);
+
+// A device's delete of a document it had seen up to server seq `base`.
+Change delete_document(std::string doc_id, Kind kind, std::string child_id, Hlc hlc,
+                       std::uint64_t base);
+
+// Council "shire": IRO Ann holds C1 (born 2012) and C3 (born 2022, under 4),
+// IRO Bob holds C2, Meg manages. Council "vale": IRO Val holds V1. Pushes go
+// through apply_push, one push per transaction, as the commit queue runs it.
+class Council : public ServerFixture {
+ public:
+  Council();
+
+  std::string ann, bob, meg, val;
+  server::DeviceIdentity ann_laptop, ann_tablet, meg_laptop, val_tablet;
+
+  std::string new_id() { return ids.next(clock.now_ms()); }
+
+  // A timestamp `offset_ms` after the server's now.
+  Hlc at(std::uint64_t offset_ms = 0) { return Hlc::from_parts(clock.now_ms() + offset_ms, 0); }
+
+  // One Push in one transaction. A change without a device_seq gets the
+  // device's next one, as a device's outbox numbers its changes.
+  std::vector<PushResult> push(const server::DeviceIdentity& device, std::vector<Change> changes);
+  PushResult push(const server::DeviceIdentity& device, Change change);
+
+  // What a Pull from `cursor` gives the device (one page of up to 500).
+  Changes pull(const server::DeviceIdentity& device, std::uint64_t cursor = 0);
+
+  std::optional<server::FieldRow> field(const std::string& doc_id, std::string_view name);
+  std::optional<server::DocumentRow> document(const std::string& doc_id);
+  std::optional<server::HistoryRow> history(const server::DeviceIdentity& device,
+                                            std::uint64_t device_seq);
+  std::int64_t history_rows(const server::DeviceIdentity& device, std::uint64_t device_seq) const;
+  std::vector<server::HistoryRow> quarantine(std::string_view tenant, std::size_t limit = 100);
+
+  // A review of Ann's child C1 held at the Town Hall, created by her laptop.
+  std::string town_hall_review();
+
+  // A visit note of Ann's child C1 from her laptop; returns its id.
+  std::string visit_note(const char* note);
+  Change set_note(const std::string& visit, const char* note, std::uint64_t base = 0);
+
+  // A delete of C1's document.
+  Change deletion(const std::string& doc_id, Kind kind, std::uint64_t base);
+
+  // A letter to C1 at `status`, with a body so it may leave draft.
+  std::string letter_at(const char* status);
+  Change set_letter(const std::string& letter, const char* field, const char* value);
+
+ private:
+  std::map<std::string, std::uint64_t> m_last_device_seq;
 };
 
 }  // namespace iro::test

@@ -138,7 +138,10 @@ std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
 }
 
 std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id) {
-  auto statement = db.cached("SELECT coalesce(max(server_seq), 0) FROM field WHERE doc_id = ?1");
+  // Open conflicts count, as on the server (newest_field_seq): they are edits.
+  auto statement = db.cached(
+      "SELECT coalesce(max(seq), 0) FROM (SELECT server_seq AS seq FROM field WHERE doc_id = ?1 "
+      "UNION ALL SELECT server_seq FROM conflict WHERE doc_id = ?1)");
   statement.bind(1, doc_id);
   statement.step();
   return std::uint64_t(statement.int64(0));

@@ -33,7 +33,8 @@ void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view
 std::uint64_t field_server_seq(sqlite::Database& db, std::string_view doc_id,
                                std::string_view name);
 
-// The newest server version the device has seen of any field of a document.
+// The newest server version the device has seen of any field of a document,
+// or of a conflict it holds on it: a delete's base.
 std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id);
 
 // Conflicts, by slot (document.hpp): recorded as the server sends them.

@@ -331,8 +331,13 @@ class Reconciler {
     result.server_seq = prior.seq;
     result.hlc = prior.stamped_hlc;
     const Change& change = prior.change;
-    if (prior.outcome != PushOutcome::accepted && change.op == ChangeOp::set_field) {
+    // Accepted without writing (the server already held the value): there is
+    // no version of its own to name, so the answer names the field as it is
+    // now; if it has moved on since, the device takes it as merged.
+    const bool agreed = prior.outcome == PushOutcome::accepted && prior.seq == 0;
+    if ((prior.outcome != PushOutcome::accepted || agreed) && change.op == ChangeOp::set_field) {
       if (auto current = m_txn.field(change.doc_id, change.field)) {
+        if (agreed && current->value != change.value) result.outcome = PushOutcome::merged;
         result.server_seq = current->seq;
         result.hlc = current->hlc;
         result.value = current->value;

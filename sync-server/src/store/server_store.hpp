@@ -143,6 +143,9 @@ class StoreTxn {
   virtual FieldMap fields(std::string_view doc_id) = 0;
   virtual void put_field(const DocumentRow& document, std::string_view name,
                          const FieldRow& field) = 0;
+  // The newest version of any field of the document, open conflicts included
+  // (the deleted flag and resolved conflicts are not edits): a delete made
+  // without seeing it does not take effect.
   virtual std::uint64_t newest_field_seq(std::string_view doc_id) = 0;
   // The value a text or set field had at sequence number `seq`, if it was
   // set then (put_field keeps every version of such fields).

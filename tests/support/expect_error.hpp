@@ -1,0 +1,22 @@
+// Which iro::Error an action throws, for tests that check refusals by code.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include "iro/error.hpp"
+
+namespace iro::test {
+
+// The code of the Error `action` throws; fails the test when it throws none.
+template <typename Action>
+ErrorCode error_code_of(Action action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.code();
+  }
+  FAIL("expected an error");
+  return ErrorCode::internal;
+}
+
+}  // namespace iro::test
