@@ -5,9 +5,11 @@
 
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
+#include "support/cli_checks.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+using iro::test::check_refused;
 using iro::test::lines_of;
 using iro::test::ProcessResult;
 using iro::test::run_process;
@@ -35,15 +37,6 @@ struct Cli {
 
   json export_json() { return json::parse(run({"export", "--json"}).out); }
 };
-
-// A failure exits non-zero with exactly one line on stderr and nothing on stdout.
-void check_refused(const ProcessResult& result, int exit_code, const std::string& reason) {
-  INFO("stderr: " << result.err);
-  CHECK(result.exit_code == exit_code);
-  CHECK(result.out.empty());
-  CHECK(lines_of(result.err).size() == 1);
-  CHECK(result.err.find(reason) != std::string::npos);
-}
 
 }  // namespace
 

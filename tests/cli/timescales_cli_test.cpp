@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_checks.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+using iro::test::check_refused;
 using iro::test::lines_of;
 using iro::test::ProcessResult;
 using iro::test::run_process;
@@ -28,15 +30,6 @@ json timescales_json(const std::vector<std::string>& args) {
   REQUIRE(result.exit_code == 0);
   CHECK(result.err.empty());
   return json::parse(result.out);
-}
-
-// A failure exits non-zero with exactly one line on stderr and nothing on stdout.
-void check_refused(const ProcessResult& result, int exit_code, const std::string& reason) {
-  INFO("stderr: " << result.err);
-  CHECK(result.exit_code == exit_code);
-  CHECK(result.out.empty());
-  CHECK(lines_of(result.err).size() == 1);
-  CHECK(result.err.find(reason) != std::string::npos);
 }
 
 }  // namespace

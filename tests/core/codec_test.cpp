@@ -5,8 +5,10 @@
 #include <random>
 
 #include "iro/error.hpp"
+#include "support/hex.hpp"
 
 using namespace iro;
+using iro::test::hex;
 
 namespace {
 
@@ -23,16 +25,6 @@ Change sample_change() {
   change.device_seq = 7;
   change.base = 8;
   return change;
-}
-
-std::string hex(const Bytes& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : bytes) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xf]);
-  }
-  return out;
 }
 
 // Decoding may only ever succeed or throw iro::Error with one of these codes.

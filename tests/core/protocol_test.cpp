@@ -7,8 +7,10 @@
 #include <set>
 
 #include "iro/error.hpp"
+#include "support/hex.hpp"
 
 using namespace iro;
+using iro::test::hex;
 
 namespace {
 
@@ -95,16 +97,6 @@ std::vector<Message> sample_messages() {
       Ping{0x0102030405060708},
       Pong{0xfedcba9876543210},
   };
-}
-
-std::string hex(const Bytes& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const auto byte : bytes) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xf]);
-  }
-  return out;
 }
 
 Bytes from_hex(std::string_view text) {
