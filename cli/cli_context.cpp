@@ -1,7 +1,6 @@
 #include "cli_context.hpp"
 
-#include <ctime>
-
+#include "iro/clock.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "iro/validation.hpp"
@@ -24,10 +23,7 @@ void CliContext::close_and_destroy_store() {
 }
 
 Date local_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return Date::from_ymd(local.tm_year + 1900, unsigned(local.tm_mon + 1), unsigned(local.tm_mday));
+  return local_date_of(system_clock().now_ms());
 }
 
 void add_assignment(Kind kind, std::string_view assignment, FieldMap& fields) {

@@ -34,7 +34,8 @@ json status_json(const DeviceStatus& status) {
           {"last_sync_error_at", time_or_null(status.last_sync_error_ms)},
           {"stuck_since", time_or_null(status.stuck_since_ms)},
           {"cursor", status.cursor},
-          {"schema_version", status.schema_version}};
+          {"schema_version", status.schema_version},
+          {"timescale_policy", text_or_null(status.timescale_policy)}};
 }
 
 // What the officer reads: how much is not yet on the server, and why not.
@@ -46,6 +47,9 @@ void print_status(std::ostream& out, const DeviceStatus& status) {
   if (status.rejected_changes > 0) {
     out << "refused by the server: " << status.rejected_changes
         << " changes (kept; see `iro rejected`)\n";
+  }
+  if (!status.timescale_policy.empty()) {
+    out << "council's timescales: " << status.timescale_policy << "\n";
   }
   out << "last sync: "
       << (status.last_sync_ms ? format_utc_ms(*status.last_sync_ms) : std::string("never")) << "\n";

@@ -1,6 +1,9 @@
 // iro timescales: the due dates an IRO works to, computed on the device with
-// no store and no network (DESIGN.md, Command-line contract). Prints one JSON
-// object; docs/ARCHITECTURE.md "Timescales" describes its keys.
+// no network: from dates given on the command line, with no store
+// (DESIGN.md, Command-line contract), or from a child's records in the store
+// (--child). Prints one JSON object; docs/ARCHITECTURE.md "Timescales"
+// describes its keys.
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +14,8 @@
 #include <vector>
 
 #include "cli_context.hpp"
+#include "iro/child_timescales.hpp"
+#include "iro/child_timescales_json.hpp"
 #include "iro/error.hpp"
 #include "iro/holiday_calendar.hpp"
 #include "iro/model.hpp"
@@ -22,6 +27,7 @@ namespace iro::cli {
 namespace {
 
 struct TimescalesOptions {
+  std::string child;  // from the store's records instead of --looked-after and --review
   std::string looked_after;
   std::vector<std::string> reviews;  // DATE or DATE:REASON, in the order held
   std::string policy = "statutory";
@@ -81,15 +87,48 @@ std::string read_holiday_file(const std::string& path) {
   return text;
 }
 
+// The council's policy as the server last said (statutory before the first sync).
+const TimescalePolicy& device_policy(DeviceStore& store) {
+  const std::string name = store.status().timescale_policy;
+  try {
+    return timescale_policy(name.empty() ? "statutory" : name);
+  } catch (const Error& error) {
+    throw Error(error.code(), std::string("the council's policy, from the server: ") +
+                                  error.what() + "; this build of iro is older than the server's");
+  }
+}
+
+// --child: the child's record and review records as this device holds them.
+nlohmann::ordered_json child_timescales_from_store(DeviceStore& store, const std::string& child_id,
+                                                   const TimescalePolicy& policy,
+                                                   const HolidayCalendar& calendar, Date as_of,
+                                                   std::optional<Date> scheduled) {
+  const std::vector<Document> records = store.query(DocumentQuery::of_child(child_id));
+  const auto child = std::ranges::find(records, Kind::child, &Document::kind);
+  if (child == records.end()) {
+    throw Error(ErrorCode::not_found,
+                "this device holds no child " + child_id.substr(0, 64) +
+                    " (a child's record arrives when the child is allocated to you and you sync)");
+  }
+  return child_timescales_json(
+      child_timescales(*child, records, policy, calendar, as_of, scheduled), as_of);
+}
+
 void run_timescales(CliContext& context, const TimescalesOptions& options) {
-  if (options.looked_after.empty() && options.strategy_discussion.empty() &&
-      options.dispute_raised.empty()) {
+  if (options.looked_after.empty() && options.child.empty() &&
+      options.strategy_discussion.empty() && options.dispute_raised.empty()) {
     throw CLI::RequiredError(
-        "timescales needs --looked-after DATE (or --strategy-discussion or --dispute-raised)",
+        "timescales needs --looked-after DATE or --child ID (or --strategy-discussion or "
+        "--dispute-raised)",
         CLI::ExitCodes::RequiredError);
   }
+  if (!options.scheduled.empty() && options.looked_after.empty() && options.child.empty()) {
+    throw CLI::RequiredError("--scheduled requires --looked-after or --child",
+                             CLI::ExitCodes::RequiredError);
+  }
   // The policy first: a misspelt name is the likeliest slip, and its message lists the names.
-  const TimescalePolicy& policy = timescale_policy(options.policy);
+  const TimescalePolicy& policy =
+      options.child.empty() ? timescale_policy(options.policy) : device_policy(context.store());
 
   std::optional<HolidayCalendar> from_file;
   if (!options.holidays_file.empty()) {
@@ -100,7 +139,10 @@ void run_timescales(CliContext& context, const TimescalesOptions& options) {
   const Date as_of = options.as_of.empty() ? local_today() : date_option("--as-of", options.as_of);
 
   nlohmann::ordered_json result = nlohmann::ordered_json::object();
-  if (!options.looked_after.empty()) {
+  if (!options.child.empty()) {
+    result = child_timescales_from_store(context.store(), options.child, policy, calendar, as_of,
+                                         optional_date_option("--scheduled", options.scheduled));
+  } else if (!options.looked_after.empty()) {
     const auto reviews = held_meetings("--review", options.reviews);
     result = review_timescales_json(
         review_timescales(date_option("--looked-after", options.looked_after), reviews, policy,
@@ -151,26 +193,34 @@ void add_timescales_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<TimescalesOptions>();
   auto* command = app.add_subcommand(
       "timescales",
-      "Due dates for a child's reviews (and child protection conferences, formal disputes); "
-      "needs no --db");
+      "Due dates for a child's reviews (and child protection conferences, formal disputes): "
+      "from dates given here (needs no --db), or from the child's records (--child)");
+  auto* child = command->add_option(
+      "--child", options->child,
+      "A child this device holds: the looked-after date and reviews come from the records, the "
+      "policy from the council (needs --db)");
   auto* looked_after = command->add_option("--looked-after", options->looked_after,
                                            "When the child became looked after (YYYY-MM-DD)");
+  looked_after->excludes(child);
   command
       ->add_option("--review", options->reviews,
                    "A review held, in order: DATE, or DATE:REASON when it was late (" +
                        out_of_timescale_reasons() + ")")
       ->needs(looked_after);
-  command->add_option("--policy", options->policy,
-                      "The council's timescales, shown beside the statutory ones: " +
-                          policy_names() + " (default statutory)");
+  command
+      ->add_option("--policy", options->policy,
+                   "The council's timescales, shown beside the statutory ones: " + policy_names() +
+                       " (default statutory; with --child, the council's from the server)")
+      ->excludes(child);
   command->add_option("--holidays", options->holidays_file,
                       "A bank holiday CSV (GOV.UK's date,name) whose years replace the built-in "
                       "data");
-  command
-      ->add_option("--scheduled", options->scheduled,
-                   "When the next review is booked (preparation dates count back from it)")
-      ->needs(looked_after);
-  command->add_option("--as-of", options->as_of, "The day to judge overdue by (default today)");
+  command->add_option("--scheduled", options->scheduled,
+                      "When the next review is booked (preparation dates count back from it; with "
+                      "--child, the default is the first review recorded after --as-of)");
+  command->add_option("--as-of", options->as_of,
+                      "The day to judge overdue by (default today); with --child, reviews "
+                      "recorded after it are not held yet");
   auto* strategy = command->add_option("--strategy-discussion", options->strategy_discussion,
                                        "Child protection: the strategy discussion's date");
   command

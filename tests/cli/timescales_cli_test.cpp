@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "iro/date.hpp"
 #include "support/cli_checks.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -155,4 +156,122 @@ TEST_CASE("bad input is refused with one line: 1 for bad data, 2 for a malformed
   check_refused(timescales({"--looked-after"}), 2, "--looked-after");
   check_refused(timescales({"--looked-after", "2024-01-08", "--reviews", "2024-02-05"}), 2,
                 "--reviews");
+}
+
+namespace {
+
+// A device store seeded with the demo caseload (no server): `iro --db FILE ...`.
+struct Device {
+  iro::test::TempDir dir;
+  std::string db = (dir / "tablet.db").string();
+
+  Device() { ok({"demo", "seed", "--children", "3", "--seed", "7"}); }
+
+  ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {IRO_CLI, "--db", db});
+    return run_process(args);
+  }
+  std::string ok(std::vector<std::string> args) {
+    const ProcessResult result = run(std::move(args));
+    INFO("stderr: " << result.err);
+    REQUIRE(result.exit_code == 0);
+    const auto lines = lines_of(result.out);
+    return lines.empty() ? "" : lines.back();
+  }
+  json run_json(std::vector<std::string> args) {
+    const ProcessResult result = run(std::move(args));
+    INFO("stderr: " << result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.err.empty());
+    return json::parse(result.out);
+  }
+
+  // The first demo child and when it became looked after.
+  std::pair<std::string, iro::Date> a_child() {
+    for (const json& record : run_json({"export", "--json"})) {
+      if (record["kind"] != "child") continue;
+      return {record["child_id"],
+              *iro::Date::parse(record["fields"]["looked_after_since"].get<std::string>())};
+    }
+    FAIL("the demo caseload has no child");
+    return {"", iro::Date::from_ymd(2000, 1, 1)};
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "iro timescales --child computes from the records what the dates give on the command line") {
+  Device device;
+  const auto [child, looked_after] = device.a_child();
+  // In timescale, then late (100 days is over 3 months), then in timescale.
+  const std::string first = looked_after.plus_days(18).to_string();
+  const std::string second = looked_after.plus_days(118).to_string();
+  const std::string third = looked_after.plus_days(268).to_string();
+  const std::string as_of = looked_after.plus_days(300).to_string();
+  // Recorded out of order, the late one with its reason, and one not yet dated.
+  device.ok({"add", "review", "--child", child, "--set", "date=" + third});
+  device.ok({"add", "review", "--child", child, "--set", "date=" + second, "--set",
+             "out_of_timescale_reason=missing_report"});
+  device.ok({"add", "review", "--child", child, "--set", "date=" + first});
+  const std::string undated = device.ok({"add", "review", "--child", child, "--set", "venue=Home"});
+
+  json from_records = device.run_json({"timescales", "--child", child, "--as-of", as_of});
+  CHECK(from_records["child_id"] == child);
+  CHECK(from_records["policy"] == "statutory");  // never synced: the statutory timescales
+  REQUIRE(from_records["reviews"].size() == 3);
+  CHECK(from_records["record_problems"] ==
+        json::parse(R"([{"review_id": ")" + undated +
+                    R"(", "date": null, "problem": "no date: not counted"}])"));
+
+  const json from_dates =
+      timescales_json({"--looked-after", looked_after.to_string(), "--review", first, "--review",
+                       second + ":missing_report", "--review", third, "--as-of", as_of});
+  from_records.erase("child_id");
+  from_records.erase("record_problems");
+  CHECK(from_records == from_dates);
+  CHECK(from_dates["reviews"][1]["in_timescale"] == false);
+
+  // A device that never synced says so in its status.
+  CHECK(device.run_json({"status", "--json"})["timescale_policy"] == nullptr);
+}
+
+TEST_CASE("iro timescales --child: a review booked ahead is the next one, and --as-of moves it") {
+  Device device;
+  const auto [child, looked_after] = device.a_child();
+  const iro::Date first = looked_after.plus_days(14);
+  const iro::Date booked = first.plus_days(60);
+  device.ok({"add", "review", "--child", child, "--set", "date=" + first.to_string()});
+  device.ok({"add", "review", "--child", child, "--set", "date=" + booked.to_string()});
+
+  const json before =
+      device.run_json({"timescales", "--child", child, "--as-of", first.plus_days(1).to_string()});
+  CHECK(before["reviews"].size() == 1);
+  CHECK(before["next_review"]["scheduled"] == booked.to_string());
+  CHECK(before["next_review"]["scheduled_in_timescale"] == true);
+
+  const json after =
+      device.run_json({"timescales", "--child", child, "--as-of", booked.plus_days(1).to_string()});
+  CHECK(after["reviews"].size() == 2);
+  CHECK(after["next_review"]["scheduled"] == nullptr);
+  CHECK(after["next_review"]["counted_from"] == booked.to_string());
+}
+
+TEST_CASE("iro timescales --child refuses a child the device does not hold and mixed forms") {
+  Device device;
+  const auto [child, looked_after] = device.a_child();
+  check_refused(device.run({"timescales", "--child", "C-404"}), 1,
+                "this device holds no child C-404");
+  check_refused(run_process({IRO_CLI, "timescales", "--child", child}), 1,
+                "this command needs --db FILE");
+  check_refused(device.run({"timescales", "--child", child, "--policy", "herefordshire"}), 2,
+                "--child excludes --policy");
+  check_refused(device.run({"timescales", "--child", child, "--looked-after", "2024-01-08"}), 2,
+                "excludes");
+  check_refused(
+      device.run({"timescales", "--dispute-raised", "2024-03-18", "--scheduled", "2024-04-01"}), 2,
+      "--scheduled requires --looked-after or --child");
+  check_refused(device.run({"timescales", "--child", child, "--scheduled",
+                            looked_after.plus_days(-1).to_string()}),
+                1, "is before the child became looked after");
 }

@@ -83,7 +83,7 @@ Changes sample_changes() {
 std::vector<Message> sample_messages() {
   return {
       Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0"},
-      Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987},
+      Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987, "sunderland"},
       Refused{RefusalCode::bad_token, "this device was not recognised"},
       Wipe{"reported lost on 2024-05-01"},
       Enrol{"ABCD-1234", "9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "Anna's tablet"},
@@ -231,6 +231,24 @@ TEST_CASE("a refusal is exactly the expected bytes") {
       "0200000000000000"  // reason length 2
       "6e6f";             // "no"
   CHECK(hex(encode_message(Refused{RefusalCode::bad_token, "no"})) == expected);
+}
+
+TEST_CASE("a welcome is exactly the expected bytes, the council's timescale policy last") {
+  const std::string expected =
+      "01"
+      "01"
+      "02"                           // type: Welcome
+      "0100000000000000"             // user_id length 1
+      "75"                           // "u"
+      "0100000000000000"             // tenant length 1
+      "74"                           // "t"
+      "0500000000000000"             // server_time_ms 5
+      "0900000000000000"             // head_seq 9
+      "0d00000000000000"             // timescale_policy length 13
+      "68657265666f72647368697265";  // "herefordshire"
+  const Welcome welcome{"u", "t", 5, 9, "herefordshire"};
+  CHECK(hex(encode_message(welcome)) == expected);
+  CHECK(decode_message(from_hex(expected)) == Message{welcome});
 }
 
 TEST_CASE("a push ack result is exactly the expected bytes") {

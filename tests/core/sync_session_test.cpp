@@ -35,7 +35,7 @@ struct Welcomed {
       : session(*device.store, mode, device.clock, limits) {
     device.enrol();
     session.start("iro-test");
-    sent = session.receive(encode_message(Welcome{"iro-anna", "sunderland", 1, 0}));
+    sent = session.receive(encode_message(Welcome{"iro-anna", "sunderland", 1, 0, "sunderland"}));
   }
 };
 
@@ -95,6 +95,30 @@ TEST_CASE("start sends a Hello with the device id, the token and the stored curs
   CHECK(hello == Message{Hello{device.store->device_id(), kToken, 42, "iro-cli 0.1.0"}});
   CHECK(session.state() == SyncState::greeting);
   CHECK_FALSE(session.finished());
+}
+
+TEST_CASE("the council's timescale policy in Welcome is kept in the store, and follows a change") {
+  Device device;
+  CHECK(device.store->status().timescale_policy.empty());  // never synced: statutory applies
+  {
+    Welcomed welcomed(device, DeviceSyncSession::Mode::until_caught_up);
+    CHECK(device.store->status().timescale_policy == "sunderland");
+  }
+  // Reopened, it is still there: the device computes due dates offline by it.
+  device.store = device.open();
+  CHECK(device.store->status().timescale_policy == "sunderland");
+
+  // The council changes its policy: the next Welcome says so.
+  DeviceSyncSession session(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
+  session.start("iro-test");
+  deliver(session, Welcome{"iro-anna", "sunderland", 2, 0, "herefordshire"});
+  CHECK(device.store->status().timescale_policy == "herefordshire");
+
+  // A policy newer than this build is kept as the server named it, not dropped.
+  DeviceSyncSession newer(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
+  newer.start("iro-test");
+  deliver(newer, Welcome{"iro-anna", "sunderland", 3, 0, "kent-2031"});
+  CHECK(device.store->status().timescale_policy == "kent-2031");
 }
 
 TEST_CASE("a session pushes the outbox in batches, then pulls page by page until done") {

@@ -63,6 +63,11 @@ class Date {
 // Throws Error(invalid_input) when `on` is before `birth`.
 int age_in_years_on(Date birth, Date on);
 
+// The calendar date of a Unix time where this machine is (its time zone):
+// "today" for a person at the machine, which in England differs from the UTC
+// date for an hour after midnight in summer.
+Date local_date_of(std::uint64_t unix_ms);
+
 // A Unix time in milliseconds as ISO 8601 UTC: "2024-05-01T09:30:00.123Z".
 std::string format_utc_ms(std::uint64_t unix_ms);
 

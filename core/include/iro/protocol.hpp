@@ -23,8 +23,9 @@
 namespace iro {
 
 // Version history of the sync protocol:
-//   1  first version: Hello, Welcome, Refused, Wipe, Enrol, Enrolled, Push,
-//      PushAck, Pull, Changes, ScopeChanged, Ping, Pong.
+//   1  first version: Hello, Welcome (with the council's timescale policy),
+//      Refused, Wipe, Enrol, Enrolled, Push, PushAck, Pull, Changes,
+//      ScopeChanged, Ping, Pong.
 // Refused keeps its layout in every version, so a peer can always explain a
 // version mismatch in words the other understands.
 inline constexpr std::uint8_t kProtocolVersion = 1;
@@ -45,6 +46,9 @@ struct Welcome {
   std::string tenant;
   std::uint64_t server_time_ms = 0;  // lets the device see how far its clock is off
   std::uint64_t head_seq = 0;        // the newest server sequence number
+  // The council's review timescales (a TimescalePolicy name: "statutory",
+  // "herefordshire"...), which the device computes due dates by offline.
+  std::string timescale_policy;
   bool operator==(const Welcome&) const = default;
 };
 

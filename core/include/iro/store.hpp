@@ -72,6 +72,9 @@ struct DeviceStatus {
   std::optional<std::uint64_t> stuck_since_ms;
   std::uint64_t cursor = 0;
   int schema_version = 0;
+  // The council's review timescales as the server last said (Welcome); empty
+  // until the first sync, when the statutory ones apply.
+  std::string timescale_policy;
 };
 
 // What a device needs to open a sync session. Only an enrolled device has it.
@@ -170,6 +173,11 @@ class DeviceStore {
 
   // nullopt until the device has enrolled.
   std::optional<SyncCredentials> sync_credentials() const;
+
+  // Records the council's timescale policy from the server's Welcome (a
+  // TimescalePolicy name; not checked here, so a policy newer than this build
+  // is kept and reported rather than lost). Writes only when it changed.
+  void save_timescale_policy(std::string_view policy);
 
   // The changes to push next, oldest first, at most `max_changes` and about
   // `max_bytes` (at least one): first those sent before and not acknowledged

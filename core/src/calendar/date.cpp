@@ -1,6 +1,7 @@
 #include "iro/date.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 #include "iro/error.hpp"
 
@@ -124,6 +125,13 @@ int age_in_years_on(Date birth, Date on) {
       on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day());
   if (birthday_not_reached) --age;
   return age;
+}
+
+Date local_date_of(std::uint64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return Date::from_ymd(local.tm_year + 1900, unsigned(local.tm_mon + 1), unsigned(local.tm_mday));
 }
 
 std::string format_utc_ms(std::uint64_t unix_ms) {

@@ -20,6 +20,7 @@ constexpr std::string_view kCursorKey = "cursor";
 constexpr std::string_view kLastSyncKey = "last_sync_ms";
 constexpr std::string_view kLastErrorKey = "last_sync_error";
 constexpr std::string_view kLastErrorTimeKey = "last_sync_error_ms";
+constexpr std::string_view kTimescalePolicyKey = "timescale_policy";
 
 void ensure_document(sqlite::Database& db, const Change& change) {
   if (rows::load_document(db, change.doc_id)) return;
@@ -90,6 +91,15 @@ std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
   if (!server || !token) return std::nullopt;
   return SyncCredentials{*server, m_impl->device_id, *token,
                          std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0))};
+}
+
+void DeviceStore::save_timescale_policy(std::string_view policy) {
+  sqlite::Database& db = m_impl->db;
+  // Every sync says it; an unchanged policy costs no write (and no fsync).
+  if (rows::meta_text(db, kTimescalePolicyKey) == policy) return;
+  sqlite::Transaction transaction(db);
+  rows::set_meta(db, kTimescalePolicyKey, policy);
+  transaction.commit();
 }
 
 std::vector<Change> DeviceStore::next_push_batch(std::size_t max_changes, std::size_t max_bytes,
@@ -226,6 +236,7 @@ DeviceStatus DeviceStore::status() const {
   }
   status.cursor = std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0));
   status.schema_version = device_schema_version(db);
+  status.timescale_policy = rows::meta_text(db, kTimescalePolicyKey).value_or("");
   return status;
 }
 

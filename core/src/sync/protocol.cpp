@@ -54,6 +54,7 @@ struct MessageWriter {
     out.string(m.tenant);
     out.u64(m.server_time_ms);
     out.u64(m.head_seq);
+    out.string(m.timescale_policy);
   }
   void operator()(const Refused& m) const {
     out.u8(std::uint8_t(MessageType::refused));
@@ -150,6 +151,7 @@ Message read_message(BinaryReader& in) {
       m.tenant = in.string(wire::kMaxWireId, "the tenant");
       m.server_time_ms = in.u64();
       m.head_seq = in.u64();
+      m.timescale_policy = in.string(wire::kMaxWireId, "the timescale policy");
       return m;
     }
     case MessageType::refused: {

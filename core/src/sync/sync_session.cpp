@@ -103,7 +103,9 @@ std::vector<Bytes> DeviceSyncSession::flush() {
   return advance();
 }
 
-std::vector<Bytes> DeviceSyncSession::on_welcome(const Welcome&) {
+std::vector<Bytes> DeviceSyncSession::on_welcome(const Welcome& welcome) {
+  // The device computes due dates offline, by the council's timescales.
+  if (!welcome.timescale_policy.empty()) m_store.save_timescale_policy(welcome.timescale_policy);
   m_awaiting = Awaiting::nothing;
   return advance();
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "admin/demo_county_setup.hpp"
+#include "admin/timescales_commands.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "service/accounts.hpp"
@@ -213,6 +214,7 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   });
 
   add_demo_county_command(admin, context);
+  add_timescales_commands(admin, context);
 }
 
 }  // namespace iro::server

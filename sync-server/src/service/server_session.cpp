@@ -7,6 +7,7 @@
 #include "iro/error.hpp"
 #include "service/accounts.hpp"
 #include "service/reconcile.hpp"
+#include "service/tenant_policy.hpp"
 
 namespace iro::server {
 namespace {
@@ -74,13 +75,17 @@ void ServerSession::on_hello(const Hello& hello) {
   using Verdict = std::variant<Authenticated, WipeDevice, Refused>;
   auto verdict = std::make_shared<Verdict>(Refused{});
   auto head = std::make_shared<std::uint64_t>(0);
+  auto policy = std::make_shared<std::string>();
   const std::uint64_t now = m_services.clock.now_ms();
   commit(
-      [hello, verdict, head, now](StoreTxn& txn) {
+      [hello, verdict, head, policy, now](StoreTxn& txn) {
         *verdict = authenticate(txn, hello, now);
         *head = txn.head_seq();
+        if (const auto* authenticated = std::get_if<Authenticated>(verdict.get())) {
+          *policy = tenant_timescale_policy_name(txn, authenticated->identity.tenant);
+        }
       },
-      [this, verdict, head, cursor = hello.cursor](std::exception_ptr failure) {
+      [this, verdict, head, policy, cursor = hello.cursor](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("session {}: hello failed: {}", m_peer, describe(failure));
@@ -103,8 +108,8 @@ void ServerSession::on_hello(const Hello& hello) {
         m_scope_cursor = cursor;
         spdlog::info("session {}: device {} of user {} ({}) from cursor {}", m_peer,
                      m_identity->device_id, m_identity->user_id, m_identity->tenant, cursor);
-        m_link.send(encode_message(
-            Welcome{m_identity->user_id, m_identity->tenant, m_services.clock.now_ms(), *head}));
+        m_link.send(encode_message(Welcome{m_identity->user_id, m_identity->tenant,
+                                           m_services.clock.now_ms(), *head, *policy}));
         send_scope_changes(m_scope_cursor);
         m_link.resume_reading();
       });

@@ -14,9 +14,12 @@ constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
         key TEXT PRIMARY KEY,
         value ANY
       ) WITHOUT ROWID;
+      -- timescale_policy: the review timescales the council works to, a
+      -- TimescalePolicy name (core/include/iro/timescale_policy.hpp)
       CREATE TABLE tenant (
         name TEXT PRIMARY KEY,
-        created_ms INTEGER NOT NULL
+        created_ms INTEGER NOT NULL,
+        timescale_policy TEXT NOT NULL DEFAULT 'statutory'
       ) WITHOUT ROWID;
       CREATE TABLE user (
         id TEXT PRIMARY KEY,

@@ -106,6 +106,11 @@ class StoreTxn {
 
   virtual bool tenant_exists(std::string_view tenant) = 0;
   virtual void insert_tenant(std::string_view tenant, std::uint64_t now_ms) = 0;
+  // The tenant's review timescales (a TimescalePolicy name; "statutory" until
+  // set); nullopt for an unknown tenant.
+  virtual std::optional<std::string> timescale_policy(std::string_view tenant) = 0;
+  // Stores the name as given: the caller checks it names a policy.
+  virtual void set_timescale_policy(std::string_view tenant, std::string_view policy) = 0;
   virtual std::optional<UserRow> user(std::string_view id) = 0;
   virtual void insert_user(const UserRow& user) = 0;
   virtual std::optional<DeviceRow> device(std::string_view id) = 0;
@@ -165,6 +170,8 @@ class StoreTxn {
                             std::uint32_t limit) = 0;
   // Every record in the identity's scope, deleted ones included.
   virtual std::vector<Document> documents_in_scope(const DeviceIdentity& identity) = 0;
+  // The same, of one kind only: a report on reviews need not load every visit note.
+  virtual std::vector<Document> documents_in_scope(const DeviceIdentity& identity, Kind kind) = 0;
 };
 
 class ServerStore {

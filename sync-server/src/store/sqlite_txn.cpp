@@ -131,6 +131,19 @@ void SqliteTxn::insert_tenant(std::string_view tenant, std::uint64_t now_ms) {
       .run();
 }
 
+std::optional<std::string> SqliteTxn::timescale_policy(std::string_view tenant) {
+  auto statement = m_db.cached("SELECT timescale_policy FROM tenant WHERE name = ?1");
+  statement.bind(1, tenant);
+  if (!statement.step()) return std::nullopt;
+  return statement.text(0);
+}
+
+void SqliteTxn::set_timescale_policy(std::string_view tenant, std::string_view policy) {
+  m_db.cached("UPDATE tenant SET timescale_policy = ?2 WHERE name = ?1")
+      .bind_all(tenant, policy)
+      .run();
+}
+
 std::optional<UserRow> SqliteTxn::user(std::string_view id) {
   auto statement = m_db.cached("SELECT id, tenant, name, role FROM user WHERE id = ?1");
   statement.bind(1, id);
@@ -496,18 +509,33 @@ Changes SqliteTxn::pull_page(const DeviceIdentity& identity, std::uint64_t curso
 }
 
 std::vector<Document> SqliteTxn::documents_in_scope(const DeviceIdentity& identity) {
+  return scoped_documents(identity, std::nullopt);
+}
+
+std::vector<Document> SqliteTxn::documents_in_scope(const DeviceIdentity& identity, Kind kind) {
+  return scoped_documents(identity, kind);
+}
+
+std::vector<Document> SqliteTxn::scoped_documents(const DeviceIdentity& identity,
+                                                  std::optional<Kind> kind) {
   auto statement = m_db.cached(
       "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value, f.device_id, f.hlc "
       "FROM document d "
       "LEFT JOIN field_state f ON f.doc_id = d.id AND f.name <> '' "
       "WHERE d.tenant = ?1 AND (?2 IS NULL OR d.child_id IN "
       "(SELECT child_id FROM allocation WHERE tenant = ?1 AND user_id = ?2)) "
+      "AND (?3 IS NULL OR d.kind = ?3) "
       "ORDER BY d.id, f.name");
   statement.bind(1, identity.tenant);
   if (identity.role == Role::iro) {
     statement.bind(2, identity.user_id);
   } else {
     statement.bind_null(2);
+  }
+  if (kind) {
+    statement.bind(3, std::int64_t(*kind));
+  } else {
+    statement.bind_null(3);
   }
   std::vector<Document> documents;
   while (statement.step()) {

@@ -17,6 +17,8 @@ class SqliteTxn final : public StoreTxn {
 
   bool tenant_exists(std::string_view tenant) override;
   void insert_tenant(std::string_view tenant, std::uint64_t now_ms) override;
+  std::optional<std::string> timescale_policy(std::string_view tenant) override;
+  void set_timescale_policy(std::string_view tenant, std::string_view policy) override;
   std::optional<UserRow> user(std::string_view id) override;
   void insert_user(const UserRow& user) override;
   std::optional<DeviceRow> device(std::string_view id) override;
@@ -59,9 +61,12 @@ class SqliteTxn final : public StoreTxn {
   Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
                     std::uint32_t limit) override;
   std::vector<Document> documents_in_scope(const DeviceIdentity& identity) override;
+  std::vector<Document> documents_in_scope(const DeviceIdentity& identity, Kind kind) override;
 
  private:
   std::optional<std::int64_t> meta_int(std::string_view key);
+  // Every document in scope, or those of one kind.
+  std::vector<Document> scoped_documents(const DeviceIdentity& identity, std::optional<Kind> kind);
   void set_meta(std::string_view key, std::int64_t value);
 
   sqlite::Database& m_db;

@@ -1,0 +1,95 @@
+#include "admin/timescales_commands.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admin/admin_commands.hpp"
+#include "iro/clock.hpp"
+#include "iro/error.hpp"
+#include "iro/timescale_policy.hpp"
+#include "service/tenant_policy.hpp"
+#include "service/timescales_report.hpp"
+
+namespace iro::server {
+namespace {
+
+std::string policy_names() {
+  std::string names;
+  for (const TimescalePolicy& policy : timescale_policies()) {
+    names += names.empty() ? "" : ", ";
+    names += policy.name;
+  }
+  return names;
+}
+
+void add_set_policy_command(CLI::App& admin, AdminContext& context) {
+  struct PolicyOptions {
+    std::string tenant, policy;
+  };
+  auto options = std::make_shared<PolicyOptions>();
+  auto* command = admin.add_subcommand(
+      "set-policy",
+      "Set a council's review timescales (its devices receive them at their next sync)");
+  command->add_option("--tenant", options->tenant, "The council")->required();
+  command->add_option("--policy", options->policy, policy_names())->required();
+  command->callback([&context, options] {
+    context.store().write(
+        [&](StoreTxn& txn) { set_tenant_timescale_policy(txn, options->tenant, options->policy); });
+    context.out() << options->tenant << ": " << options->policy << "\n";
+  });
+}
+
+void add_timescales_report_command(CLI::App& admin, AdminContext& context) {
+  struct ReportOptions {
+    TimescalesReportScope scope;
+    std::string as_of;
+  };
+  auto options = std::make_shared<ReportOptions>();
+  auto* command = admin.add_subcommand(
+      "timescales",
+      "Review timescales per child, one JSON line each: next due (statutory and the council's), "
+      "overdue, whether the last review was in timescale");
+  command->add_option("--tenant", options->scope.tenant, "Every child of this council");
+  command->add_option("--user", options->scope.user_id, "Only the children allocated to this user");
+  command->add_option("--as-of", options->as_of,
+                      "The day to judge by (default today); reviews recorded after it are not "
+                      "held yet");
+  command->callback([&context, options] {
+    if (options->scope.tenant.empty() && options->scope.user_id.empty()) {
+      throw CLI::RequiredError("timescales needs --tenant T or --user U",
+                               CLI::ExitCodes::RequiredError);
+    }
+    Date as_of = local_date_of(system_clock().now_ms());
+    if (!options->as_of.empty()) {
+      const auto parsed = Date::parse(options->as_of);
+      if (!parsed) {
+        throw Error(ErrorCode::invalid_input, "--as-of: \"" + options->as_of.substr(0, 40) +
+                                                  "\" is not a date (expected YYYY-MM-DD)");
+      }
+      as_of = *parsed;
+    }
+    TimescalesReport report;
+    context.store().read(
+        [&](StoreTxn& txn) { report = timescales_report(txn, options->scope, as_of); });
+    for (const nlohmann::ordered_json& line : report.lines) {
+      context.out() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+    if (report.unassessed > 0) {
+      context.err() << "iro-server: " << report.unassessed
+                    << " children have no dates (their lines say why); the other "
+                    << report.lines.size() - report.unassessed << " are listed\n";
+      context.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace
+
+void add_timescales_commands(CLI::App& admin, AdminContext& context) {
+  add_set_policy_command(admin, context);
+  add_timescales_report_command(admin, context);
+}
+
+}  // namespace iro::server
