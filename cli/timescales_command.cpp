@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "cli_context.hpp"
-#include "iro/child_timescales.hpp"
-#include "iro/child_timescales_json.hpp"
+#include "iro/device_timescales.hpp"
 #include "iro/error.hpp"
 #include "iro/holiday_calendar.hpp"
 #include "iro/model.hpp"
@@ -87,33 +86,6 @@ std::string read_holiday_file(const std::string& path) {
   return text;
 }
 
-// The council's policy as the server last said (statutory before the first sync).
-const TimescalePolicy& device_policy(DeviceStore& store) {
-  const std::string name = store.status().timescale_policy;
-  try {
-    return timescale_policy(name.empty() ? "statutory" : name);
-  } catch (const Error& error) {
-    throw Error(error.code(), std::string("the council's policy, from the server: ") +
-                                  error.what() + "; this build of iro is older than the server's");
-  }
-}
-
-// --child: the child's record and review records as this device holds them.
-nlohmann::ordered_json child_timescales_from_store(DeviceStore& store, const std::string& child_id,
-                                                   const TimescalePolicy& policy,
-                                                   const HolidayCalendar& calendar, Date as_of,
-                                                   std::optional<Date> scheduled) {
-  const std::vector<Document> records = store.query(DocumentQuery::of_child(child_id));
-  const auto child = std::ranges::find(records, Kind::child, &Document::kind);
-  if (child == records.end()) {
-    throw Error(ErrorCode::not_found,
-                "this device holds no child " + child_id.substr(0, 64) +
-                    " (a child's record arrives when the child is allocated to you and you sync)");
-  }
-  return child_timescales_json(
-      child_timescales(*child, records, policy, calendar, as_of, scheduled), as_of);
-}
-
 void run_timescales(CliContext& context, const TimescalesOptions& options) {
   if (options.looked_after.empty() && options.child.empty() &&
       options.strategy_discussion.empty() && options.dispute_raised.empty()) {
@@ -127,8 +99,8 @@ void run_timescales(CliContext& context, const TimescalesOptions& options) {
                              CLI::ExitCodes::RequiredError);
   }
   // The policy first: a misspelt name is the likeliest slip, and its message lists the names.
-  const TimescalePolicy& policy =
-      options.child.empty() ? timescale_policy(options.policy) : device_policy(context.store());
+  const TimescalePolicy& policy = options.child.empty() ? timescale_policy(options.policy)
+                                                        : device_timescale_policy(context.store());
 
   std::optional<HolidayCalendar> from_file;
   if (!options.holidays_file.empty()) {
@@ -140,8 +112,8 @@ void run_timescales(CliContext& context, const TimescalesOptions& options) {
 
   nlohmann::ordered_json result = nlohmann::ordered_json::object();
   if (!options.child.empty()) {
-    result = child_timescales_from_store(context.store(), options.child, policy, calendar, as_of,
-                                         optional_date_option("--scheduled", options.scheduled));
+    result = device_child_timescales_json(context.store(), options.child, calendar, as_of,
+                                          optional_date_option("--scheduled", options.scheduled));
   } else if (!options.looked_after.empty()) {
     const auto reviews = held_meetings("--review", options.reviews);
     result = review_timescales_json(

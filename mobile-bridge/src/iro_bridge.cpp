@@ -7,11 +7,20 @@
 #include <cstring>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
+#include "iro/device_timescales.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "iro/store.hpp"
+#include "iro/timescales.hpp"
+#include "iro/timescales_json.hpp"
 
 struct iro_store {
   std::mutex lock;  // serialises calls from several host threads
@@ -54,6 +63,79 @@ char* copy_out(const std::string& text) {
   if (buffer == nullptr) throw std::bad_alloc();
   std::memcpy(buffer, text.c_str(), text.size() + 1);
   return buffer;
+}
+
+// "YYYY-MM-DD" from a host, named for the message when it is not a date.
+iro::Date date_from_host(const std::string& text, const std::string& what) {
+  if (auto date = iro::Date::parse(text)) return *date;
+  throw iro::Error(iro::ErrorCode::invalid_input,
+                   what + ": \"" + text.substr(0, 40) + "\" is not a date (expected YYYY-MM-DD)");
+}
+
+iro::Date today() {
+  return iro::local_date_of(iro::system_clock().now_ms());
+}
+
+// iro_timescales' request: every key known, every date a date.
+nlohmann::ordered_json timescales_for_request(const std::string& request_text) {
+  const auto request = nlohmann::json::parse(request_text, nullptr, /*allow_exceptions=*/false);
+  if (!request.is_object()) {
+    throw iro::Error(iro::ErrorCode::invalid_input, "the timescales request is not a JSON object");
+  }
+  static const std::set<std::string> kKeys = {"looked_after", "reviews", "policy", "as_of",
+                                              "scheduled"};
+  const auto text_of = [&](const char* key) -> std::string {
+    if (!request.contains(key)) return {};
+    if (!request[key].is_string()) {
+      throw iro::Error(iro::ErrorCode::invalid_input, std::string(key) + " must be a string");
+    }
+    return request[key].get<std::string>();
+  };
+  for (const auto& [key, value] : request.items()) {
+    if (!kKeys.contains(key)) {
+      throw iro::Error(iro::ErrorCode::invalid_input,
+                       "unknown key \"" + key.substr(0, 40) +
+                           "\" (known: looked_after, reviews, policy, as_of, scheduled)");
+    }
+  }
+  if (!request.contains("looked_after")) {
+    throw iro::Error(iro::ErrorCode::invalid_input, "looked_after is required");
+  }
+  std::vector<iro::HeldMeeting> reviews;
+  if (request.contains("reviews")) {
+    if (!request["reviews"].is_array()) {
+      throw iro::Error(iro::ErrorCode::invalid_input, "reviews must be an array");
+    }
+    for (const auto& review : request["reviews"]) {
+      const std::string what = "review " + std::to_string(reviews.size() + 1);
+      if (review.is_string()) {
+        reviews.push_back({date_from_host(review.get<std::string>(), what), ""});
+      } else if (review.is_object() && review.contains("date") && review["date"].is_string()) {
+        std::string reason;
+        if (review.contains("out_of_timescale_reason")) {
+          if (!review["out_of_timescale_reason"].is_string()) {
+            throw iro::Error(iro::ErrorCode::invalid_input,
+                             what + ": out_of_timescale_reason must be a string");
+          }
+          reason = review["out_of_timescale_reason"].get<std::string>();
+        }
+        reviews.push_back({date_from_host(review["date"].get<std::string>(), what), reason});
+      } else {
+        throw iro::Error(iro::ErrorCode::invalid_input,
+                         what + " must be \"YYYY-MM-DD\" or {\"date\": ...}");
+      }
+    }
+  }
+  const std::string policy = text_of("policy");
+  const std::string as_of = text_of("as_of");
+  const std::string scheduled = text_of("scheduled");
+  const auto& calendar = iro::HolidayCalendar::england_and_wales();
+  return iro::review_timescales_json(
+      iro::review_timescales(
+          date_from_host(text_of("looked_after"), "looked_after"), reviews,
+          iro::timescale_policy(policy.empty() ? "statutory" : policy), calendar,
+          scheduled.empty() ? std::nullopt : std::optional(date_from_host(scheduled, "scheduled"))),
+      as_of.empty() ? today() : date_from_host(as_of, "as_of"));
 }
 
 iro_status_t misuse(iro_error_t* error, const char* what) {
@@ -123,6 +205,26 @@ iro_status_t iro_store_pending_changes(iro_store_t* store, uint64_t* out_count,
   if (out_count == nullptr) return misuse(error, "out_count is required");
   return with_store(store, error,
                     [&](iro::DeviceStore& device) { *out_count = device.outbox_size(); });
+}
+
+iro_status_t iro_child_timescales(iro_store_t* store, const char* child_id, const char* as_of,
+                                  char** out_json, iro_error_t* error) {
+  if (child_id == nullptr || out_json == nullptr) {
+    return misuse(error, "child_id and out_json are required");
+  }
+  return with_store(store, error, [&](iro::DeviceStore& device) {
+    const iro::Date on = as_of == nullptr ? today() : date_from_host(as_of, "as_of");
+    *out_json = copy_out(iro::device_child_timescales_json(
+                             device, child_id, iro::HolidayCalendar::england_and_wales(), on)
+                             .dump());
+  });
+}
+
+iro_status_t iro_timescales(const char* request_json, char** out_json, iro_error_t* error) {
+  if (request_json == nullptr || out_json == nullptr) {
+    return misuse(error, "request_json and out_json are required");
+  }
+  return guarded(error, [&] { *out_json = copy_out(timescales_for_request(request_json).dump()); });
 }
 
 void iro_free(void* buffer) {

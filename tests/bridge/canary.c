@@ -46,6 +46,31 @@ int main(int argc, char** argv) {
   iro_free(json);
   iro_free(id);
 
+  /* Timescales from given dates: looked after Mon 8 Jan 2024, first review
+   * within 20 working days (Mon 5 Feb), held then; the next within 3 months. */
+  EXPECT(iro_timescales("{\"looked_after\": \"2024-01-08\", \"reviews\": [\"2024-02-05\"], "
+                        "\"as_of\": \"2024-03-01\"}",
+                        &json, &error) == IRO_OK);
+  EXPECT(json != NULL && strstr(json, "\"first_review_due\":\"2024-02-05\"") != NULL);
+  EXPECT(json != NULL && strstr(json, "\"next_review_due\":\"2024-05-05\"") != NULL);
+  iro_free(json);
+  json = NULL;
+  EXPECT(iro_timescales("{\"looked_after\": \"2024-01-08\", \"policy\": \"nowhere\"}", &json,
+                        &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(strstr(error.message, "statutory") != NULL); /* the message lists the policies */
+  EXPECT(iro_timescales("{\"looked_after\": \"2023-02-29\"}", &json, &error) ==
+         IRO_ERR_INVALID_INPUT);
+  EXPECT(strstr(error.message, "2023-02-29") != NULL);
+  EXPECT(iro_timescales("{\"looked_after\": \"2024-01-08\", \"colour\": \"red\"}", &json,
+                        &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(strstr(error.message, "unknown key") != NULL);
+  EXPECT(iro_timescales("not json", &json, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(json == NULL);
+  /* A child's records arrive with a sync: this store has none yet. */
+  EXPECT(iro_child_timescales(store, "DEMO-0001", NULL, &json, &error) == IRO_ERR_NOT_FOUND);
+  EXPECT(iro_child_timescales(store, "DEMO-0001", "tomorrow", &json, &error) ==
+         IRO_ERR_INVALID_INPUT);
+
   /* Misuse is refused with a status, never a crash. */
   EXPECT(iro_note_add(NULL, "DEMO-0001", "x", &id, &error) == IRO_ERR_MISUSE);
   EXPECT(error.code == IRO_ERR_MISUSE && error.domain == IRO_DOMAIN_IRO);

@@ -29,8 +29,8 @@ extern "C" {
 #define IRO_API
 #endif
 
-/* History: 1 = stores, notes, export. */
-#define IRO_API_VERSION 1
+/* History: 1 = stores, notes, export. 2 = timescales. */
+#define IRO_API_VERSION 2
 
 /* Mirrors iro::ErrorCode one to one; IRO_ERR_MISUSE is the bridge's own. */
 typedef enum iro_status {
@@ -84,6 +84,24 @@ IRO_API iro_status_t iro_store_export_json(iro_store_t* store, char** out_json, 
 /* How many changes wait to be pushed. */
 IRO_API iro_status_t iro_store_pending_changes(iro_store_t* store, uint64_t* out_count,
                                                iro_error_t* error);
+
+/* The due dates of a child's reviews from the records this device holds, by
+ * the council's timescale policy as the server last said (statutory before
+ * the first sync): the JSON object `iro timescales --child` prints. `as_of` is
+ * "YYYY-MM-DD", or NULL for today (local time). IRO_ERR_NOT_FOUND when the
+ * store holds no such child. Caller frees *out_json. */
+IRO_API iro_status_t iro_child_timescales(iro_store_t* store, const char* child_id,
+                                          const char* as_of, char** out_json, iro_error_t* error);
+
+/* Due dates from dates the host gives; no store needed. `request_json`:
+ *   {"looked_after": "YYYY-MM-DD",                  required
+ *    "reviews": ["YYYY-MM-DD", {"date": "YYYY-MM-DD",
+ *                "out_of_timescale_reason": "calculation_error"}, ...],
+ *    "policy": "statutory", "as_of": "YYYY-MM-DD", "scheduled": "YYYY-MM-DD"}
+ * The answer is the JSON object `iro timescales` prints. IRO_ERR_INVALID_INPUT
+ * for a bad date, an unknown policy or field, or reviews out of order. Caller
+ * frees *out_json. Thread-safe. */
+IRO_API iro_status_t iro_timescales(const char* request_json, char** out_json, iro_error_t* error);
 
 /* Frees a buffer this library returned. NULL is ignored. */
 IRO_API void iro_free(void* buffer);
