@@ -18,6 +18,9 @@ enum class ErrorCode : int {
   storage_busy = 7,         // another process holds the store's write lock; try again
   schema_too_new = 8,       // the store was written by a newer build
   internal = 9,             // a broken invariant: a bug in iro-sync
+  wrong_key = 10,           // the store is encrypted with another key, or needs one it was not given
+  network = 11,             // the server could not be reached or the connection failed; try again
+  refused = 12,             // the server refused this device (bad token, revoked, not allowed)
 };
 
 // Stable lower-case name of a code, e.g. "invalid_input".
@@ -30,7 +33,9 @@ class Error : public std::runtime_error {
   ErrorCode code() const noexcept { return m_code; }
 
   // True when the same call may succeed if retried later, unchanged.
-  bool transient() const noexcept { return m_code == ErrorCode::storage_busy; }
+  bool transient() const noexcept {
+    return m_code == ErrorCode::storage_busy || m_code == ErrorCode::network;
+  }
 
  private:
   ErrorCode m_code;

@@ -8,6 +8,7 @@
 // a 5 s wait).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -25,8 +26,18 @@
 
 namespace iro {
 
+// AES-256 key material the host keeps in the platform keystore (Android
+// Keystore, iOS Keychain). Core never stores it.
+using EncryptionKey = std::array<std::uint8_t, 32>;
+
 struct StoreOptions {
   Clock* clock = nullptr;  // nullptr: the system clock. Must outlive the store.
+  // Record contents (field values, outbox, conflicts, rejected changes) are
+  // encrypted at rest with this key (AES-256-GCM). A store created with a key
+  // needs the same key to open (Error(wrong_key) otherwise), and one created
+  // without a key refuses a key. Ids, kinds and field names stay readable:
+  // they are what the store queries by.
+  std::optional<EncryptionKey> encryption_key;
   // true: a committed edit survives power loss (a tablet's battery dying), at
   // the cost of an fsync per edit. false: survives a process crash but may
   // lose the last few edits on power loss; for bulk imports and benchmarks.

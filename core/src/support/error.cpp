@@ -22,6 +22,12 @@ std::string_view to_string(ErrorCode code) noexcept {
       return "schema_too_new";
     case ErrorCode::internal:
       return "internal";
+    case ErrorCode::wrong_key:
+      return "wrong_key";
+    case ErrorCode::network:
+      return "network";
+    case ErrorCode::refused:
+      return "refused";
   }
   return "unknown";
 }

@@ -44,6 +44,9 @@ typedef enum iro_status {
   IRO_ERR_STORAGE_BUSY = 7,        /* transient: another process is writing */
   IRO_ERR_SCHEMA_TOO_NEW = 8,      /* the store was written by a newer app */
   IRO_ERR_INTERNAL = 9,            /* a bug in iro-sync */
+  IRO_ERR_WRONG_KEY = 10,          /* the store is encrypted with another key, or needs one */
+  IRO_ERR_NETWORK = 11,            /* transient: the server could not be reached */
+  IRO_ERR_REFUSED = 12,            /* the server refused this device; the message says why */
   IRO_ERR_MISUSE = 100             /* a NULL handle or argument where one is required */
 } iro_status_t;
 
