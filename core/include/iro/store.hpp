@@ -37,7 +37,7 @@ struct StoreOptions {
   // needs the same key to open (Error(wrong_key) otherwise), and one created
   // without a key refuses a key. Ids, kinds and field names stay readable:
   // they are what the store queries by.
-  std::optional<EncryptionKey> encryption_key;
+  std::optional<EncryptionKey> encryption_key = std::nullopt;
   // true: a committed edit survives power loss (a tablet's battery dying), at
   // the cost of an fsync per edit. false: survives a process crash but may
   // lose the last few edits on power loss; for bulk imports and benchmarks.
