@@ -26,6 +26,19 @@ struct DemoChild {
 // The same seed gives the same county.
 std::vector<DemoChild> make_demo_children(std::size_t count, std::uint64_t seed, Date today);
 
+// A review the demo child has had: its record's fields (date, review_type,
+// format, participation_code fitting the child's age, status finalised, and
+// out_of_timescale_reason when it was held late).
+struct DemoReview {
+  FieldMap fields;
+};
+
+// The reviews a demo child has had by `today`, by the statutory timescales:
+// most held a few days early, about one in eight late with a reason, and a
+// third of those due in the last 45 days not held yet, so a demo county shows
+// children in timescale, due soon and overdue.
+std::vector<DemoReview> make_demo_reviews(const DemoChild& child, std::uint64_t seed, Date today);
+
 // The child's record fields, as the council's case system would provide them.
 FieldMap child_record_fields(const DemoChild& child);
 

@@ -5,6 +5,10 @@
 #include <random>
 #include <string_view>
 
+#include "iro/holiday_calendar.hpp"
+#include "iro/timescale_policy.hpp"
+#include "iro/timescales.hpp"
+
 namespace iro {
 namespace {
 
@@ -55,6 +59,45 @@ std::vector<DemoChild> make_demo_children(std::size_t count, std::uint64_t seed,
     children.push_back(std::move(child));
   }
   return children;
+}
+
+std::vector<DemoReview> make_demo_reviews(const DemoChild& child, std::uint64_t seed, Date today) {
+  std::mt19937_64 random(seed ^ std::hash<std::string>{}(child.child_id));
+  const TimescalePolicy& statutory = timescale_policy("statutory");
+  const HolidayCalendar& calendar = HolidayCalendar::england_and_wales();
+  constexpr std::array<std::string_view, 3> kFormats = {"in_person", "in_person", "hybrid"};
+  constexpr std::array<std::string_view, 4> kLateReasons = {
+      "late_notification", "social_worker_absent", "significant_person_absent", "missing_report"};
+  std::vector<HeldMeeting> held;
+  std::vector<DemoReview> reviews;
+  for (;;) {
+    const ReviewTimescales so_far =
+        review_timescales(child.looked_after_since, held, statutory, calendar);
+    const Date due = so_far.next.due.due;
+    const bool late = random() % 8 == 0;
+    const Date date = late ? due.plus_days(static_cast<int>(random() % 14) + 1)
+                           : due.plus_days(-static_cast<int>(random() % 10));
+    const Date previous = held.empty() ? child.looked_after_since : held.back().date;
+    if (date >= today || date <= previous) break;
+    // Some reviews fell due in the last few weeks and have not happened yet:
+    // the children a manager's report should show as overdue.
+    const bool recently_due = due < today && today.plus_days(-45) < due;
+    if (recently_due && random() % 3 == 0) break;
+    DemoReview review;
+    const std::string_view reason = late ? pick(kLateReasons, random) : std::string_view();
+    held.push_back({date, std::string(reason)});
+    const bool under_four = age_in_years_on(child.date_of_birth, date) < 4;
+    review.fields = {{"date", date},
+                     {"review_type", std::string(to_string(so_far.next.type))},
+                     {"format", std::string(pick(kFormats, random))},
+                     {"participation_code", std::string(under_four          ? "PN0"
+                                                        : random() % 3 == 0 ? "PN6"
+                                                                            : "PN1")},
+                     {"status", std::string("finalised")}};
+    if (late) review.fields.emplace("out_of_timescale_reason", std::string(reason));
+    reviews.push_back(std::move(review));
+  }
+  return reviews;
 }
 
 FieldMap child_record_fields(const DemoChild& child) {

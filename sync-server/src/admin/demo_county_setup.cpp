@@ -37,14 +37,28 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
       }
       manager_id = add_user(txn, kTenant, "Pat Demo-Manager", Role::manager, ids, now);
 
+      const Date today = Date::from_unix_ms(now);
+      const std::vector<DemoChild> demo_children = make_demo_children(*children, 2024, today);
       std::vector<ChildRecordRow> rows;
-      for (const DemoChild& child : make_demo_children(*children, 2024, Date::from_unix_ms(now))) {
+      for (const DemoChild& child : demo_children) {
         rows.push_back(ChildRecordRow{0, child.child_id, child_record_fields(child)});
       }
       TxnClock clock(txn, system_clock());
       import_children(txn, kTenant, rows, clock, ids);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         allocate_child(txn, rows[i].child_id, iro_ids[i % iro_ids.size()], clock);
+      }
+      // Each child's past reviews, so due dates and the managers' report show
+      // children in timescale, due soon and overdue from the start.
+      for (const DemoChild& child : demo_children) {
+        for (const DemoReview& review : make_demo_reviews(child, 2024, today)) {
+          const DocumentRow record{ids.next(now), std::string(kTenant), Kind::review,
+                                   child.child_id, false};
+          txn.put_document(record);
+          for (const auto& [name, value] : review.fields) {
+            write_server_field(txn, record, name, value, clock);
+          }
+        }
       }
       clock.save();
     });
