@@ -10,7 +10,7 @@ County::County(int children) {
   const auto data = m_dir / "server";
   // Set up the county before the server starts, as an administrator would.
   ProcessResult made = run_process({IRO_SERVER, "admin", "--data", data.string(), "demo-county",
-                                    "--children", std::to_string(children)});
+                                    "--children", std::to_string(children), "--no-reviews"});
   if (made.exit_code != 0) throw std::runtime_error("demo-county failed: " + made.err);
   for (const std::string& line : lines_of(made.out)) {
     std::istringstream words(line);

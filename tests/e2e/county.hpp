@@ -1,4 +1,5 @@
-// A synthetic county on a real iro-server process, for end-to-end tests:
+// A synthetic county on a real iro-server process, for end-to-end tests
+// (without the demo's review histories, so tests count only what they make):
 // three IROs (0, 1, 2) and a manager, children DEMO-0001... allocated in
 // turn (DEMO-0001 to IRO 0, DEMO-0002 to IRO 1, ...), and devices enrolled
 // through the real `iro` command line.
