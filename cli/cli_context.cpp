@@ -4,6 +4,7 @@
 #include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "iro/validation.hpp"
+#include "key_file.hpp"
 
 namespace iro::cli {
 
@@ -12,7 +13,17 @@ DeviceStore& CliContext::store() {
     if (db_path.empty()) {
       throw Error(ErrorCode::invalid_input, "this command needs --db FILE (the device store)");
     }
-    m_store = DeviceStore::open(db_path);
+    StoreOptions options;
+    if (!key_file.empty()) options.encryption_key = read_key_file(key_file);
+    try {
+      m_store = DeviceStore::open(db_path, options);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::wrong_key) throw;
+      // Core's message says what is wrong; say which option fixes it.
+      throw Error(ErrorCode::wrong_key,
+                  std::string(error.what()) +
+                      (key_file.empty() ? " (--key-file FILE)" : " (--key-file " + key_file + ")"));
+    }
   }
   return *m_store;
 }

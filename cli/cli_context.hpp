@@ -1,5 +1,5 @@
-// What every `iro` subcommand shares: the store path from --db, the store
-// (opened on first use) and the output streams.
+// What every `iro` subcommand shares: the store path from --db, its key
+// file from --key-file, the store (opened on first use) and the output streams.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,10 +17,15 @@ class CliContext {
   CliContext(std::ostream& out, std::ostream& err) : m_out(out), m_err(err) {}
 
   std::string db_path;
+  // --key-file: the store is encrypted with the key in this file (key_file.hpp).
+  // Empty: a plain store. Read only when the store is opened.
+  std::string key_file;
   // The process's exit status when the command ends without an exception.
   int exit_code = 0;
 
-  // The store at --db, created when absent. Throws when --db was not given.
+  // The store at --db, created when absent (encrypted when --key-file was
+  // given). Throws when --db was not given, for a bad key file, and
+  // Error(wrong_key) when the key does not fit the store.
   DeviceStore& store();
 
   // After a Wipe: closes the store and deletes its files.

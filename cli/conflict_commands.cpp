@@ -6,8 +6,8 @@
 #include <ostream>
 
 #include "cli_context.hpp"
+#include "iro/conflicts.hpp"
 #include "iro/error.hpp"
-#include "iro/json.hpp"
 
 namespace iro::cli {
 namespace {
@@ -20,13 +20,6 @@ struct ResolveOptions {
   std::string text;
 };
 
-const Conflict* find_conflict(const Document& document, std::string_view slot) {
-  for (const Conflict& conflict : document.conflicts) {
-    if (conflict.slot == slot) return &conflict;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 void add_conflict_commands(CLI::App& app, CliContext& context) {
@@ -38,22 +31,13 @@ void add_conflict_commands(CLI::App& app, CliContext& context) {
     if (conflicts->get_subcommands().size() > 0) return;  // `conflicts resolve` ran
     for (const Document& document : context.store().query(DocumentQuery::everything())) {
       for (const Conflict& conflict : document.conflicts) {
-        const Value* current = document.field(conflict.field);
         if (*as_json) {
-          const nlohmann::json line = {
-              {"doc_id", document.id},
-              {"kind", std::string(to_string(document.kind))},
-              {"child_id", document.child_id},
-              {"id", conflict.slot},
-              {"field", conflict.field},
-              {"value", value_to_json(conflict.value)},
-              {"current", current ? value_to_json(*current) : nlohmann::json(nullptr)},
-              {"device_id", conflict.device_id},
-              {"hlc", conflict.hlc.to_string()}};
-          context.out() << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          context.out() << conflict_to_json(document, conflict)
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                         << "\n";
           continue;
         }
+        const Value* current = document.field(conflict.field);
         context.out() << document.id << "  " << conflict.slot << "  " << to_string(document.kind)
                       << " of " << document.child_id << ", typed on " << conflict.device_id
                       << " at " << conflict.hlc.to_string() << "\n"
@@ -78,17 +62,10 @@ void add_conflict_commands(CLI::App& app, CliContext& context) {
     if (keep->count() + take->count() + text->count() != 1) {
       throw Error(ErrorCode::invalid_input, "say how to resolve it: --keep, --take or --text");
     }
-    DeviceStore& store = context.store();
-    const auto document = store.get(options->doc_id);
-    const Conflict* conflict = document ? find_conflict(*document, options->slot) : nullptr;
-    if (conflict == nullptr) {
-      throw Error(ErrorCode::not_found,
-                  "no conflict " + options->slot + " on record " + options->doc_id);
-    }
-    std::optional<Value> words;
-    if (options->take) words = conflict->value;
-    if (text->count() > 0) words = Value{options->text};
-    store.resolve_conflict(options->doc_id, options->slot, words);
+    const ConflictResolution how = options->take       ? ConflictResolution::take
+                                   : text->count() > 0 ? ConflictResolution::text
+                                                       : ConflictResolution::keep;
+    resolve_device_conflict(context.store(), options->doc_id, options->slot, how, options->text);
     context.out() << "resolved " << options->slot << "\n";
   });
 }

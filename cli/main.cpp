@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   app.name("iro");
   app.set_version_flag("--version", "iro 0.1.0");
   app.add_option("--db", context.db_path, "The device store (an SQLite file; created if absent)");
+  app.add_option("--key-file", context.key_file,
+                 "Encrypts the store with the key in FILE (64 hex digits or 32 raw bytes); "
+                 "a store made with a key needs it every time")
+      ->type_name("FILE");
   app.require_subcommand(1);
 
   iro::cli::add_store_commands(app, context);

@@ -8,35 +8,12 @@
 #include "iro/error.hpp"
 #include "iro/hlc.hpp"
 #include "iro/json.hpp"
+#include "iro/status_json.hpp"
 
 namespace iro::cli {
 namespace {
 
 using nlohmann::json;
-
-json text_or_null(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
-}
-
-json time_or_null(const std::optional<std::uint64_t>& unix_ms) {
-  return unix_ms ? json(format_utc_ms(*unix_ms)) : json(nullptr);
-}
-
-json status_json(const DeviceStatus& status) {
-  return {{"device_id", status.device_id},
-          {"tenant", text_or_null(status.tenant)},
-          {"user_id", text_or_null(status.user_id)},
-          {"server", text_or_null(status.server)},
-          {"pending_changes", status.pending_changes},
-          {"rejected_changes", status.rejected_changes},
-          {"last_sync", time_or_null(status.last_sync_ms)},
-          {"last_sync_error", text_or_null(status.last_sync_error)},
-          {"last_sync_error_at", time_or_null(status.last_sync_error_ms)},
-          {"stuck_since", time_or_null(status.stuck_since_ms)},
-          {"cursor", status.cursor},
-          {"schema_version", status.schema_version},
-          {"timescale_policy", text_or_null(status.timescale_policy)}};
-}
 
 // What the officer reads: how much is not yet on the server, and why not.
 void print_status(std::ostream& out, const DeviceStatus& status) {
@@ -93,7 +70,7 @@ void add_store_commands(CLI::App& app, CliContext& context) {
   status->callback([&context, status_as_json] {
     const DeviceStatus current = context.store().status();
     if (*status_as_json) {
-      context.out() << status_json(current).dump() << "\n";
+      context.out() << device_status_json(current).dump() << "\n";
       return;
     }
     print_status(context.out(), current);

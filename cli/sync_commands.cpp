@@ -87,6 +87,7 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
         return;
       case transport::SyncResult::refused:
         throw Error(ErrorCode::invalid_input, "the server refused this device: " + report.message);
+      case transport::SyncResult::cancelled:  // the command line never asks to stop
       case transport::SyncResult::unreachable:
         throw Error(ErrorCode::storage_busy,
                     "could not sync after " + std::to_string(report.attempts) + " attempts (" +

@@ -1,69 +1,34 @@
-// The C ABI of iro.h over the C++ core. Every entry point goes through
-// guarded(), which turns exceptions into a status and an error record.
+// The C ABI of iro.h over the C++ core: the library, stores, notes and
+// timescales. Records and conflicts are in documents.cpp, the built-in
+// transport in sync.cpp, sans-IO sessions in sync_session.cpp. Every entry
+// point goes through guarded() (bridge_support.hpp); handles are looked up in
+// the table of handles.hpp.
 #include "iro/iro.h"
 
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "bridge_support.hpp"
+#include "events.hpp"
+#include "handles.hpp"
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
 #include "iro/device_timescales.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
+#include "iro/status_json.hpp"
 #include "iro/store.hpp"
 #include "iro/timescales.hpp"
 #include "iro/timescales_json.hpp"
 
-struct iro_store {
-  std::mutex lock;  // serialises calls from several host threads
-  std::unique_ptr<iro::DeviceStore> store;
-};
+using namespace iro::bridge;
 
 namespace {
-
-std::atomic<std::size_t> g_live_handles{0};
-
-iro_status_t report(iro_error_t* error, iro_status_t status, int transient, const char* message) {
-  if (error != nullptr) {
-    error->domain = IRO_DOMAIN_IRO;
-    error->code = status;
-    error->transient = transient;
-    std::strncpy(error->message, message, sizeof error->message - 1);
-    error->message[sizeof error->message - 1] = '\0';
-  }
-  return status;
-}
-
-template <typename Body>
-iro_status_t guarded(iro_error_t* error, Body body) {
-  try {
-    body();
-    return IRO_OK;
-  } catch (const iro::Error& failure) {
-    return report(error, static_cast<iro_status_t>(failure.code()), failure.transient(),
-                  failure.what());
-  } catch (const std::bad_alloc&) {
-    return report(error, IRO_ERR_INTERNAL, 1, "out of memory");
-  } catch (const std::exception& failure) {
-    return report(error, IRO_ERR_INTERNAL, 0, failure.what());
-  }
-}
-
-// A copy the host frees with iro_free (malloc, so any C host can free it too).
-char* copy_out(const std::string& text) {
-  char* buffer = static_cast<char*>(std::malloc(text.size() + 1));
-  if (buffer == nullptr) throw std::bad_alloc();
-  std::memcpy(buffer, text.c_str(), text.size() + 1);
-  return buffer;
-}
 
 // "YYYY-MM-DD" from a host, named for the message when it is not a date.
 iro::Date date_from_host(const std::string& text, const std::string& what) {
@@ -138,15 +103,18 @@ nlohmann::ordered_json timescales_for_request(const std::string& request_text) {
       as_of.empty() ? today() : date_from_host(as_of, "as_of"));
 }
 
-iro_status_t misuse(iro_error_t* error, const char* what) {
-  return report(error, IRO_ERR_MISUSE, 0, what);
-}
-
-template <typename Body>
-iro_status_t with_store(iro_store_t* store, iro_error_t* error, Body body) {
-  if (store == nullptr) return misuse(error, "the store handle is NULL");
-  std::lock_guard<std::mutex> hold(store->lock);
-  return guarded(error, [&] { body(*store->store); });
+// The host's key: 32 bytes, or none (NULL and 0).
+std::optional<iro::EncryptionKey> key_from_host(const std::uint8_t* key, std::size_t length) {
+  if (key == nullptr && length == 0) return std::nullopt;
+  iro::EncryptionKey bytes{};
+  if (key == nullptr || length != bytes.size()) {
+    throw iro::Error(iro::ErrorCode::invalid_input,
+                     key == nullptr
+                         ? "the key is NULL but key_length is " + std::to_string(length)
+                         : "the key must be 32 bytes (AES-256), not " + std::to_string(length));
+  }
+  std::memcpy(bytes.data(), key, bytes.size());
+  return bytes;
 }
 
 }  // namespace
@@ -157,62 +125,94 @@ int iro_api_version(void) {
   return IRO_API_VERSION;
 }
 
-iro_status_t iro_store_open(const char* path, iro_store_t** out_store, iro_error_t* error) {
-  if (path == nullptr || out_store == nullptr)
-    return misuse(error, "path and out_store are required");
-  *out_store = nullptr;
+void iro_free(void* buffer) {
+  std::free(buffer);
+}
+
+size_t iro_live_handles(void) {
+  return live_handles();
+}
+
+iro_status_t iro_store_open(const char* path, const uint8_t* key, size_t key_length,
+                            iro_store_t** out_store, iro_error_t* error) {
+  if (out_store != nullptr) *out_store = nullptr;
   return guarded(error, [&] {
-    auto handle = std::make_unique<iro_store>();
-    handle->store = iro::DeviceStore::open(path);
-    *out_store = handle.release();
-    ++g_live_handles;
+    require(path, "path");
+    require(out_store, "out_store");
+    auto handle = std::make_shared<StoreHandle>();
+    handle->path = path;
+    handle->options.encryption_key = key_from_host(key, key_length);
+    handle->store = iro::DeviceStore::open(handle->path, handle->options);
+    *out_store = register_store(std::move(handle));
   });
 }
 
 void iro_store_close(iro_store_t* store) {
-  if (store == nullptr) return;
-  delete store;
-  --g_live_handles;
+  if (auto handle = unregister_store(store)) close_store(handle);
 }
 
 iro_status_t iro_store_device_id(iro_store_t* store, char** out_id, iro_error_t* error) {
-  if (out_id == nullptr) return misuse(error, "out_id is required");
-  return with_store(store, error,
-                    [&](iro::DeviceStore& device) { *out_id = copy_out(device.device_id()); });
-}
-
-iro_status_t iro_note_add(iro_store_t* store, const char* child_id, const char* text, char** out_id,
-                          iro_error_t* error) {
-  if (child_id == nullptr || text == nullptr || out_id == nullptr) {
-    return misuse(error, "child_id, text and out_id are required");
-  }
-  return with_store(store, error, [&](iro::DeviceStore& device) {
-    const iro::Date today = iro::Date::from_unix_ms(iro::system_clock().now_ms());
-    const iro::FieldMap fields = {{"note", std::string(text)}, {"date", today}};
-    *out_id = copy_out(device.create(iro::Kind::visit, child_id, fields));
+  if (out_id != nullptr) *out_id = nullptr;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events&) {
+    require(out_id, "out_id");
+    *out_id = copy_out(device.device_id());
   });
 }
 
-iro_status_t iro_store_export_json(iro_store_t* store, char** out_json, iro_error_t* error) {
-  if (out_json == nullptr) return misuse(error, "out_json is required");
-  return with_store(store, error, [&](iro::DeviceStore& device) {
-    *out_json = copy_out(iro::export_json(device.query(iro::DocumentQuery::everything())));
+iro_status_t iro_store_status_json(iro_store_t* store, char** out_json, iro_error_t* error) {
+  if (out_json != nullptr) *out_json = nullptr;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events&) {
+    require(out_json, "out_json");
+    *out_json = copy_out(iro::device_status_json(device.status()).dump());
   });
 }
 
 iro_status_t iro_store_pending_changes(iro_store_t* store, uint64_t* out_count,
                                        iro_error_t* error) {
-  if (out_count == nullptr) return misuse(error, "out_count is required");
-  return with_store(store, error,
-                    [&](iro::DeviceStore& device) { *out_count = device.outbox_size(); });
+  if (out_count != nullptr) *out_count = 0;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events&) {
+    require(out_count, "out_count");
+    *out_count = device.outbox_size();
+  });
+}
+
+iro_status_t iro_store_export_json(iro_store_t* store, char** out_json, iro_error_t* error) {
+  if (out_json != nullptr) *out_json = nullptr;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events&) {
+    require(out_json, "out_json");
+    *out_json = copy_out(iro::export_json(device.query(iro::DocumentQuery::everything())));
+  });
+}
+
+iro_status_t iro_store_set_listener(iro_store_t* store, iro_listener_fn callback, void* context,
+                                    iro_error_t* error) {
+  return guarded(error, [&] {
+    const auto handle = find_store(store);
+    handle->listener.set(callback, context);
+  });
+}
+
+iro_status_t iro_note_add(iro_store_t* store, const char* child_id, const char* text, char** out_id,
+                          iro_error_t* error) {
+  if (out_id != nullptr) *out_id = nullptr;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events& events) {
+    require(child_id, "child_id");
+    require(text, "text");
+    require(out_id, "out_id");
+    const iro::Date today = iro::Date::from_unix_ms(iro::system_clock().now_ms());
+    const iro::FieldMap fields = {{"note", std::string(text)}, {"date", today}};
+    const std::string id = device.create(iro::Kind::visit, child_id, fields);
+    events.push_back(local_change_event(id));
+    *out_id = copy_out(id);
+  });
 }
 
 iro_status_t iro_child_timescales(iro_store_t* store, const char* child_id, const char* as_of,
                                   char** out_json, iro_error_t* error) {
-  if (child_id == nullptr || out_json == nullptr) {
-    return misuse(error, "child_id and out_json are required");
-  }
-  return with_store(store, error, [&](iro::DeviceStore& device) {
+  if (out_json != nullptr) *out_json = nullptr;
+  return with_store(store, error, [&](iro::DeviceStore& device, Events&) {
+    require(child_id, "child_id");
+    require(out_json, "out_json");
     const iro::Date on = as_of == nullptr ? today() : date_from_host(as_of, "as_of");
     *out_json = copy_out(iro::device_child_timescales_json(
                              device, child_id, iro::HolidayCalendar::england_and_wales(), on)
@@ -221,18 +221,12 @@ iro_status_t iro_child_timescales(iro_store_t* store, const char* child_id, cons
 }
 
 iro_status_t iro_timescales(const char* request_json, char** out_json, iro_error_t* error) {
-  if (request_json == nullptr || out_json == nullptr) {
-    return misuse(error, "request_json and out_json are required");
-  }
-  return guarded(error, [&] { *out_json = copy_out(timescales_for_request(request_json).dump()); });
-}
-
-void iro_free(void* buffer) {
-  std::free(buffer);
-}
-
-size_t iro_live_handles(void) {
-  return g_live_handles.load();
+  if (out_json != nullptr) *out_json = nullptr;
+  return guarded(error, [&] {
+    require(request_json, "request_json");
+    require(out_json, "out_json");
+    *out_json = copy_out(timescales_for_request(request_json).dump());
+  });
 }
 
 }  // extern "C"

@@ -577,3 +577,62 @@ TEST_CASE("limits a peer would refuse, or that would never push, are brought in 
   Welcomed pulling(other, DeviceSyncSession::Mode::until_caught_up, huge);
   CHECK(only<Pull>(pulling.sent).limit == kMaxChangesPerMessage);
 }
+
+TEST_CASE("an event sink hears each step that changed the store, after it is committed") {
+  Device device;
+  device.enrol();
+  const std::string kept = device.record_visit("C1", {{"note", std::string("mine")}});
+  const std::string purged = device.record_visit("C2", {{"note", std::string("leaves")}});
+  DeviceSyncSession session(*device.store, DeviceSyncSession::Mode::follow, device.clock);
+  std::vector<SyncEvent> events;
+  session.set_event_sink([&](const SyncEvent& event) {
+    // After the commit: what the event names is already in the store.
+    if (event.type == SyncEvent::Type::pulled) {
+      for (const std::string& id : event.doc_ids) CHECK(device.store->get(id).has_value());
+    }
+    if (event.type == SyncEvent::Type::purged) {
+      for (const std::string& id : event.doc_ids) CHECK_FALSE(device.store->get(id).has_value());
+    }
+    events.push_back(event);
+  });
+  session.start("iro-test");
+  const Push push =
+      only<Push>(deliver(session, Welcome{"iro-anna", "sunderland", 1, 0, "sunderland"}));
+  CHECK(events.empty());  // a Welcome changes no record
+
+  // The push's verdicts: both records, once each, however many fields.
+  deliver(session, ScopeChanged{{"C2"}, 5});
+  CHECK(only<Pull>(deliver(session, accept_all(push, 1))).cursor == 0);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type == SyncEvent::Type::pushed);
+  CHECK(events[0].doc_ids == std::vector{std::min(kept, purged), std::max(kept, purged)});
+  CHECK(events[0].pushed == 2);
+  CHECK(events[0].pending == 0);
+  // Then C2 left the caseload: its record went.
+  CHECK(events[1].type == SyncEvent::Type::purged);
+  CHECK(events[1].child_ids == std::vector<std::string>{"C2"});
+  CHECK(events[1].doc_ids == std::vector{purged});
+
+  // A page with two fields of one record names it once; then the catch-up.
+  CHECK(deliver(session, page({from_other_device(kVisitX, "C1", "note", std::string("a"), 3),
+                               from_other_device(kVisitX, "C1", "place", std::string("b"), 4)},
+                              4, false))
+            .empty());
+  REQUIRE(events.size() == 4);
+  CHECK(events[2].type == SyncEvent::Type::pulled);
+  CHECK(events[2].doc_ids == std::vector<std::string>{kVisitX});
+  CHECK(events[3].type == SyncEvent::Type::caught_up);
+  CHECK(events[3].pulled == 2);
+  CHECK(session.state() == SyncState::live);
+
+  // Live: an empty page says nothing; a flushed edit is pushed, then in step again.
+  CHECK(deliver(session, page({}, 4, false)).empty());
+  CHECK(events.size() == 4);
+  device.record_visit("C1", {{"note", std::string("later")}});
+  const Push later = only<Push>(session.flush());
+  CHECK(deliver(session, accept_all(later, 5)).empty());
+  REQUIRE(events.size() == 6);
+  CHECK(events[4].type == SyncEvent::Type::pushed);
+  CHECK(events[5].type == SyncEvent::Type::caught_up);
+  CHECK(to_string(events[5].type) == "caught_up");
+}

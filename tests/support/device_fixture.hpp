@@ -1,10 +1,12 @@
-// A device's store in a fresh temp dir on a clock the test moves by hand,
-// and what a server page would deliver to it: the tests play the server.
+// A device's store in a fresh temp dir on a clock the test moves by hand
+// (encrypted when given a key), and what a server page would deliver to it:
+// the tests play the server.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -16,8 +18,11 @@
 namespace iro::test {
 
 struct DeviceFixture {
+  explicit DeviceFixture(std::optional<EncryptionKey> store_key = std::nullopt) : key(store_key) {}
+
   TempDir dir;
   ManualClock clock;
+  std::optional<EncryptionKey> key;  // the store's; nullopt: a plain store
   std::unique_ptr<DeviceStore> store = open();
 
   // Opens (or reopens) the store file on the test's clock. Not durable: the
@@ -26,6 +31,7 @@ struct DeviceFixture {
     StoreOptions options;
     options.clock = &clock;
     options.durable = false;
+    options.encryption_key = key;
     return DeviceStore::open(dir / "device.db", options);
   }
 };

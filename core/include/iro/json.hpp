@@ -21,6 +21,14 @@ nlohmann::json value_to_json(const Value& value);
 Value value_from_json(const KindSchema& schema, std::string_view field, const FieldSpec& spec,
                       const nlohmann::json& json);
 
+// A record's fields from a JSON object {"field": value, ...} (the "fields"
+// of document_to_json): each key a field of `kind`, each value read by
+// value_from_json (null clears the field). Throws Error(invalid_input) for
+// something other than an object, an unknown field or a value of the wrong
+// type. Values still need validating, and whether a device may write a field
+// is the store's decision (DeviceStore::create and edit check both).
+FieldMap fields_from_json(Kind kind, const nlohmann::json& fields);
+
 // Reads a value for `spec` from command-line text: dates as YYYY-MM-DD,
 // booleans as yes/no/true/false, sets as comma-separated members, "" = unset.
 Value value_from_text(const KindSchema& schema, std::string_view field, const FieldSpec& spec,

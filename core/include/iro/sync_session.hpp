@@ -19,6 +19,7 @@
 #include "iro/clock.hpp"
 #include "iro/protocol.hpp"
 #include "iro/store.hpp"
+#include "iro/sync_events.hpp"
 
 namespace iro {
 
@@ -64,6 +65,10 @@ class DeviceSyncSession {
   // saving one, or on a timer). Empty when there is nothing to send yet.
   std::vector<Bytes> flush();
 
+  // Reports each step that changed the store (sync_events.hpp), after it is
+  // committed, on the thread calling receive() or flush(). Empty: none.
+  void set_event_sink(SyncEventSink sink) { m_sink = std::move(sink); }
+
   SyncState state() const noexcept { return m_state; }
   bool finished() const noexcept;
   const SyncProgress& progress() const noexcept { return m_progress; }
@@ -81,6 +86,8 @@ class DeviceSyncSession {
   std::vector<Bytes> advance();
   Bytes pull();
   void update_pending();
+  void report(SyncEvent::Type type, std::vector<std::string> doc_ids,
+              std::vector<std::string> child_ids = {});
 
   DeviceStore& m_store;
   Mode m_mode;
@@ -91,10 +98,12 @@ class DeviceSyncSession {
   std::uint64_t m_cursor = 0;
   bool m_caught_up = false;
   std::vector<std::uint64_t> m_pushed_seqs;  // the batch awaiting its PushAck
+  std::vector<std::string> m_pushed_docs;    // its records, for the event sink
   std::set<std::string> m_children_to_purge;
   SyncProgress m_progress;
   std::optional<Refused> m_refusal;
   std::string m_wipe_reason;
+  SyncEventSink m_sink;
 };
 
 // Enrolment: trades a one-time code for the device token, once.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "iro/error.hpp"
+#include "iro/validation.hpp"
 
 namespace iro {
 namespace {
@@ -73,6 +74,22 @@ Value value_from_json(const KindSchema& schema, std::string_view field, const Fi
       if (!input.is_string()) refuse(schema, field, "expected text");
       return input.get<std::string>();
   }
+}
+
+FieldMap fields_from_json(Kind kind, const json& fields) {
+  const KindSchema& schema = schema_for(kind);
+  if (!fields.is_object()) {
+    throw Error(ErrorCode::invalid_input,
+                std::string(to_string(kind)) + ": the fields must be a JSON object");
+  }
+  FieldMap out;
+  for (const auto& [name, value] : fields.items()) {
+    // Only the type is needed to read the value: server-only fields are
+    // refused by the store, with the store's message.
+    const FieldSpec& spec = require_field(schema, name, Writer::server_only);
+    out.insert_or_assign(name, value_from_json(schema, name, spec, value));
+  }
+  return out;
 }
 
 Value value_from_text(const KindSchema& schema, std::string_view field, const FieldSpec& spec,

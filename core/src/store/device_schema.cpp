@@ -9,7 +9,7 @@ namespace {
 
 using sqlite::SchemaStep;
 
-constexpr std::array<SchemaStep, 4> kSteps = {{
+constexpr std::array<SchemaStep, 5> kSteps = {{
     {1, R"sql(
       -- device identity, the clock, enrolment: device_id, hlc, tenant, user_id, server, last_sync_ms
       CREATE TABLE meta (
@@ -29,7 +29,7 @@ constexpr std::array<SchemaStep, 4> kSteps = {{
       CREATE TABLE field (
         doc_id TEXT NOT NULL REFERENCES document (id),
         name TEXT NOT NULL,
-        value BLOB NOT NULL,          -- iro::encode_value
+        value BLOB NOT NULL,          -- iro::encode_value (sealed from v5: see step 5)
         hlc INTEGER NOT NULL,
         server_seq INTEGER NOT NULL DEFAULT 0,  -- the server version last seen; 0 = none
         PRIMARY KEY (doc_id, name)
@@ -92,6 +92,18 @@ constexpr std::array<SchemaStep, 4> kSteps = {{
         server_seq INTEGER NOT NULL,
         PRIMARY KEY (doc_id, slot)
       ) WITHOUT ROWID;
+    )sql"},
+    {5, R"sql(
+      -- Record contents may be encrypted (store_key.hpp, value_codec.hpp): an
+      -- encrypted store keeps its format, salt and key check in meta, and seals
+      -- field.value, outbox.value, conflict.value, rejected.value,
+      -- rejected.reason and meta's device_token. No table changes shape; the
+      -- version moves so that a build from before encryption refuses every
+      -- store from now on (schema_too_new) rather than reading sealed bytes as
+      -- values or writing plaintext into an encrypted store. document, and the
+      -- ids, kinds, child ids and field names in every table, stay plaintext:
+      -- the store looks rows up by them.
+      SELECT 1;
     )sql"},
 }};
 

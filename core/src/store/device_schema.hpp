@@ -6,6 +6,8 @@
 //   2  conflict: values that lost an overlapping text merge, kept until resolved
 //   3  outbox.first_sent_ms (stuck outbox detection); rejected: changes the server refused
 //   4  conflict rebuilt around the server's conflict slots ("<field>#<n>", document.hpp)
+//   5  encryption at rest: record contents may be sealed (AES-256-GCM); meta holds the key
+//      check. No table changes; older builds must refuse such stores (store_key.hpp)
 //
 // The oldest readable version is 1: every version from 1 up is upgraded in place on open
 // (schema_migration.hpp); tests/core/fixtures/device_schema_v1.sql is a frozen v1 store that the
@@ -18,7 +20,7 @@
 
 namespace iro {
 
-inline constexpr int kDeviceSchemaVersion = 4;
+inline constexpr int kDeviceSchemaVersion = 5;
 
 // Marks the file as an iro device store (PRAGMA application_id), "IRO1".
 inline constexpr std::int32_t kDeviceStoreApplicationId = 0x49524f31;

@@ -4,12 +4,24 @@
 #include "iro/hlc.hpp"
 #include "iro/uuid.hpp"
 #include "iro/validation.hpp"
+#include "store/cipher.hpp"
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
 #include "store/outbox_rows.hpp"
+#include "store/store_key.hpp"
 
 namespace iro {
 namespace {
+
+// True when the file already holds a device store (of any schema version):
+// then a key given to open must be the one it was made with.
+bool holds_device_store(sqlite::Database& db) {
+  const int version = device_schema_version(db);
+  // A newer schema is migrate's to refuse, with its own message.
+  return version > 0 && version <= kDeviceSchemaVersion &&
+         db.query_int("PRAGMA application_id") == kDeviceStoreApplicationId &&
+         rows::meta_text(db, kDeviceIdKey).has_value();
+}
 
 void configure(sqlite::Database& db, bool durable) {
   // WAL: readers never block the writer, and a crash mid-commit leaves the
@@ -41,8 +53,8 @@ Change change_for(const std::string& device_id, const Document& document, Change
   return change;
 }
 
-Document existing_editable(sqlite::Database& db, std::string_view doc_id) {
-  std::optional<Document> document = rows::load_document(db, doc_id);
+Document existing_editable(DeviceStore::Impl& self, std::string_view doc_id) {
+  std::optional<Document> document = rows::load_document(self.db, self.codec, doc_id);
   if (!document) throw Error(ErrorCode::not_found, "no document " + std::string(doc_id));
   if (document->deleted) {
     throw Error(ErrorCode::not_found, "document " + std::string(doc_id) + " is deleted");
@@ -63,17 +75,32 @@ DeviceStore::~DeviceStore() = default;
 
 std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path,
                                                StoreOptions options) {
+  // However open ends, this copy of the host's key is wiped: only the data
+  // key derived from it stays, in the codec.
+  struct WipeOnReturn {
+    std::optional<EncryptionKey>& key;
+    ~WipeOnReturn() {
+      if (key) crypto::wipe(*key);
+    }
+  } wipe_host_key{options.encryption_key};
+
   auto impl = std::make_unique<Impl>(path, options);
   configure(impl->db, options.durable);
+  // The key is checked before any upgrade: a refused key leaves the file as it was.
+  if (holds_device_store(impl->db)) unlock_store(impl->db, options.encryption_key);
   migrate_device_schema(impl->db);
 
   sqlite::Transaction transaction(impl->db);
   if (auto id = rows::meta_text(impl->db, kDeviceIdKey)) {
     impl->device_id = *id;
+    impl->codec = unlock_store(impl->db, options.encryption_key);
   } else {
+    // A new store: its id and its key check are written together, so a crash
+    // in between leaves a file that is set up afresh on the next open.
     impl->device_id = impl->ids.next(impl->wall.now_ms());
     rows::set_meta(impl->db, kDeviceIdKey, impl->device_id);
     rows::set_meta(impl->db, "created_ms", std::int64_t(impl->wall.now_ms()));
+    impl->codec = set_up_store_key(impl->db, options.encryption_key);
   }
   transaction.commit();
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
@@ -124,14 +151,16 @@ Document new_document(Kind kind, std::string_view child_id, const FieldMap& fiel
 // Checks the rules that need the store, then writes the record and its
 // outbox changes. The caller holds the transaction.
 std::string insert_new_document(DeviceStore::Impl& self, Document document) {
-  validate_cross_field_rules(document, {rows::child_date_of_birth(self.db, document.child_id)});
+  validate_cross_field_rules(document,
+                             {rows::child_date_of_birth(self.db, self.codec, document.child_id)});
   const Hlc hlc = self.tick();
   document.id = self.ids.next(self.wall.now_ms());
   rows::insert_document(self.db, document, hlc);
   for (const auto& [name, value] : document.fields) {
-    rows::write_field(self.db, document.id, name, value, hlc);
+    rows::write_field(self.db, self.codec, document.id, name, value, hlc);
     rows::record_change(
-        self.db, change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
+        self.db, self.codec,
+        change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
   }
   return document.id;
 }
@@ -167,7 +196,7 @@ namespace {
 
 // edit() inside the caller's transaction.
 void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap& fields) {
-  const Document current = existing_editable(self.db, doc_id);
+  const Document current = existing_editable(self, doc_id);
   const KindSchema& schema = schema_for(current.kind);
 
   Document proposed = current;
@@ -188,14 +217,16 @@ void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap
   }
   if (changed.empty()) return;  // nothing new: no clock tick, no outbox entry (caller commits)
 
-  validate_cross_field_rules(proposed, {rows::child_date_of_birth(self.db, current.child_id)});
+  validate_cross_field_rules(proposed,
+                             {rows::child_date_of_birth(self.db, self.codec, current.child_id)});
   const Hlc hlc = self.tick();
   rows::touch_document(self.db, current.id, hlc);
   for (const auto& [name, value] : changed) {
-    rows::write_field(self.db, current.id, name, value, hlc);
+    rows::write_field(self.db, self.codec, current.id, name, value, hlc);
     const std::uint64_t base = rows::field_server_seq(self.db, current.id, name);
     rows::record_change(
-        self.db, change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
+        self.db, self.codec,
+        change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
 }
 
@@ -211,7 +242,7 @@ void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slo
                                    std::optional<Value> field_value) {
   Impl& self = *m_impl;
   sqlite::Transaction transaction(self.db);
-  const std::optional<Document> document = rows::load_document(self.db, doc_id);
+  const std::optional<Document> document = rows::load_document(self.db, self.codec, doc_id);
   const auto slot_seq = document ? rows::conflict_server_seq(self.db, doc_id, slot) : std::nullopt;
   if (!slot_seq) {
     throw Error(ErrorCode::not_found,
@@ -220,35 +251,37 @@ void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slo
   if (field_value) apply_edit(self, doc_id, {{std::string(field_of_slot(slot)), *field_value}});
   const Hlc hlc = self.tick();
   rows::delete_conflict(self.db, doc_id, slot);
-  rows::record_change(self.db, change_for(self.device_id, *document, ChangeOp::set_field,
-                                          std::string(slot), Value{}, hlc, *slot_seq));
+  rows::record_change(self.db, self.codec,
+                      change_for(self.device_id, *document, ChangeOp::set_field, std::string(slot),
+                                 Value{}, hlc, *slot_seq));
   transaction.commit();
 }
 
 void DeviceStore::remove(std::string_view doc_id) {
   Impl& self = *m_impl;
   sqlite::Transaction transaction(self.db);
-  const Document current = existing_editable(self.db, doc_id);
+  const Document current = existing_editable(self, doc_id);
   const Hlc hlc = self.tick();
   rows::set_document_deleted(self.db, current.id, true, hlc);
   // The base of a delete is the newest server version the device had of any
   // field: an edit the server has beyond it was unseen, and wins.
   const std::uint64_t base = rows::document_server_seq(self.db, current.id);
   rows::record_change(
-      self.db, change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
+      self.db, self.codec,
+      change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
   transaction.commit();
 }
 
 std::optional<Document> DeviceStore::get(std::string_view doc_id) const {
-  return rows::load_document(m_impl->db, doc_id);
+  return rows::load_document(m_impl->db, m_impl->codec, doc_id);
 }
 
 std::vector<Document> DeviceStore::query(const DocumentQuery& query) const {
-  return rows::load_documents(m_impl->db, query);
+  return rows::load_documents(m_impl->db, m_impl->codec, query);
 }
 
 std::vector<Change> DeviceStore::outbox() const {
-  return rows::load_outbox(m_impl->db, m_impl->device_id);
+  return rows::load_outbox(m_impl->db, m_impl->codec, m_impl->device_id);
 }
 
 std::size_t DeviceStore::outbox_size() const {

@@ -10,6 +10,7 @@
 #include "iro/uuid.hpp"
 #include "store/document_rows.hpp"
 #include "store/sqlite.hpp"
+#include "store/value_codec.hpp"
 
 namespace iro {
 
@@ -37,6 +38,9 @@ struct DeviceStore::Impl {
   }
 
   sqlite::Database db;
+  // Seals and opens record contents: plain, or encrypted with the store's
+  // data key (store_key.hpp). Set by DeviceStore::open once the key is checked.
+  ValueCodec codec;
   Clock& wall;
   HybridClock clock;
   UuidV7Generator ids;

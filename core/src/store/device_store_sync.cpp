@@ -23,7 +23,7 @@ constexpr std::string_view kLastErrorTimeKey = "last_sync_error_ms";
 constexpr std::string_view kTimescalePolicyKey = "timescale_policy";
 
 void ensure_document(sqlite::Database& db, const Change& change) {
-  if (rows::load_document(db, change.doc_id)) return;
+  if (rows::document_exists(db, change.doc_id)) return;
   Document document;
   document.id = change.doc_id;
   document.kind = change.kind;
@@ -33,25 +33,26 @@ void ensure_document(sqlite::Database& db, const Change& change) {
 
 // Stores the server's version of a field, or of a conflict slot: a filled
 // slot is a conflict to show, a cleared one a conflict resolved.
-void store_server_value(sqlite::Database& db, const Change& change, const Value& value, Hlc hlc,
+void store_server_value(DeviceStore::Impl& self, const Change& change, const Value& value, Hlc hlc,
                         std::uint64_t server_seq) {
+  sqlite::Database& db = self.db;
   if (!is_conflict_slot(change.field)) {
-    rows::write_field(db, change.doc_id, change.field, value, hlc, server_seq);
+    rows::write_field(db, self.codec, change.doc_id, change.field, value, hlc, server_seq);
   } else if (is_unset(value)) {
     rows::delete_conflict(db, change.doc_id, change.field);
   } else {
     const Conflict conflict{change.field, std::string(field_of_slot(change.field)), value,
                             change.device_id, hlc};
-    rows::put_conflict(db, change.doc_id, conflict, server_seq);
+    rows::put_conflict(db, self.codec, change.doc_id, conflict, server_seq);
   }
 }
 
 // The field takes the server's version, unless a local edit is still waiting
 // to be pushed (the server will merge that edit).
-void adopt_server_field(sqlite::Database& db, const Change& change, const Value& value, Hlc hlc,
+void adopt_server_field(DeviceStore::Impl& self, const Change& change, const Value& value, Hlc hlc,
                         std::uint64_t server_seq) {
-  if (rows::has_pending_change(db, change.doc_id, change.field)) return;
-  store_server_value(db, change, value, hlc, server_seq);
+  if (rows::has_pending_change(self.db, change.doc_id, change.field)) return;
+  store_server_value(self, change, value, hlc, server_seq);
 }
 
 // `pushed` was merged by the server into `result.value`, and a newer local
@@ -63,13 +64,14 @@ void adopt_server_field(sqlite::Database& db, const Change& change, const Value&
 void rebase_waiting_edit(DeviceStore::Impl& self, const Change& pushed, const PushResult& result) {
   const FieldSpec* spec = schema_for(pushed.kind).find(pushed.field);
   if (spec == nullptr || !merges_three_ways(*spec)) return;
-  auto waiting = rows::unsent_change(self.db, self.device_id, pushed.doc_id, pushed.field);
+  auto waiting =
+      rows::unsent_change(self.db, self.codec, self.device_id, pushed.doc_id, pushed.field);
   if (!waiting) return;
   const std::optional<Value> rebased =
       merge_values(*spec, pushed.value, result.value, waiting->value);
   if (!rebased) return;
-  rows::rewrite_unsent_change(self.db, pushed.doc_id, pushed.field, *rebased, result.server_seq);
-  rows::write_field(self.db, pushed.doc_id, pushed.field, *rebased, waiting->hlc);
+  rows::rewrite_unsent_change(self.db, self.codec, *waiting, *rebased, result.server_seq);
+  rows::write_field(self.db, self.codec, pushed.doc_id, pushed.field, *rebased, waiting->hlc);
 }
 
 }  // namespace
@@ -78,7 +80,7 @@ void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enroll
   sqlite::Database& db = m_impl->db;
   sqlite::Transaction transaction(db);
   rows::set_meta(db, kServerKey, server);
-  rows::set_meta(db, kTokenKey, enrolled.device_token);
+  rows::set_secret_meta(db, m_impl->codec, kTokenKey, enrolled.device_token);
   rows::set_meta(db, kUserKey, enrolled.user_id);
   rows::set_meta(db, kTenantKey, enrolled.tenant);
   transaction.commit();
@@ -87,7 +89,7 @@ void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enroll
 std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
   sqlite::Database& db = m_impl->db;
   auto server = rows::meta_text(db, kServerKey);
-  auto token = rows::meta_text(db, kTokenKey);
+  auto token = rows::secret_meta(db, m_impl->codec, kTokenKey);
   if (!server || !token) return std::nullopt;
   return SyncCredentials{*server, m_impl->device_id, *token,
                          std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0))};
@@ -105,7 +107,8 @@ void DeviceStore::save_timescale_policy(std::string_view policy) {
 std::vector<Change> DeviceStore::next_push_batch(std::size_t max_changes, std::size_t max_bytes,
                                                  std::uint64_t now_ms) {
   sqlite::Transaction transaction(m_impl->db);
-  auto batch = rows::take_push_batch(m_impl->db, m_impl->device_id, max_changes, max_bytes, now_ms);
+  auto batch = rows::take_push_batch(m_impl->db, m_impl->codec, m_impl->device_id, max_changes,
+                                     max_bytes, now_ms);
   transaction.commit();
   return batch;
 }
@@ -116,7 +119,8 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
   self.catch_up_clock();
   std::set<std::string> unknown_to_server;
   for (const PushResult& result : results) {
-    const auto change = rows::remove_outbox_change(self.db, self.device_id, result.device_seq);
+    const auto change =
+        rows::remove_outbox_change(self.db, self.codec, self.device_id, result.device_seq);
     if (!change) continue;  // a duplicate verdict (the push was retried)
     self.clock.observe(result.hlc);
     const bool whole_document = change->op != ChangeOp::set_field;
@@ -126,7 +130,7 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
         // A newer local edit of the field now builds on the version just accepted.
         if (!rows::rebase_unsent_change(self.db, change->doc_id, change->field,
                                         result.server_seq)) {
-          store_server_value(self.db, *change, change->value, result.hlc, result.server_seq);
+          store_server_value(self, *change, change->value, result.hlc, result.server_seq);
         }
         break;
       case PushOutcome::merged:
@@ -137,16 +141,16 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
           break;
         }
         if (result.outcome == PushOutcome::merged) rebase_waiting_edit(self, *change, result);
-        adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
+        adopt_server_field(self, *change, result.value, result.hlc, result.server_seq);
         break;
       case PushOutcome::refused:
-        rows::insert_rejected(self.db, *change, result.reason, now_ms);
+        rows::insert_rejected(self.db, self.codec, *change, result.reason, now_ms);
         if (!result.document_known) {
           unknown_to_server.insert(change->doc_id);
         } else if (whole_document) {
           rows::set_document_deleted(self.db, change->doc_id, false, result.hlc);
         } else {
-          adopt_server_field(self.db, *change, result.value, result.hlc, result.server_seq);
+          adopt_server_field(self, *change, result.value, result.hlc, result.server_seq);
         }
         break;
     }
@@ -171,7 +175,7 @@ void DeviceStore::apply_changes(std::span<const ChangeEntry> entries, std::uint6
     switch (change.op) {
       case ChangeOp::set_field:
         rows::touch_document(self.db, change.doc_id, change.hlc);
-        adopt_server_field(self.db, change, change.value, change.hlc, entry.server_seq);
+        adopt_server_field(self, change, change.value, change.hlc, entry.server_seq);
         break;
       case ChangeOp::delete_document:
         // Edit wins: local edits waiting to be pushed keep the record alive.
@@ -213,7 +217,7 @@ void DeviceStore::record_sync_failure(std::string_view reason, std::uint64_t now
 }
 
 std::vector<RejectedChange> DeviceStore::rejected_changes() const {
-  return rows::load_rejected(m_impl->db, m_impl->device_id);
+  return rows::load_rejected(m_impl->db, m_impl->codec, m_impl->device_id);
 }
 
 DeviceStatus DeviceStore::status() const {

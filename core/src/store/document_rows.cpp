@@ -1,8 +1,6 @@
 #include "store/document_rows.hpp"
 
-#include <map>
-
-#include "iro/codec.hpp"
+#include <algorithm>
 
 namespace iro::rows {
 namespace {
@@ -23,25 +21,32 @@ void bind_optional(sqlite::CachedStatement& statement, int index,
   }
 }
 
-// Attaches recorded conflicts to the documents that have them.
-void attach_conflicts(sqlite::Database& db, std::vector<Document>& documents) {
+// Attaches recorded conflicts to the documents that have them. `documents`
+// is sorted by id; only their conflicts are decoded (in an encrypted store,
+// decrypting every conflict to show one record would cost every record).
+void attach_conflicts(sqlite::Database& db, const ValueCodec& codec,
+                      std::vector<Document>& documents, const std::optional<std::string>& id) {
   if (documents.empty()) return;
   auto statement = db.cached(
-      "SELECT doc_id, slot, field, device_id, hlc, value FROM conflict ORDER BY doc_id, slot");
-  std::map<std::string, std::vector<Conflict>, std::less<>> by_document;
+      "SELECT doc_id, slot, field, device_id, hlc, value FROM conflict "
+      "WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY doc_id, slot");
+  bind_optional(statement, 1, id);
   while (statement.step()) {
-    by_document[statement.text(0)].push_back(
-        Conflict{statement.text(1), statement.text(2), decode_value(statement.blob(5)),
-                 statement.text(3), Hlc{std::uint64_t(statement.int64(4))}});
-  }
-  for (Document& document : documents) {
-    if (auto found = by_document.find(document.id); found != by_document.end()) {
-      document.conflicts = std::move(found->second);
-    }
+    const std::string doc_id = statement.text(0);
+    const auto document = std::lower_bound(
+        documents.begin(), documents.end(), doc_id,
+        [](const Document& each, const std::string& key) { return each.id < key; });
+    if (document == documents.end() || document->id != doc_id) continue;
+    const std::string slot = statement.text(1);
+    Value value = codec.open(statement.blob(5), Cell::conflict(doc_id, slot));
+    document->conflicts.push_back(Conflict{slot, statement.text(2), std::move(value),
+                                           statement.text(3),
+                                           Hlc{std::uint64_t(statement.int64(4))}});
   }
 }
 
-std::vector<Document> select_documents(sqlite::Database& db, std::optional<std::string> id,
+std::vector<Document> select_documents(sqlite::Database& db, const ValueCodec& codec,
+                                       const std::optional<std::string>& id,
                                        const DocumentQuery& query) {
   auto statement = db.cached(kSelectDocuments);
   bind_optional(statement, 1, id);
@@ -64,32 +69,44 @@ std::vector<Document> select_documents(sqlite::Database& db, std::optional<std::
       document.deleted = statement.int64(3) != 0;
     }
     if (statement.is_null(4)) continue;  // a document with no fields yet
-    Value value = decode_value(statement.blob(5));
-    if (!is_unset(value)) documents.back().fields.emplace(statement.text(4), std::move(value));
+    std::string name = statement.text(4);
+    Value value = codec.open(statement.blob(5), Cell::field(documents.back().id, name));
+    if (!is_unset(value)) documents.back().fields.emplace(std::move(name), std::move(value));
   }
-  attach_conflicts(db, documents);
+  attach_conflicts(db, codec, documents, id);
   return documents;
 }
 
 }  // namespace
 
-std::optional<Document> load_document(sqlite::Database& db, std::string_view id) {
-  auto documents = select_documents(db, std::string(id), DocumentQuery::everything());
+std::optional<Document> load_document(sqlite::Database& db, const ValueCodec& codec,
+                                      std::string_view id) {
+  auto documents = select_documents(db, codec, std::string(id), DocumentQuery::everything());
   if (documents.empty()) return std::nullopt;
   return std::move(documents.front());
 }
 
-std::vector<Document> load_documents(sqlite::Database& db, const DocumentQuery& query) {
-  return select_documents(db, std::nullopt, query);
+std::vector<Document> load_documents(sqlite::Database& db, const ValueCodec& codec,
+                                     const DocumentQuery& query) {
+  return select_documents(db, codec, std::nullopt, query);
 }
 
-std::optional<Date> child_date_of_birth(sqlite::Database& db, std::string_view child_id) {
+bool document_exists(sqlite::Database& db, std::string_view id) {
+  auto statement = db.cached("SELECT 1 FROM document WHERE id = ?1");
+  statement.bind(1, id);
+  return statement.step();
+}
+
+std::optional<Date> child_date_of_birth(sqlite::Database& db, const ValueCodec& codec,
+                                        std::string_view child_id) {
+  constexpr std::string_view kField = "date_of_birth";
   auto statement = db.cached(
-      "SELECT f.value FROM document d JOIN field f ON f.doc_id = d.id "
-      "WHERE d.child_id = ?1 AND d.kind = ?2 AND d.deleted = 0 AND f.name = 'date_of_birth'");
-  statement.bind_all(child_id, std::int64_t(Kind::child));
+      "SELECT f.doc_id, f.value FROM document d JOIN field f ON f.doc_id = d.id "
+      "WHERE d.child_id = ?1 AND d.kind = ?2 AND d.deleted = 0 AND f.name = ?3");
+  statement.bind_all(child_id, std::int64_t(Kind::child), kField);
   if (!statement.step()) return std::nullopt;
-  const Value value = decode_value(statement.blob(0));
+  const std::string doc_id = statement.text(0);
+  const Value value = codec.open(statement.blob(1), Cell::field(doc_id, kField));
   if (const Date* date = std::get_if<Date>(&value)) return *date;
   return std::nullopt;
 }
@@ -113,15 +130,15 @@ void touch_document(sqlite::Database& db, std::string_view id, Hlc hlc) {
       .run();
 }
 
-void write_field(sqlite::Database& db, std::string_view doc_id, std::string_view name,
-                 const Value& value, Hlc hlc, std::optional<std::uint64_t> server_seq) {
-  const Bytes encoded = encode_value(value);
+void write_field(sqlite::Database& db, const ValueCodec& codec, std::string_view doc_id,
+                 std::string_view name, const Value& value, Hlc hlc,
+                 std::optional<std::uint64_t> server_seq) {
+  const Bytes stored = codec.seal(value, Cell::field(doc_id, name));
   auto statement = db.cached(
       "INSERT INTO field (doc_id, name, value, hlc, server_seq) VALUES (?1, ?2, ?3, ?4, "
       "coalesce(?5, 0)) ON CONFLICT (doc_id, name) DO UPDATE SET value = excluded.value, "
       "hlc = excluded.hlc, server_seq = coalesce(?5, server_seq)");
-  statement.bind_all(doc_id, name, std::span<const std::uint8_t>(encoded),
-                     std::int64_t(hlc.packed));
+  statement.bind_all(doc_id, name, std::span<const std::uint8_t>(stored), std::int64_t(hlc.packed));
   if (server_seq) {
     statement.bind(5, std::int64_t(*server_seq));
   } else {
@@ -147,14 +164,14 @@ std::uint64_t document_server_seq(sqlite::Database& db, std::string_view doc_id)
   return std::uint64_t(statement.int64(0));
 }
 
-void put_conflict(sqlite::Database& db, std::string_view doc_id, const Conflict& conflict,
-                  std::uint64_t server_seq) {
-  const Bytes encoded = encode_value(conflict.value);
+void put_conflict(sqlite::Database& db, const ValueCodec& codec, std::string_view doc_id,
+                  const Conflict& conflict, std::uint64_t server_seq) {
+  const Bytes stored = codec.seal(conflict.value, Cell::conflict(doc_id, conflict.slot));
   db.cached(
         "INSERT OR REPLACE INTO conflict (doc_id, slot, field, device_id, hlc, value, server_seq) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
       .bind_all(doc_id, conflict.slot, conflict.field, conflict.device_id,
-                std::int64_t(conflict.hlc.packed), std::span<const std::uint8_t>(encoded),
+                std::int64_t(conflict.hlc.packed), std::span<const std::uint8_t>(stored),
                 std::int64_t(server_seq))
       .run();
 }
@@ -199,11 +216,39 @@ std::optional<std::int64_t> meta_int(sqlite::Database& db, std::string_view key)
   return statement.int64(0);
 }
 
+std::optional<Bytes> meta_blob(sqlite::Database& db, std::string_view key) {
+  auto statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  statement.bind(1, key);
+  if (!statement.step() || statement.is_null(0)) return std::nullopt;
+  const auto blob = statement.blob(0);
+  return Bytes(blob.begin(), blob.end());
+}
+
+std::optional<std::string> secret_meta(sqlite::Database& db, const ValueCodec& codec,
+                                       std::string_view key) {
+  auto statement = db.cached("SELECT value FROM meta WHERE key = ?1");
+  statement.bind(1, key);
+  if (!statement.step() || statement.is_null(0)) return std::nullopt;
+  return codec.text(statement, 0, Cell::meta(key));
+}
+
+void set_secret_meta(sqlite::Database& db, const ValueCodec& codec, std::string_view key,
+                     std::string_view value) {
+  auto statement = db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  statement.bind(1, key);
+  codec.bind_text(statement, 2, value, Cell::meta(key));
+  statement.run();
+}
+
 void set_meta(sqlite::Database& db, std::string_view key, std::string_view value) {
   db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
 }
 
 void set_meta(sqlite::Database& db, std::string_view key, std::int64_t value) {
+  db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
+}
+
+void set_meta(sqlite::Database& db, std::string_view key, std::span<const std::uint8_t> value) {
   db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)").bind_all(key, value).run();
 }
 

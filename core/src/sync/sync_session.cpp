@@ -39,7 +39,28 @@ std::string_view to_string(SyncState state) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(SyncEvent::Type type) noexcept {
+  switch (type) {
+    case SyncEvent::Type::pulled:
+      return "pulled";
+    case SyncEvent::Type::pushed:
+      return "pushed";
+    case SyncEvent::Type::purged:
+      return "purged";
+    case SyncEvent::Type::caught_up:
+      return "caught_up";
+  }
+  return "unknown";
+}
+
 namespace {
+
+// Sorted, without duplicates: a page often holds several fields of one record.
+std::vector<std::string> unique_sorted(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
 
 // Limits a peer would refuse, or that would never push, are brought in range.
 SyncLimits in_range(SyncLimits limits) {
@@ -127,6 +148,8 @@ std::vector<Bytes> DeviceSyncSession::on_push_ack(const PushAck& ack) {
   m_pushed_seqs.clear();
   m_awaiting = Awaiting::nothing;
   update_pending();
+  report(SyncEvent::Type::pushed, std::move(m_pushed_docs));
+  m_pushed_docs.clear();
   return advance();
 }
 
@@ -137,6 +160,11 @@ std::vector<Bytes> DeviceSyncSession::on_changes(const Changes& changes) {
   m_cursor = std::max(m_cursor, changes.next_cursor);
   m_progress.pulled += changes.entries.size();
   m_progress.pull_total = m_progress.pulled + changes.remaining;
+  if (m_sink && !changes.entries.empty()) {
+    std::vector<std::string> doc_ids;
+    for (const ChangeEntry& entry : changes.entries) doc_ids.push_back(entry.change.doc_id);
+    report(SyncEvent::Type::pulled, std::move(doc_ids));
+  }
   if (!answers_pull) return {};  // a live update
   if (changes.more) return {pull()};
   m_caught_up = true;
@@ -157,19 +185,35 @@ std::vector<Bytes> DeviceSyncSession::advance() {
       m_store.next_push_batch(m_limits.push_changes, m_limits.push_bytes, m_clock.now_ms());
   if (!batch.empty()) {
     m_pushed_seqs.clear();
-    for (const Change& change : batch) m_pushed_seqs.push_back(change.device_seq);
+    m_pushed_docs.clear();
+    for (const Change& change : batch) {
+      m_pushed_seqs.push_back(change.device_seq);
+      if (m_sink) m_pushed_docs.push_back(change.doc_id);
+    }
     m_state = SyncState::pushing;
     m_awaiting = Awaiting::push_ack;
     return encoded(Push{std::move(batch)});
   }
   if (!m_children_to_purge.empty()) {
     const std::vector<std::string> children(m_children_to_purge.begin(), m_children_to_purge.end());
+    // Which records go, asked before they are gone (only when someone listens).
+    std::vector<std::string> doc_ids;
+    if (m_sink) {
+      for (const std::string& child : children) {
+        DocumentQuery query = DocumentQuery::of_child(child);
+        query.include_deleted = true;
+        for (const Document& document : m_store.query(query)) doc_ids.push_back(document.id);
+      }
+    }
     m_store.purge_children(children);
     m_children_to_purge.clear();
+    report(SyncEvent::Type::purged, std::move(doc_ids), children);
   }
   if (!m_caught_up) return {pull()};
+  const bool was_in_step = m_state == SyncState::live || m_state == SyncState::done;
   if (m_state != SyncState::live) m_store.record_sync_success(m_clock.now_ms());
   m_state = m_mode == Mode::follow ? SyncState::live : SyncState::done;
+  if (!was_in_step) report(SyncEvent::Type::caught_up, {});
   return {};
 }
 
@@ -181,6 +225,19 @@ Bytes DeviceSyncSession::pull() {
 
 void DeviceSyncSession::update_pending() {
   m_progress.pending = m_store.outbox_size();
+}
+
+void DeviceSyncSession::report(SyncEvent::Type type, std::vector<std::string> doc_ids,
+                               std::vector<std::string> child_ids) {
+  if (!m_sink) return;
+  SyncEvent event;
+  event.type = type;
+  event.doc_ids = unique_sorted(std::move(doc_ids));
+  event.child_ids = unique_sorted(std::move(child_ids));
+  event.pushed = m_progress.pushed;
+  event.pulled = m_progress.pulled;
+  event.pending = m_progress.pending;
+  m_sink(event);
 }
 
 EnrolSession::EnrolSession(DeviceStore& store, std::string server_url)

@@ -13,15 +13,18 @@ ClientConnection::ClientConnection(net::io_context& ioc, ServerAddress address,
       m_resolver(ioc),
       m_ws(ioc),
       m_follow_deadline(ioc),
-      m_flush_timer(ioc) {}
+      m_flush_timer(ioc),
+      m_stop_timer(ioc) {}
 
 void ClientConnection::start() {
+  if (m_options.stop_requested) schedule_stop_check();
   m_resolver.async_resolve(
       m_address.host, m_address.port,
       beast::bind_front_handler(&ClientConnection::on_resolve, shared_from_this()));
 }
 
 void ClientConnection::on_resolve(beast::error_code error, tcp::resolver::results_type results) {
+  if (m_done) return;
   if (error) return finish(ConnectionEnd::network_failure, "cannot resolve " + m_address.host);
   beast::get_lowest_layer(m_ws).expires_after(m_options.connect_timeout);
   beast::get_lowest_layer(m_ws).async_connect(
@@ -29,6 +32,7 @@ void ClientConnection::on_resolve(beast::error_code error, tcp::resolver::result
 }
 
 void ClientConnection::on_connect(beast::error_code error, tcp::endpoint) {
+  if (m_done) return;
   if (error) {
     return finish(ConnectionEnd::network_failure, "cannot connect to " + m_address.host + ":" +
                                                       m_address.port + ": " + error.message());
@@ -44,6 +48,7 @@ void ClientConnection::on_connect(beast::error_code error, tcp::endpoint) {
 }
 
 void ClientConnection::on_handshake(beast::error_code error) {
+  if (m_done) return;
   if (error) {
     return finish(ConnectionEnd::network_failure, "WebSocket handshake failed: " + error.message());
   }
@@ -131,6 +136,19 @@ void ClientConnection::schedule_flush() {
   });
 }
 
+// A host that wants to stop (the app is closing the store) is answered
+// within a tick: a follower closes normally, anything else is cut (the
+// outbox and cursor are in the store, so the next sync resumes).
+void ClientConnection::schedule_stop_check() {
+  m_stop_timer.expires_after(std::chrono::milliseconds(100));
+  m_stop_timer.async_wait([self = shared_from_this()](beast::error_code error) {
+    if (error || self->m_done) return;
+    if (!self->m_options.stop_requested()) return self->schedule_stop_check();
+    if (self->m_following) return self->close_gracefully();
+    self->finish(ConnectionEnd::cancelled, "cancelled");
+  });
+}
+
 void ClientConnection::send_all(std::vector<Bytes> frames) {
   for (Bytes& frame : frames) m_queue.push_back(std::move(frame));
   if (!m_writing && !m_queue.empty()) write_next();
@@ -161,6 +179,7 @@ void ClientConnection::close_gracefully() {
   m_outcome = {ConnectionEnd::finished, ""};
   m_follow_deadline.cancel();
   m_flush_timer.cancel();
+  m_stop_timer.cancel();
   m_ws.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
     beast::error_code ignored;
     beast::get_lowest_layer(self->m_ws).socket().close(ignored);
@@ -173,6 +192,8 @@ void ClientConnection::finish(ConnectionEnd end, std::string message) {
   m_outcome = {end, std::move(message)};
   m_follow_deadline.cancel();
   m_flush_timer.cancel();
+  m_stop_timer.cancel();
+  m_resolver.cancel();
   // The WebSocket's keep-alive timer outlives a dead socket and would hold
   // the io_context (and the caller) until its next ping, up to 30 s later.
   websocket::stream_base::timeout no_timer{};

@@ -44,6 +44,7 @@ enum class ConnectionEnd {
   finished,         // the protocol finished (refused and wiped sessions finish too)
   network_failure,  // resolving, connecting, a timeout, a reset, a close before finishing
   protocol_error,   // the server sent something the device cannot accept
+  cancelled,        // TransportOptions::stop_requested said so
 };
 
 struct ConnectionOutcome {
@@ -71,6 +72,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void after_progress();
   void start_following();
   void schedule_flush();
+  void schedule_stop_check();
   void finish(ConnectionEnd end, std::string message);
   void close_gracefully();
 
@@ -88,6 +90,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   bool m_following = false;
   net::steady_timer m_follow_deadline;
   net::steady_timer m_flush_timer;
+  net::steady_timer m_stop_timer;
   ConnectionOutcome m_outcome;
 };
 

@@ -17,7 +17,9 @@ class SyncProtocol final : public ClientProtocol {
                   options.follow_for.count() > 0 ? DeviceSyncSession::Mode::follow
                                                  : DeviceSyncSession::Mode::until_caught_up,
                   system_clock()),
-        m_options(options) {}
+        m_options(options) {
+    if (options.on_event) m_session.set_event_sink(options.on_event);
+  }
 
   Bytes start() override { return m_session.start(m_options.client_name); }
   std::vector<Bytes> receive(std::span<const std::uint8_t> frame) override {
@@ -101,6 +103,20 @@ std::chrono::milliseconds remaining_until(std::chrono::steady_clock::time_point 
                   std::chrono::duration_cast<std::chrono::milliseconds>(left));
 }
 
+bool stop_requested(const TransportOptions& options) {
+  return options.stop_requested && options.stop_requested();
+}
+
+// Sleeps for `pause`, waking early when asked to stop.
+void pause_unless_stopped(std::chrono::milliseconds pause, const TransportOptions& options) {
+  const auto until = std::chrono::steady_clock::now() + pause;
+  while (!stop_requested(options)) {
+    const auto left = remaining_until(until);
+    if (left.count() == 0) return;
+    std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(100)));
+  }
+}
+
 // Refusals that say "not now" rather than "no": worth another attempt.
 bool is_transient(RefusalCode code) {
   return code == RefusalCode::server_error || code == RefusalCode::overloaded;
@@ -165,11 +181,13 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     report.progress.pulled += session.progress().pulled;
     report.progress.pull_total = session.progress().pull_total;
     report.progress.pending = store.outbox_size();
-    const bool window_left = following && remaining_until(follow_until) > kMinFollow;
+    const bool stopped = stop_requested(options);
+    const bool window_left = following && !stopped && remaining_until(follow_until) > kMinFollow;
     switch (session.state()) {
       case SyncState::done:
       case SyncState::live:
-        if (outcome.end == ConnectionEnd::finished && !window_left) {
+        // Caught up: a stop only ends the following early.
+        if ((outcome.end == ConnectionEnd::finished || stopped) && !window_left) {
           report.result = SyncResult::synced;
           return report;
         }
@@ -195,6 +213,11 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
         report.message = outcome.message;
         break;
     }
+    if (stopped) {
+      report.result = SyncResult::cancelled;
+      report.message = "the sync was cancelled";
+      return report;
+    }
     if (outcome.end == ConnectionEnd::protocol_error) {
       report.result = SyncResult::refused;
       report.message = "the server broke the protocol: " + outcome.message;
@@ -209,7 +232,12 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     }
     auto pause = backoff.next();
     if (following) pause = std::min(pause, remaining_until(follow_until));
-    std::this_thread::sleep_for(pause);
+    pause_unless_stopped(pause, options);
+    if (stop_requested(options)) {
+      report.result = SyncResult::cancelled;
+      report.message = "the sync was cancelled";
+      return report;
+    }
   }
 }
 
@@ -228,14 +256,20 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
       return report;
     }
     if (session.refusal() && !is_transient(session.refusal()->code)) {
+      report.refused = true;
       report.message = session.refusal()->reason;
+      return report;
+    }
+    if (stop_requested(options)) {
+      report.cancelled = true;
+      report.message = "enrolment was cancelled";
       return report;
     }
     report.message = session.refusal() ? session.refusal()->reason : outcome.message;
     if (outcome.end == ConnectionEnd::protocol_error || attempt >= options.max_attempts) {
       return report;
     }
-    std::this_thread::sleep_for(backoff.next());
+    pause_unless_stopped(backoff.next(), options);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "iro/store.hpp"
+#include "iro/sync_events.hpp"
 #include "iro/sync_session.hpp"
 
 namespace iro::transport {
@@ -45,8 +46,17 @@ struct TransportOptions {
   std::chrono::milliseconds flush_every{1'000};
   std::string client_name = "iro";
   std::string device_name = "iro command line";
+  // The server's CA certificate (PEM file) for wss://; empty: the system's
+  // roots. Used once TLS lands (issue 7).
+  std::string ca_cert_path;
   // Called after each message that moved the sync on (on the calling thread).
   std::function<void(const SyncProgress&)> on_progress;
+  // Called after each step that changed the store (on the calling thread).
+  SyncEventSink on_event;
+  // Polled about every 100 ms, and between attempts: true ends the call as
+  // soon as it can (a follower closes its connection normally). The outbox
+  // and cursor are in the store, so nothing is lost.
+  std::function<bool()> stop_requested;
 };
 
 enum class SyncResult {
@@ -54,6 +64,7 @@ enum class SyncResult {
   refused,      // the server refused the session; `message` says why; not retried
   wiped,        // the device was revoked: the caller must delete the store now
   unreachable,  // no session completed within max_attempts; the outbox is kept
+  cancelled,    // stop_requested said so before the device caught up
 };
 
 struct SyncReport {
@@ -69,7 +80,9 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
 
 struct EnrolReport {
   bool enrolled = false;
-  std::string message;  // why not, when not
+  bool refused = false;    // the server said no (an unknown, used or expired code)
+  bool cancelled = false;  // stop_requested said so
+  std::string message;     // why not, when not
   Enrolled details;
 };
 

@@ -1,0 +1,20 @@
+# Fails unless every dynamic symbol LIBRARY defines is an iro_* function of
+# iro.h, and there are some. Run by ctest: cmake -DLIBRARY=libiro.so -DNM=nm -P this.
+execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}"
+                OUTPUT_VARIABLE symbols RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "${NM} could not read ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${symbols}")
+set(exported 0)
+foreach(line IN LISTS lines)
+  string(REGEX REPLACE "^.* " "" name "${line}")
+  if(NOT name MATCHES "^iro_[a-z0-9_]+$")
+    message(FATAL_ERROR "libiro exports ${name}: only iro_* functions may leave the library")
+  endif()
+  math(EXPR exported "${exported} + 1")
+endforeach()
+if(exported LESS 30)
+  message(FATAL_ERROR "libiro exports only ${exported} iro_* functions")
+endif()
+message(STATUS "libiro exports ${exported} functions, all iro_*")
