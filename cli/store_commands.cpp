@@ -40,6 +40,11 @@ void print_status(std::ostream& out, const DeviceStatus& status) {
         << " without reaching the server"
         << (status.last_sync_error.empty() ? "" : " (" + status.last_sync_error + ")") << "\n";
   }
+  if (status.locked) {
+    out << "LOCKED: the offline lease ran out; records are locked until `iro sync` succeeds\n";
+  } else if (status.lease_expires_ms) {
+    out << "offline lease until " << format_utc_ms(*status.lease_expires_ms) << "\n";
+  }
 }
 
 // The first thing a person would want to see about a record in a listing.

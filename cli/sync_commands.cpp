@@ -26,6 +26,7 @@ struct EnrolOptions {
 struct SyncOptions {
   double follow_seconds = 0;
   int attempts = 5;
+  std::string ca_cert;
 };
 
 void print_progress(std::ostream& err, const SyncProgress& progress, std::uint64_t& last_pulled) {
@@ -43,7 +44,9 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
       ->required();
   enrol->add_option("--code", enrol_options->code, "The code an administrator issued")->required();
   enrol->add_option("--name", enrol_options->name, "A name for this device");
-  enrol->add_option("--ca-cert", enrol_options->ca_cert, "The server's CA certificate (wss://)");
+  enrol->add_option("--ca-cert", enrol_options->ca_cert,
+                    "The server's CA certificate (PEM) for wss://; kept, and trusted alone "
+                    "for later syncs (default: the system's roots)");
   enrol->callback([&context, enrol_options] {
     DeviceStore& store = context.store();
     if (store.sync_credentials()) {
@@ -51,6 +54,7 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
     }
     transport::TransportOptions options;
     options.device_name = enrol_options->name;
+    options.ca_cert_path = enrol_options->ca_cert;
     const auto report =
         transport::enrol_with_server(store, enrol_options->server, enrol_options->code, options);
     if (!report.enrolled) {
@@ -67,8 +71,12 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
       ->check(CLI::Range(0.0, 86400.0));
   sync->add_option("--attempts", sync_options->attempts, "Connection attempts before giving up")
       ->check(CLI::Range(1, 100));
+  sync->add_option("--ca-cert", sync_options->ca_cert,
+                   "Trust this CA certificate for the server this time (default: the one "
+                   "given at enrolment)");
   sync->callback([&context, sync_options] {
     transport::TransportOptions options;
+    options.ca_cert_path = sync_options->ca_cert;
     options.client_name = "iro-cli 0.1.0";
     options.max_attempts = sync_options->attempts;
     options.follow_for =

@@ -99,7 +99,7 @@ iro_status_t iro_enrol(iro_store_t* store, const char* server_url, const char* c
     require(server_url, "server_url");
     require(code, "code");
     check_ca_cert(ca_cert_path);
-    iro::transport::parse_server_url(server_url);  // a bad URL or wss:// is refused at once
+    iro::transport::parse_server_url(server_url);  // a bad URL is refused at once
     TransportRun run(*handle);
     const auto connection = open_connection(*handle);
     if (connection->sync_credentials()) {
@@ -134,7 +134,6 @@ iro_status_t iro_sync_run(iro_store_t* store, const iro_sync_options_t* options,
       throw iro::Error(iro::ErrorCode::invalid_input,
                        "this device has not enrolled: call iro_enrol first");
     }
-    iro::transport::parse_server_url(credentials->server);  // wss:// is refused before connecting
     transport.on_event = [&](const iro::SyncEvent& event) {
       handle->listener.deliver(sync_event(event));
     };

@@ -44,15 +44,17 @@ int main(int argc, char** argv) {
 
   iro::server::ServeConfig serve_config;
   std::string listen = "127.0.0.1:8765";
-  std::string tls_cert, tls_key;
   auto* serve = app.add_subcommand("serve", "Run the sync service");
   serve->add_option("--data", serve_config.data_dir, "The data directory")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port, printed)");
   serve->add_flag("--insecure-loopback", serve_config.insecure_loopback,
                   "Plain ws:// without TLS; only on a loopback address");
-  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain (issue 7)");
-  serve->add_option("--tls-key", tls_key, "PEM private key (issue 7)");
+  serve->add_option("--tls-cert", serve_config.tls_cert, "PEM certificate chain (wss://)");
+  serve->add_option("--tls-key", serve_config.tls_key, "PEM private key of the certificate");
   serve->add_option("--threads", serve_config.threads, "I/O threads (default: one per core)");
+  serve->add_option("--auth-failures-per-minute", serve_config.auth_failures_per_minute,
+                    "Failed Hellos/Enrols from one address in a minute before it is refused "
+                    "for the rest of it (default 5; 0: no limit)");
 
   iro::server::AdminContext admin_context(std::cout, std::cerr);
   auto* admin = app.add_subcommand("admin", "Manage councils, users, children and devices");

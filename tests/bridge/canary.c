@@ -403,6 +403,8 @@ static void sync_arguments(iro_store_t* store) {
   iro_frames_t* frames = NULL;
   iro_sync_state_t state = IRO_SYNC_DONE;
   static const uint8_t garbage[] = {0x01, 0xff, 0x00, 0x13};
+  char not_pem[4096];
+  FILE* written = NULL;
 
   iro_sync_options_init(&options);
   EXPECT(options.struct_size == sizeof options);
@@ -437,10 +439,18 @@ static void sync_arguments(iro_store_t* store) {
   EXPECT(contains(error.message, "CA certificate"));
   EXPECT(iro_sync_run(store, NULL, NULL, &error) == IRO_ERR_MISUSE);
 
-  /* Enrolment: wss:// waits for TLS; a URL must be a ws:// address. */
-  EXPECT(iro_enrol(store, "wss://iro.example.org:443", "CODE", NULL, NULL, &error) ==
+  /* Enrolment: a CA file that is not a PEM certificate is refused before
+   * connecting; a URL must be a ws:// or wss:// address. */
+  store_path(not_pem, sizeof not_pem, "not-a-certificate");
+  written = fopen(not_pem, "w");
+  EXPECT(written != NULL);
+  if (written != NULL) {
+    fputs("not a certificate\n", written);
+    fclose(written);
+  }
+  EXPECT(iro_enrol(store, "wss://iro.example.org:443", "CODE", NULL, not_pem, &error) ==
          IRO_ERR_INVALID_INPUT);
-  EXPECT(contains(error.message, "TLS"));
+  EXPECT(contains(error.message, "not a readable PEM certificate"));
   EXPECT(iro_enrol(store, "http://iro.example.org", "CODE", NULL, NULL, &error) ==
          IRO_ERR_INVALID_INPUT);
   EXPECT(iro_enrol(store, NULL, "CODE", NULL, NULL, &error) == IRO_ERR_MISUSE);
@@ -577,7 +587,7 @@ int main(int argc, char** argv) {
   prefix = argv[1];
 
   EXPECT(iro_api_version() == IRO_API_VERSION);
-  EXPECT(IRO_API_VERSION == 3);
+  EXPECT(IRO_API_VERSION == 4);
   EXPECT(iro_live_handles() == 0);
   opening_and_keys();
 

@@ -97,6 +97,8 @@ TEST_CASE("status --json reports the device, its pending changes and its sync st
   CHECK(status["user_id"].is_null());
   CHECK(status["server"].is_null());
   CHECK(status["last_sync"].is_null());
+  CHECK(status["lease_expires"].is_null());  // a store without a key has no lease
+  CHECK(status["locked"] == false);
 }
 
 TEST_CASE("generic add and edit validate fields, and refusals keep the saved record") {

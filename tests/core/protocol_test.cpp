@@ -83,7 +83,7 @@ Changes sample_changes() {
 std::vector<Message> sample_messages() {
   return {
       Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0"},
-      Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987, "sunderland"},
+      Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987, "sunderland", Bytes(32, 0xa5), 14},
       Refused{RefusalCode::bad_token, "this device was not recognised"},
       Wipe{"reported lost on 2024-05-01"},
       Enrol{"ABCD-1234", "9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "Anna's tablet"},
@@ -233,22 +233,48 @@ TEST_CASE("a refusal is exactly the expected bytes") {
   CHECK(hex(encode_message(Refused{RefusalCode::bad_token, "no"})) == expected);
 }
 
-TEST_CASE("a welcome is exactly the expected bytes, the council's timescale policy last") {
+TEST_CASE("a welcome is exactly the expected bytes, the offline lease last") {
+  const std::string secret_hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
   const std::string expected =
       "01"
       "01"
-      "02"                           // type: Welcome
-      "0100000000000000"             // user_id length 1
-      "75"                           // "u"
-      "0100000000000000"             // tenant length 1
-      "74"                           // "t"
-      "0500000000000000"             // server_time_ms 5
-      "0900000000000000"             // head_seq 9
-      "0d00000000000000"             // timescale_policy length 13
-      "68657265666f72647368697265";  // "herefordshire"
-  const Welcome welcome{"u", "t", 5, 9, "herefordshire"};
+      "02"                          // type: Welcome
+      "0100000000000000"            // user_id length 1
+      "75"                          // "u"
+      "0100000000000000"            // tenant length 1
+      "74"                          // "t"
+      "0500000000000000"            // server_time_ms 5
+      "0900000000000000"            // head_seq 9
+      "0d00000000000000"            // timescale_policy length 13
+      "68657265666f72647368697265"  // "herefordshire"
+      "2000000000000000"            // lease_secret length 32
+      + secret_hex +                // the secret
+      "0e00000000000000";           // lease_days 14
+  const Welcome welcome{"u", "t", 5, 9, "herefordshire", from_hex(secret_hex), 14};
   CHECK(hex(encode_message(welcome)) == expected);
   CHECK(decode_message(from_hex(expected)) == Message{welcome});
+
+  // No lease: an empty secret and 0 days.
+  const Welcome no_lease{"u", "t", 5, 9, "statutory", {}, 0};
+  CHECK(hex(encode_message(no_lease))
+            .ends_with("0000000000000000"
+                       "0000000000000000"));
+  CHECK(decode_message(encode_message(no_lease)) == Message{no_lease});
+}
+
+TEST_CASE("a welcome's lease out of bounds is corrupt") {
+  CHECK(decode_error_text(encode_message(Welcome{"u", "t", 5, 9, "s", Bytes(32, 1), 91})) ==
+        "a message is corrupt: a lease of 91 days");
+  CHECK(decode_error_text(encode_message(Welcome{"u", "t", 5, 9, "s", Bytes(31, 1), 14})) ==
+        "a message is corrupt: a lease secret of 31 bytes");
+  CHECK(decode_error_code(encode_message(Welcome{"u", "t", 5, 9, "s", Bytes(33, 1), 14})) ==
+        ErrorCode::corrupt_data);
+  CHECK(decode_error_code(encode_message(Welcome{"u", "t", 5, 9, "s", Bytes(32, 1), 0})) ==
+        ErrorCode::corrupt_data);
+  CHECK(decode_error_code(encode_message(Welcome{"u", "t", 5, 9, "s", {}, 14})) ==
+        ErrorCode::corrupt_data);
+  CHECK(decode_message(encode_message(Welcome{"u", "t", 5, 9, "s", Bytes(32, 1), 90})) ==
+        Message{Welcome{"u", "t", 5, 9, "s", Bytes(32, 1), 90}});
 }
 
 TEST_CASE("a push ack result is exactly the expected bytes") {

@@ -386,7 +386,7 @@ TEST_CASE("the key check in meta is neither the key nor the data key's material 
             .size() == 32);
   sqlite::Database raw(dir / "store.db");
   CHECK(raw.query_text("SELECT value FROM meta WHERE key = 'encryption'") ==
-        "aes-256-gcm+hkdf-sha256/1");
+        "aes-256-gcm+hkdf-sha256/2");
 }
 
 TEST_CASE("an encrypted store syncs: push, verdicts, pulled values, conflicts, refusals") {
@@ -405,7 +405,7 @@ TEST_CASE("an encrypted store syncs: push, verdicts, pulled values, conflicts, r
   CHECK(std::get<Hello>(hello).device_token == kToken);  // the sealed token opens
 
   std::vector<Bytes> sent =
-      session.receive(encode_message(Welcome{"iro-anna", "sunderland", 1, 0, "sunderland"}));
+      session.receive(encode_message(Welcome{"iro-anna", "sunderland", 1, 0, "sunderland", {}, 0}));
   REQUIRE(sent.size() == 1);
   const Message push_message = decode_message(sent[0]);
   REQUIRE(std::holds_alternative<Push>(push_message));

@@ -35,7 +35,8 @@ struct Welcomed {
       : session(*device.store, mode, device.clock, limits) {
     device.enrol();
     session.start("iro-test");
-    sent = session.receive(encode_message(Welcome{"iro-anna", "sunderland", 1, 0, "sunderland"}));
+    sent = session.receive(
+        encode_message(Welcome{"iro-anna", "sunderland", 1, 0, "sunderland", {}, 0}));
   }
 };
 
@@ -111,13 +112,13 @@ TEST_CASE("the council's timescale policy in Welcome is kept in the store, and f
   // The council changes its policy: the next Welcome says so.
   DeviceSyncSession session(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
   session.start("iro-test");
-  deliver(session, Welcome{"iro-anna", "sunderland", 2, 0, "herefordshire"});
+  deliver(session, Welcome{"iro-anna", "sunderland", 2, 0, "herefordshire", {}, 0});
   CHECK(device.store->status().timescale_policy == "herefordshire");
 
   // A policy newer than this build is kept as the server named it, not dropped.
   DeviceSyncSession newer(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
   newer.start("iro-test");
-  deliver(newer, Welcome{"iro-anna", "sunderland", 3, 0, "kent-2031"});
+  deliver(newer, Welcome{"iro-anna", "sunderland", 3, 0, "kent-2031", {}, 0});
   CHECK(device.store->status().timescale_policy == "kent-2031");
 }
 
@@ -597,7 +598,7 @@ TEST_CASE("an event sink hears each step that changed the store, after it is com
   });
   session.start("iro-test");
   const Push push =
-      only<Push>(deliver(session, Welcome{"iro-anna", "sunderland", 1, 0, "sunderland"}));
+      only<Push>(deliver(session, Welcome{"iro-anna", "sunderland", 1, 0, "sunderland", {}, 0}));
   CHECK(events.empty());  // a Welcome changes no record
 
   // The push's verdicts: both records, once each, however many fields.

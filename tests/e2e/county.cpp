@@ -6,7 +6,7 @@
 
 namespace iro::test {
 
-County::County(int children) {
+County::County(int children, Transport transport) {
   const auto data = m_dir / "server";
   // Set up the county before the server starts, as an administrator would.
   ProcessResult made = run_process({IRO_SERVER, "admin", "--data", data.string(), "demo-county",
@@ -19,14 +19,22 @@ County::County(int children) {
     if (role == "iro") m_iros.push_back(id);
     if (role == "manager") m_manager = id;
   }
-  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data);
+  m_security = {"--insecure-loopback"};
+  if (transport == Transport::tls) {
+    m_certificates = make_test_certificates(m_dir / "tls");
+    m_security = tls_flags(m_certificates.server_cert, m_certificates.server_key);
+  }
+  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data, 0, m_security);
 }
 
 DeviceProcess County::enrol_user(const std::string& user_id) {
   const ProcessResult code = m_server->admin({"enrol", "--user", user_id});
   if (code.exit_code != 0) throw std::runtime_error("enrol failed: " + code.err);
   DeviceProcess device(IRO_CLI, m_dir / ("device-" + std::to_string(++m_devices) + ".db"));
-  device.ok({"enrol", "--server", m_server->url(), "--code", lines_of(code.out).back()});
+  std::vector<std::string> enrol = {"enrol", "--server", m_server->url(), "--code",
+                                    lines_of(code.out).back()};
+  if (!m_certificates.ca.empty()) enrol.insert(enrol.end(), {"--ca-cert", m_certificates.ca});
+  device.ok(enrol);
   return device;
 }
 
@@ -49,7 +57,7 @@ void County::restart_server() {
   const auto data = m_server->data_dir();
   if (m_server->running()) m_server->stop();
   m_server.reset();
-  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data, port);
+  m_server = std::make_unique<ServerProcess>(IRO_SERVER, data, port, m_security);
 }
 
 std::string County::device_id_of(const DeviceProcess& device) {

@@ -2,7 +2,8 @@
 // (without the demo's review histories, so tests count only what they make):
 // three IROs (0, 1, 2) and a manager, children DEMO-0001... allocated in
 // turn (DEMO-0001 to IRO 0, DEMO-0002 to IRO 1, ...), and devices enrolled
-// through the real `iro` command line.
+// through the real `iro` command line. Plaintext on loopback by default;
+// over TLS (wss://, test certificates) when asked.
 #pragma once
 
 #include <memory>
@@ -11,17 +12,21 @@
 
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certificates.hpp"
 
 namespace iro::test {
 
 class County {
  public:
-  explicit County(int children = 12);
+  enum class Transport { plaintext, tls };
+  explicit County(int children = 12, Transport transport = Transport::plaintext);
 
   ServerProcess& server() { return *m_server; }
   const std::string& iro(int index) const { return m_iros.at(index); }
   const std::string& manager() const { return m_manager; }
   const TempDir& dir() const { return m_dir; }
+  // The test certificates (Transport::tls only).
+  const TestCertificates& certificates() const { return m_certificates; }
 
   // A new device of IRO `index`, enrolled (not yet synced).
   DeviceProcess enrol_device(int index);
@@ -44,6 +49,8 @@ class County {
   std::vector<std::string> m_iros;
   std::string m_manager;
   int m_devices = 0;
+  TestCertificates m_certificates;
+  std::vector<std::string> m_security;  // the serve flags: TLS or plaintext
 };
 
 // Number of records of `kind` in an export.

@@ -160,7 +160,7 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
                                      std::optional<std::size_t> cut_after_frames) {
   TaskQueue tasks;
   LoopbackLink link(tasks);
-  ServerSession server({*store, commits, clock}, link, "loopback");
+  ServerSession server({*store, commits, clock, throttle}, link, peer);
   Transcript transcript;
   std::deque<Bytes> to_server{std::move(opening)};
   std::size_t delivered = 0;

@@ -17,6 +17,7 @@
 #include "iro/store.hpp"
 #include "iro/sync_session.hpp"
 #include "server/server_fixture.hpp"
+#include "service/auth_throttle.hpp"
 #include "store/commit_queue.hpp"
 
 namespace iro::test {
@@ -46,6 +47,10 @@ class LoopbackCouncil : public ServerFixture {
 
   server::CommitQueue commits{*store, nullptr};
   std::string ann, bob;
+  // What every connection's ServerSession is given: the other end's
+  // "address:port", and the server's limit on failed authentication (none).
+  std::string peer = "192.0.2.7:50000";
+  server::AuthThrottle* throttle = nullptr;
 
   // A device store on the council's clock, or on its own (a tablet whose clock is wrong).
   std::unique_ptr<DeviceStore> open_device(const std::string& name, Clock* own_clock = nullptr);

@@ -99,6 +99,12 @@ std::int64_t ServerFixture::query_int(std::string_view sql) const {
   return database.query_int(sql);
 }
 
+std::vector<server::AuditRow> ServerFixture::audit(const server::AuditQuery& query) {
+  std::vector<server::AuditRow> rows;
+  store->read([&](server::StoreTxn& txn) { rows = txn.audit_log(query); });
+  return rows;
+}
+
 Change set_field(std::string doc_id, Kind kind, std::string child_id, std::string field,
                  Value value, Hlc hlc, std::uint64_t base) {
   Change change;

@@ -74,6 +74,9 @@ class ServerFixture {
   std::filesystem::path database_file() const;
   // One number read straight from the SQLite file, e.g. "SELECT count(*) FROM history".
   std::int64_t query_int(std::string_view sql) const;
+
+  // The audit log's entries that match, oldest first.
+  std::vector<server::AuditRow> audit(const server::AuditQuery& query = {});
 };
 
 inline constexpr std::uint64_t kMinute = 60 * 1000;

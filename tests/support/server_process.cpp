@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -29,16 +30,19 @@ bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit, int& status) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port)
+ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port,
+                             std::vector<std::string> security)
     : m_binary(std::move(binary)), m_data_dir(std::move(data_dir)) {
+  m_tls = std::find(security.begin(), security.end(), "--tls-cert") != security.end();
   m_log = m_data_dir.string() + ".log";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
-  std::vector<std::string> argv = {
-      m_binary, "serve", "--data", m_data_dir.string(), "--listen", listen, "--insecure-loopback"};
+  std::vector<std::string> argv = {m_binary,   "serve", "--data", m_data_dir.string(),
+                                   "--listen", listen};
+  argv.insert(argv.end(), security.begin(), security.end());
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);

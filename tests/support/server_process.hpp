@@ -16,14 +16,20 @@ namespace iro::test {
 
 class ServerProcess {
  public:
-  // Starts `iro-server serve` on `data_dir`; waits (bounded) until it listens.
-  ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port = 0);
+  // Starts `iro-server serve` on `data_dir`; waits (bounded) until it
+  // listens. `security`: the serve flags that choose TLS or plaintext
+  // (tls_flags() below, or the default, --insecure-loopback).
+  ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port = 0,
+                std::vector<std::string> security = {"--insecure-loopback"});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return m_port; }
-  std::string url() const { return "ws://127.0.0.1:" + std::to_string(m_port); }
+  // wss:// when the server has TLS.
+  std::string url() const {
+    return (m_tls ? "wss://127.0.0.1:" : "ws://127.0.0.1:") + std::to_string(m_port);
+  }
   pid_t pid() const { return m_pid; }
   const std::filesystem::path& data_dir() const { return m_data_dir; }
   std::string log() const;
@@ -43,7 +49,14 @@ class ServerProcess {
   std::filesystem::path m_log;
   pid_t m_pid = -1;
   std::uint16_t m_port = 0;
+  bool m_tls = false;
 };
+
+// The serve flags for TLS with this certificate and key.
+inline std::vector<std::string> tls_flags(const std::filesystem::path& cert,
+                                          const std::filesystem::path& key) {
+  return {"--tls-cert", cert.string(), "--tls-key", key.string()};
+}
 
 // A device: an `iro` store file, driven through the real command line.
 class DeviceProcess {

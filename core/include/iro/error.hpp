@@ -18,9 +18,12 @@ enum class ErrorCode : int {
   storage_busy = 7,         // another process holds the store's write lock; try again
   schema_too_new = 8,       // the store was written by a newer build
   internal = 9,             // a broken invariant: a bug in iro-sync
-  wrong_key = 10,           // the store is encrypted with another key, or needs one it was not given
-  network = 11,             // the server could not be reached or the connection failed; try again
-  refused = 12,             // the server refused this device (bad token, revoked, not allowed)
+  wrong_key = 10,  // the store is encrypted with another key, or needs one it was not given
+  network = 11,    // the server could not be reached or the connection failed; try again
+  refused = 12,    // the server refused this device (bad token, revoked, not allowed)
+  // An encrypted store whose offline lease ran out: its records stay locked
+  // until a sync reaches the server (docs/security.md, "A lost tablet").
+  lease_expired = 13,
 };
 
 // Stable lower-case name of a code, e.g. "invalid_input".

@@ -23,15 +23,20 @@
 namespace iro {
 
 // Version history of the sync protocol:
-//   1  first version: Hello, Welcome (with the council's timescale policy),
-//      Refused, Wipe, Enrol, Enrolled, Push, PushAck, Pull, Changes,
-//      ScopeChanged, Ping, Pong.
+//   1  first version: Hello, Welcome (with the council's timescale policy
+//      and the offline lease), Refused, Wipe, Enrol, Enrolled, Push, PushAck,
+//      Pull, Changes, ScopeChanged, Ping, Pong. (The lease joined Welcome
+//      before any release, so the version did not change.)
 // Refused keeps its layout in every version, so a peer can always explain a
 // version mismatch in words the other understands.
 inline constexpr std::uint8_t kProtocolVersion = 1;
 
 // The largest frame either side sends or accepts.
 inline constexpr std::size_t kMaxFrameBytes = 4 * 1024 * 1024;
+
+// The offline lease's bounds (Welcome).
+inline constexpr std::size_t kLeaseSecretBytes = 32;
+inline constexpr int kMaxLeaseDays = 90;
 
 struct Hello {
   std::string device_id;
@@ -49,6 +54,12 @@ struct Welcome {
   // The council's review timescales (a TimescalePolicy name: "statutory",
   // "herefordshire"...), which the device computes due dates by offline.
   std::string timescale_policy;
+  // The offline lease (docs/security.md): the device's encrypted store may
+  // stay unlocked for `lease_days` days from this sync, and only
+  // `lease_secret` (kLeaseSecretBytes bytes, the same for a device at every
+  // sync) unlocks it once that has passed. Empty and 0: no lease granted.
+  Bytes lease_secret;
+  std::uint64_t lease_days = 0;  // at most kMaxLeaseDays
   bool operator==(const Welcome&) const = default;
 };
 

@@ -86,6 +86,12 @@ struct DeviceStatus {
   // The council's review timescales as the server last said (Welcome); empty
   // until the first sync, when the statutory ones apply.
   std::string timescale_policy;
+  // The offline lease of an encrypted store (docs/security.md): when it runs
+  // out, unless a sync renews it first. nullopt for a plain store and before
+  // the first sync.
+  std::optional<std::uint64_t> lease_expires_ms;
+  // The lease ran out: records are refused (Error(lease_expired)) until a sync.
+  bool locked = false;
 };
 
 // What a device needs to open a sync session. Only an enrolled device has it.
@@ -94,6 +100,9 @@ struct SyncCredentials {
   std::string device_id;
   std::string device_token;
   std::uint64_t cursor = 0;
+  // The CA certificate (PEM) the device was enrolled with over wss://: later
+  // syncs trust only it. Empty: the system's roots (or a ws:// test server).
+  std::string server_ca_pem;
 };
 
 // A change the server refused, kept on the device so no typed word is lost.
@@ -132,6 +141,12 @@ class DeviceStore {
 
   const std::string& device_id() const noexcept;
   int schema_version() const;
+
+  // Every call below that reads or writes record contents (create to outbox,
+  // rejected_changes, and the push and pull steps of sync) throws
+  // Error(lease_expired) while an encrypted store's offline lease has run out;
+  // status(), outbox_size() and sync_credentials() still work, so the device
+  // can sync to renew it.
 
   // Creates a document of a kind devices may create, with its first field
   // values (and the kind's initial status). Returns the new id. Throws
@@ -179,11 +194,23 @@ class DeviceStore {
 
   // --- Sync (used by DeviceSyncSession; see docs/ARCHITECTURE.md, Sync) ---
 
-  // Records what enrolment gave: the server, the device token, the IRO and council.
-  void save_enrolment(std::string_view server, const Enrolled& enrolled);
+  // Records what enrolment gave: the server, the device token, the IRO and
+  // council, and the CA certificate the device trusts for the server (PEM;
+  // empty for the system's roots).
+  void save_enrolment(std::string_view server, const Enrolled& enrolled,
+                      std::string_view server_ca_pem = {});
 
   // nullopt until the device has enrolled.
   std::optional<SyncCredentials> sync_credentials() const;
+
+  // Grants or renews the offline lease from the server's Welcome (docs/
+  // ARCHITECTURE.md, "Encryption at rest"): from then on an encrypted store's
+  // data key opens only with `secret` (and the host key), until `now_ms` plus
+  // `days` days; each sync renews it. A store whose lease ran out is unlocked
+  // by it. Throws Error(wrong_key) when `secret` does not open a locked store
+  // (nothing changes then), Error(invalid_input) for a secret that is not 32
+  // bytes or `days` outside 1-90. A plain store has no lease: does nothing.
+  void renew_lease(std::span<const std::uint8_t> secret, int days, std::uint64_t now_ms);
 
   // Records the council's timescale policy from the server's Welcome (a
   // TimescalePolicy name; not checked here, so a policy newer than this build

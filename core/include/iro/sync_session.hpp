@@ -109,7 +109,9 @@ class DeviceSyncSession {
 // Enrolment: trades a one-time code for the device token, once.
 class EnrolSession {
  public:
-  EnrolSession(DeviceStore& store, std::string server_url);
+  // `server_ca_pem`: the CA certificate the connection was verified with,
+  // kept for later syncs (empty: the system's roots).
+  EnrolSession(DeviceStore& store, std::string server_url, std::string server_ca_pem = {});
 
   Bytes start(std::string_view code, std::string_view device_name);
 
@@ -123,6 +125,7 @@ class EnrolSession {
  private:
   DeviceStore& m_store;
   std::string m_server_url;
+  std::string m_server_ca_pem;
   std::optional<Enrolled> m_enrolled;
   std::optional<Refused> m_refusal;
 };

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace iro::crypto {
@@ -35,6 +36,31 @@ void wipe(std::span<std::uint8_t> secret);
 
 // Byte-wise equality in time that does not depend on where they differ.
 bool equal_in_constant_time(ByteSpan a, ByteSpan b);
+
+// Key material held in memory: wiped when it dies or is replaced. Moving
+// leaves the source empty, so exactly one copy is wiped.
+class SecretBytes {
+ public:
+  SecretBytes() = default;
+  explicit SecretBytes(Bytes bytes) : m_bytes(std::move(bytes)) {}
+  ~SecretBytes() { wipe(m_bytes); }
+  SecretBytes(SecretBytes&& other) noexcept : m_bytes(std::exchange(other.m_bytes, {})) {}
+  SecretBytes& operator=(SecretBytes&& other) noexcept {
+    if (this != &other) {
+      wipe(m_bytes);
+      m_bytes = std::exchange(other.m_bytes, {});
+    }
+    return *this;
+  }
+  SecretBytes(const SecretBytes&) = delete;
+  SecretBytes& operator=(const SecretBytes&) = delete;
+
+  bool empty() const noexcept { return m_bytes.empty(); }
+  ByteSpan bytes() const noexcept { return m_bytes; }
+
+ private:
+  Bytes m_bytes;
+};
 
 // An AES-256-GCM key, expanded once into OpenSSL contexts that are reused
 // for every value (setting a key up per value cost more than the sealing).

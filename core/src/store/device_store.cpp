@@ -54,7 +54,7 @@ Change change_for(const std::string& device_id, const Document& document, Change
 }
 
 Document existing_editable(DeviceStore::Impl& self, std::string_view doc_id) {
-  std::optional<Document> document = rows::load_document(self.db, self.codec, doc_id);
+  std::optional<Document> document = rows::load_document(self.db, self.keys.records, doc_id);
   if (!document) throw Error(ErrorCode::not_found, "no document " + std::string(doc_id));
   if (document->deleted) {
     throw Error(ErrorCode::not_found, "document " + std::string(doc_id) + " is deleted");
@@ -75,8 +75,8 @@ DeviceStore::~DeviceStore() = default;
 
 std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path,
                                                StoreOptions options) {
-  // However open ends, this copy of the host's key is wiped: only the data
-  // key derived from it stays, in the codec.
+  // However open ends, this copy of the host's key is wiped: only the keys
+  // derived from it stay, in impl->keys.
   struct WipeOnReturn {
     std::optional<EncryptionKey>& key;
     ~WipeOnReturn() {
@@ -93,16 +93,18 @@ std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path
   sqlite::Transaction transaction(impl->db);
   if (auto id = rows::meta_text(impl->db, kDeviceIdKey)) {
     impl->device_id = *id;
-    impl->codec = unlock_store(impl->db, options.encryption_key);
+    impl->keys = unlock_store(impl->db, options.encryption_key);
   } else {
     // A new store: its id and its key check are written together, so a crash
     // in between leaves a file that is set up afresh on the next open.
     impl->device_id = impl->ids.next(impl->wall.now_ms());
     rows::set_meta(impl->db, kDeviceIdKey, impl->device_id);
     rows::set_meta(impl->db, "created_ms", std::int64_t(impl->wall.now_ms()));
-    impl->codec = set_up_store_key(impl->db, options.encryption_key);
+    impl->keys = set_up_store_key(impl->db, options.encryption_key);
   }
   transaction.commit();
+  // A leased store opens locked once its lease has run out (lease.hpp).
+  impl->refresh_lease();
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
 }
 
@@ -151,15 +153,15 @@ Document new_document(Kind kind, std::string_view child_id, const FieldMap& fiel
 // Checks the rules that need the store, then writes the record and its
 // outbox changes. The caller holds the transaction.
 std::string insert_new_document(DeviceStore::Impl& self, Document document) {
-  validate_cross_field_rules(document,
-                             {rows::child_date_of_birth(self.db, self.codec, document.child_id)});
+  validate_cross_field_rules(
+      document, {rows::child_date_of_birth(self.db, self.keys.records, document.child_id)});
   const Hlc hlc = self.tick();
   document.id = self.ids.next(self.wall.now_ms());
   rows::insert_document(self.db, document, hlc);
   for (const auto& [name, value] : document.fields) {
-    rows::write_field(self.db, self.codec, document.id, name, value, hlc);
+    rows::write_field(self.db, self.keys.records, document.id, name, value, hlc);
     rows::record_change(
-        self.db, self.codec,
+        self.db, self.keys.records,
         change_for(self.device_id, document, ChangeOp::set_field, name, value, hlc, 0));
   }
   return document.id;
@@ -168,6 +170,7 @@ std::string insert_new_document(DeviceStore::Impl& self, Document document) {
 }  // namespace
 
 std::string DeviceStore::create(Kind kind, std::string_view child_id, const FieldMap& fields) {
+  m_impl->require_records();
   Document document = new_document(kind, child_id, fields);
   sqlite::Transaction transaction(m_impl->db);
   std::string id = insert_new_document(*m_impl, std::move(document));
@@ -176,6 +179,7 @@ std::string DeviceStore::create(Kind kind, std::string_view child_id, const Fiel
 }
 
 std::vector<CreateResult> DeviceStore::create_batch(std::span<const NewRecord> records) {
+  m_impl->require_records();
   std::vector<CreateResult> results(records.size());
   sqlite::Transaction transaction(m_impl->db);
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -217,15 +221,15 @@ void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap
   }
   if (changed.empty()) return;  // nothing new: no clock tick, no outbox entry (caller commits)
 
-  validate_cross_field_rules(proposed,
-                             {rows::child_date_of_birth(self.db, self.codec, current.child_id)});
+  validate_cross_field_rules(
+      proposed, {rows::child_date_of_birth(self.db, self.keys.records, current.child_id)});
   const Hlc hlc = self.tick();
   rows::touch_document(self.db, current.id, hlc);
   for (const auto& [name, value] : changed) {
-    rows::write_field(self.db, self.codec, current.id, name, value, hlc);
+    rows::write_field(self.db, self.keys.records, current.id, name, value, hlc);
     const std::uint64_t base = rows::field_server_seq(self.db, current.id, name);
     rows::record_change(
-        self.db, self.codec,
+        self.db, self.keys.records,
         change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
 }
@@ -233,6 +237,7 @@ void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap
 }  // namespace
 
 void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
+  m_impl->require_records();
   sqlite::Transaction transaction(m_impl->db);
   apply_edit(*m_impl, doc_id, fields);
   transaction.commit();
@@ -241,8 +246,9 @@ void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
 void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slot,
                                    std::optional<Value> field_value) {
   Impl& self = *m_impl;
+  self.require_records();
   sqlite::Transaction transaction(self.db);
-  const std::optional<Document> document = rows::load_document(self.db, self.codec, doc_id);
+  const std::optional<Document> document = rows::load_document(self.db, self.keys.records, doc_id);
   const auto slot_seq = document ? rows::conflict_server_seq(self.db, doc_id, slot) : std::nullopt;
   if (!slot_seq) {
     throw Error(ErrorCode::not_found,
@@ -251,7 +257,7 @@ void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slo
   if (field_value) apply_edit(self, doc_id, {{std::string(field_of_slot(slot)), *field_value}});
   const Hlc hlc = self.tick();
   rows::delete_conflict(self.db, doc_id, slot);
-  rows::record_change(self.db, self.codec,
+  rows::record_change(self.db, self.keys.records,
                       change_for(self.device_id, *document, ChangeOp::set_field, std::string(slot),
                                  Value{}, hlc, *slot_seq));
   transaction.commit();
@@ -259,6 +265,7 @@ void DeviceStore::resolve_conflict(std::string_view doc_id, std::string_view slo
 
 void DeviceStore::remove(std::string_view doc_id) {
   Impl& self = *m_impl;
+  self.require_records();
   sqlite::Transaction transaction(self.db);
   const Document current = existing_editable(self, doc_id);
   const Hlc hlc = self.tick();
@@ -267,21 +274,24 @@ void DeviceStore::remove(std::string_view doc_id) {
   // field: an edit the server has beyond it was unseen, and wins.
   const std::uint64_t base = rows::document_server_seq(self.db, current.id);
   rows::record_change(
-      self.db, self.codec,
+      self.db, self.keys.records,
       change_for(self.device_id, current, ChangeOp::delete_document, "", {}, hlc, base));
   transaction.commit();
 }
 
 std::optional<Document> DeviceStore::get(std::string_view doc_id) const {
-  return rows::load_document(m_impl->db, m_impl->codec, doc_id);
+  m_impl->require_records();
+  return rows::load_document(m_impl->db, m_impl->keys.records, doc_id);
 }
 
 std::vector<Document> DeviceStore::query(const DocumentQuery& query) const {
-  return rows::load_documents(m_impl->db, m_impl->codec, query);
+  m_impl->require_records();
+  return rows::load_documents(m_impl->db, m_impl->keys.records, query);
 }
 
 std::vector<Change> DeviceStore::outbox() const {
-  return rows::load_outbox(m_impl->db, m_impl->codec, m_impl->device_id);
+  m_impl->require_records();
+  return rows::load_outbox(m_impl->db, m_impl->keys.records, m_impl->device_id);
 }
 
 std::size_t DeviceStore::outbox_size() const {

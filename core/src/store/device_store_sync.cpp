@@ -14,10 +14,10 @@ namespace {
 
 constexpr std::string_view kServerKey = "server";
 constexpr std::string_view kTokenKey = "device_token";
+constexpr std::string_view kServerCaKey = "server_ca_pem";
 constexpr std::string_view kUserKey = "user_id";
 constexpr std::string_view kTenantKey = "tenant";
 constexpr std::string_view kCursorKey = "cursor";
-constexpr std::string_view kLastSyncKey = "last_sync_ms";
 constexpr std::string_view kLastErrorKey = "last_sync_error";
 constexpr std::string_view kLastErrorTimeKey = "last_sync_error_ms";
 constexpr std::string_view kTimescalePolicyKey = "timescale_policy";
@@ -37,13 +37,13 @@ void store_server_value(DeviceStore::Impl& self, const Change& change, const Val
                         std::uint64_t server_seq) {
   sqlite::Database& db = self.db;
   if (!is_conflict_slot(change.field)) {
-    rows::write_field(db, self.codec, change.doc_id, change.field, value, hlc, server_seq);
+    rows::write_field(db, self.keys.records, change.doc_id, change.field, value, hlc, server_seq);
   } else if (is_unset(value)) {
     rows::delete_conflict(db, change.doc_id, change.field);
   } else {
     const Conflict conflict{change.field, std::string(field_of_slot(change.field)), value,
                             change.device_id, hlc};
-    rows::put_conflict(db, self.codec, change.doc_id, conflict, server_seq);
+    rows::put_conflict(db, self.keys.records, change.doc_id, conflict, server_seq);
   }
 }
 
@@ -65,22 +65,25 @@ void rebase_waiting_edit(DeviceStore::Impl& self, const Change& pushed, const Pu
   const FieldSpec* spec = schema_for(pushed.kind).find(pushed.field);
   if (spec == nullptr || !merges_three_ways(*spec)) return;
   auto waiting =
-      rows::unsent_change(self.db, self.codec, self.device_id, pushed.doc_id, pushed.field);
+      rows::unsent_change(self.db, self.keys.records, self.device_id, pushed.doc_id, pushed.field);
   if (!waiting) return;
   const std::optional<Value> rebased =
       merge_values(*spec, pushed.value, result.value, waiting->value);
   if (!rebased) return;
-  rows::rewrite_unsent_change(self.db, self.codec, *waiting, *rebased, result.server_seq);
-  rows::write_field(self.db, self.codec, pushed.doc_id, pushed.field, *rebased, waiting->hlc);
+  rows::rewrite_unsent_change(self.db, self.keys.records, *waiting, *rebased, result.server_seq);
+  rows::write_field(self.db, self.keys.records, pushed.doc_id, pushed.field, *rebased,
+                    waiting->hlc);
 }
 
 }  // namespace
 
-void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enrolled) {
+void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enrolled,
+                                 std::string_view server_ca_pem) {
   sqlite::Database& db = m_impl->db;
   sqlite::Transaction transaction(db);
   rows::set_meta(db, kServerKey, server);
-  rows::set_secret_meta(db, m_impl->codec, kTokenKey, enrolled.device_token);
+  rows::set_meta(db, kServerCaKey, server_ca_pem);
+  rows::set_secret_meta(db, m_impl->keys.secrets, kTokenKey, enrolled.device_token);
   rows::set_meta(db, kUserKey, enrolled.user_id);
   rows::set_meta(db, kTenantKey, enrolled.tenant);
   transaction.commit();
@@ -89,10 +92,18 @@ void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enroll
 std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
   sqlite::Database& db = m_impl->db;
   auto server = rows::meta_text(db, kServerKey);
-  auto token = rows::secret_meta(db, m_impl->codec, kTokenKey);
+  auto token = rows::secret_meta(db, m_impl->keys.secrets, kTokenKey);
   if (!server || !token) return std::nullopt;
   return SyncCredentials{*server, m_impl->device_id, *token,
-                         std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0))};
+                         std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0)),
+                         rows::meta_text(db, kServerCaKey).value_or("")};
+}
+
+void DeviceStore::renew_lease(std::span<const std::uint8_t> secret, int days,
+                              std::uint64_t now_ms) {
+  Impl& self = *m_impl;
+  if (!self.keys.encrypted) return;  // a plain store has no lease
+  self.lease = grant_lease(self.db, self.keys, secret, days, now_ms);
 }
 
 void DeviceStore::save_timescale_policy(std::string_view policy) {
@@ -106,21 +117,23 @@ void DeviceStore::save_timescale_policy(std::string_view policy) {
 
 std::vector<Change> DeviceStore::next_push_batch(std::size_t max_changes, std::size_t max_bytes,
                                                  std::uint64_t now_ms) {
+  m_impl->require_records();
   sqlite::Transaction transaction(m_impl->db);
-  auto batch = rows::take_push_batch(m_impl->db, m_impl->codec, m_impl->device_id, max_changes,
-                                     max_bytes, now_ms);
+  auto batch = rows::take_push_batch(m_impl->db, m_impl->keys.records, m_impl->device_id,
+                                     max_changes, max_bytes, now_ms);
   transaction.commit();
   return batch;
 }
 
 void DeviceStore::apply_push_results(std::span<const PushResult> results, std::uint64_t now_ms) {
   Impl& self = *m_impl;
+  self.require_records();
   sqlite::Transaction transaction(self.db);
   self.catch_up_clock();
   std::set<std::string> unknown_to_server;
   for (const PushResult& result : results) {
     const auto change =
-        rows::remove_outbox_change(self.db, self.codec, self.device_id, result.device_seq);
+        rows::remove_outbox_change(self.db, self.keys.records, self.device_id, result.device_seq);
     if (!change) continue;  // a duplicate verdict (the push was retried)
     self.clock.observe(result.hlc);
     const bool whole_document = change->op != ChangeOp::set_field;
@@ -144,7 +157,7 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
         adopt_server_field(self, *change, result.value, result.hlc, result.server_seq);
         break;
       case PushOutcome::refused:
-        rows::insert_rejected(self.db, self.codec, *change, result.reason, now_ms);
+        rows::insert_rejected(self.db, self.keys.records, *change, result.reason, now_ms);
         if (!result.document_known) {
           unknown_to_server.insert(change->doc_id);
         } else if (whole_document) {
@@ -166,6 +179,7 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
 
 void DeviceStore::apply_changes(std::span<const ChangeEntry> entries, std::uint64_t next_cursor) {
   Impl& self = *m_impl;
+  self.require_records();
   sqlite::Transaction transaction(self.db);
   self.catch_up_clock();
   for (const ChangeEntry& entry : entries) {
@@ -217,7 +231,8 @@ void DeviceStore::record_sync_failure(std::string_view reason, std::uint64_t now
 }
 
 std::vector<RejectedChange> DeviceStore::rejected_changes() const {
-  return rows::load_rejected(m_impl->db, m_impl->codec, m_impl->device_id);
+  m_impl->require_records();
+  return rows::load_rejected(m_impl->db, m_impl->keys.records, m_impl->device_id);
 }
 
 DeviceStatus DeviceStore::status() const {
@@ -241,6 +256,9 @@ DeviceStatus DeviceStore::status() const {
   status.cursor = std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0));
   status.schema_version = device_schema_version(db);
   status.timescale_policy = rows::meta_text(db, kTimescalePolicyKey).value_or("");
+  m_impl->refresh_lease();
+  if (const auto& lease = m_impl->lease) status.lease_expires_ms = lease->expires_ms;
+  status.locked = m_impl->keys.locked();
   return status;
 }
 

@@ -52,13 +52,25 @@ std::string Cell::describe() const {
 ValueCodec::ValueCodec(std::unique_ptr<const crypto::Aead> data_key)
     : m_data_key(std::move(data_key)) {}
 
+ValueCodec ValueCodec::locked(std::string why) {
+  ValueCodec codec;
+  codec.m_locked_why = why.empty() ? "this store's records are locked" : std::move(why);
+  return codec;
+}
+
+void ValueCodec::require_key() const {
+  if (!m_locked_why.empty()) throw Error(ErrorCode::lease_expired, m_locked_why);
+}
+
 Bytes ValueCodec::seal(const Value& value, const Cell& cell) const {
+  require_key();
   Bytes encoded = encode_value(value);
   if (!m_data_key) return encoded;
   return m_data_key->seal(encoded, associated_data(cell));
 }
 
 Value ValueCodec::open(std::span<const std::uint8_t> stored, const Cell& cell) const {
+  require_key();
   const Bytes plain = m_data_key ? open_bytes(stored, cell) : Bytes(stored.begin(), stored.end());
   try {
     return decode_value(plain);
@@ -71,6 +83,7 @@ Value ValueCodec::open(std::span<const std::uint8_t> stored, const Cell& cell) c
 
 void ValueCodec::bind_text(sqlite::CachedStatement& statement, int index, std::string_view text,
                            const Cell& cell) const {
+  require_key();
   if (!m_data_key) {
     statement.bind(index, text);
     return;
@@ -81,6 +94,7 @@ void ValueCodec::bind_text(sqlite::CachedStatement& statement, int index, std::s
 
 std::string ValueCodec::text(const sqlite::CachedStatement& statement, int column,
                              const Cell& cell) const {
+  require_key();
   if (!m_data_key) return statement.text(column);
   const Bytes plain = open_bytes(statement.blob(column), cell);
   return std::string(plain.begin(), plain.end());

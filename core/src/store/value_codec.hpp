@@ -62,8 +62,13 @@ class ValueCodec {
   // An encrypted store's codec, sealing under `data_key` (never the host's
   // key: store_key.hpp derives this one per store).
   explicit ValueCodec(std::unique_ptr<const crypto::Aead> data_key);
+  // An encrypted store's codec while its data key is locked away (the offline
+  // lease ran out, lease.hpp): every seal and open throws
+  // Error(lease_expired, why).
+  static ValueCodec locked(std::string why);
 
-  bool encrypts() const { return m_data_key != nullptr; }
+  bool encrypts() const { return m_data_key != nullptr || !m_locked_why.empty(); }
+  bool locked() const { return !m_locked_why.empty(); }
 
   // The bytes to store in `cell` for `value`.
   Bytes seal(const Value& value, const Cell& cell) const;
@@ -80,8 +85,11 @@ class ValueCodec {
 
  private:
   Bytes open_bytes(std::span<const std::uint8_t> stored, const Cell& cell) const;
+  // Throws Error(lease_expired) when locked.
+  void require_key() const;
 
-  std::unique_ptr<const crypto::Aead> m_data_key;  // null: a plain store
+  std::unique_ptr<const crypto::Aead> m_data_key;  // null: a plain or a locked store
+  std::string m_locked_why;                        // not empty: locked
 };
 
 }  // namespace iro

@@ -28,6 +28,8 @@ std::string_view to_string(ErrorCode code) noexcept {
       return "network";
     case ErrorCode::refused:
       return "refused";
+    case ErrorCode::lease_expired:
+      return "lease_expired";
   }
   return "unknown";
 }

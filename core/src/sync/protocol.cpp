@@ -55,6 +55,8 @@ struct MessageWriter {
     out.u64(m.server_time_ms);
     out.u64(m.head_seq);
     out.string(m.timescale_policy);
+    out.string({reinterpret_cast<const char*>(m.lease_secret.data()), m.lease_secret.size()});
+    out.u64(m.lease_days);
   }
   void operator()(const Refused& m) const {
     out.u8(std::uint8_t(MessageType::refused));
@@ -152,6 +154,18 @@ Message read_message(BinaryReader& in) {
       m.server_time_ms = in.u64();
       m.head_seq = in.u64();
       m.timescale_policy = in.string(wire::kMaxWireId, "the timescale policy");
+      const std::string secret = in.string(kLeaseSecretBytes, "the lease secret");
+      m.lease_secret.assign(secret.begin(), secret.end());
+      m.lease_days = in.u64();
+      if (m.lease_days > std::uint64_t(kMaxLeaseDays)) {
+        in.corrupt("a lease of " + std::to_string(m.lease_days) + " days");
+      }
+      if (!m.lease_secret.empty() && m.lease_secret.size() != kLeaseSecretBytes) {
+        in.corrupt("a lease secret of " + std::to_string(m.lease_secret.size()) + " bytes");
+      }
+      if (m.lease_secret.empty() != (m.lease_days == 0)) {
+        in.corrupt("a lease secret without days, or days without a secret");
+      }
       return m;
     }
     case MessageType::refused: {

@@ -30,7 +30,9 @@ json device_status_json(const DeviceStatus& status) {
           {"stuck_since", time_or_null(status.stuck_since_ms)},
           {"cursor", status.cursor},
           {"schema_version", status.schema_version},
-          {"timescale_policy", text_or_null(status.timescale_policy)}};
+          {"timescale_policy", text_or_null(status.timescale_policy)},
+          {"lease_expires", time_or_null(status.lease_expires_ms)},
+          {"locked", status.locked}};
 }
 
 }  // namespace iro

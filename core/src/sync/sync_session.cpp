@@ -125,9 +125,20 @@ std::vector<Bytes> DeviceSyncSession::flush() {
 }
 
 std::vector<Bytes> DeviceSyncSession::on_welcome(const Welcome& welcome) {
+  // The offline lease: renewed by every sync, and what unlocks a store whose
+  // lease ran out (before the push, which needs the records).
+  if (!welcome.lease_secret.empty()) {
+    m_store.renew_lease(welcome.lease_secret, int(welcome.lease_days), m_clock.now_ms());
+  }
   // The device computes due dates offline, by the council's timescales.
   if (!welcome.timescale_policy.empty()) m_store.save_timescale_policy(welcome.timescale_policy);
   m_awaiting = Awaiting::nothing;
+  if (welcome.lease_secret.empty() && m_store.status().locked) {
+    // Still locked, so nothing can be pushed or applied. The server grants
+    // no lease only to a device revoked with --collect-first, and answers
+    // its Pull with Wipe: go straight there, so the wipe happens.
+    return {pull()};
+  }
   return advance();
 }
 
@@ -240,8 +251,10 @@ void DeviceSyncSession::report(SyncEvent::Type type, std::vector<std::string> do
   m_sink(event);
 }
 
-EnrolSession::EnrolSession(DeviceStore& store, std::string server_url)
-    : m_store(store), m_server_url(std::move(server_url)) {}
+EnrolSession::EnrolSession(DeviceStore& store, std::string server_url, std::string server_ca_pem)
+    : m_store(store),
+      m_server_url(std::move(server_url)),
+      m_server_ca_pem(std::move(server_ca_pem)) {}
 
 Bytes EnrolSession::start(std::string_view code, std::string_view device_name) {
   return encode_message(Enrol{std::string(code), m_store.device_id(), std::string(device_name)});
@@ -258,7 +271,7 @@ bool EnrolSession::receive(std::span<const std::uint8_t> frame) {
   if (enrolled->device_id != m_store.device_id()) {
     throw Error(ErrorCode::invalid_input, "the server enrolled a different device id");
   }
-  m_store.save_enrolment(m_server_url, *enrolled);
+  m_store.save_enrolment(m_server_url, *enrolled, m_server_ca_pem);
   m_enrolled = *enrolled;
   return true;
 }

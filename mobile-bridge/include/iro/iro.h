@@ -72,8 +72,9 @@ extern "C" {
 /* History: 1 = stores, notes, export. 2 = timescales. 3 = handles as tokens
  * (closed handles refused), a host key in iro_store_open, documents as JSON,
  * conflicts, status, a change listener, sync through the built-in transport
- * (iro_enrol, iro_sync_run) and sans-IO sessions. */
-#define IRO_API_VERSION 3
+ * (iro_enrol, iro_sync_run) and sans-IO sessions. 4 = the offline lease:
+ * IRO_ERR_LEASE_EXPIRED, "lease_expires" and "locked" in the status JSON. */
+#define IRO_API_VERSION 4
 
 /* Mirrors iro::ErrorCode one to one; IRO_ERR_MISUSE is the bridge's own. */
 typedef enum iro_status {
@@ -90,6 +91,8 @@ typedef enum iro_status {
   IRO_ERR_WRONG_KEY = 10,          /* the store is encrypted with another key, or needs one */
   IRO_ERR_NETWORK = 11,            /* transient: the server could not be reached */
   IRO_ERR_REFUSED = 12,            /* the server refused this device; the message says why */
+  IRO_ERR_LEASE_EXPIRED = 13,      /* the store's offline lease ran out: records are locked
+                                      until a sync (iro_sync_run) reaches the server */
   IRO_ERR_MISUSE = 100             /* a NULL, closed or invalid handle, or a missing argument */
 } iro_status_t;
 
@@ -143,8 +146,11 @@ IRO_API iro_status_t iro_store_device_id(iro_store_t* store, char** out_id, iro_
 /* The device's state as the JSON object `iro status --json` prints:
  * {"device_id", "tenant", "user_id", "server", "pending_changes",
  *  "rejected_changes", "last_sync", "last_sync_error", "last_sync_error_at",
- *  "stuck_since", "cursor", "schema_version", "timescale_policy"} (null for
- * what is not known yet: "user_id" is null until the device enrols).
+ *  "stuck_since", "cursor", "schema_version", "timescale_policy",
+ *  "lease_expires", "locked"} (null for what is not known yet: "user_id" is
+ * null until the device enrols; "lease_expires" until an encrypted store's
+ * first sync, and always for a store without a key). "locked": true when
+ * the offline lease ran out and record calls fail with IRO_ERR_LEASE_EXPIRED.
  * Caller frees *out_json. */
 IRO_API iro_status_t iro_store_status_json(iro_store_t* store, char** out_json, iro_error_t* error);
 
@@ -279,16 +285,18 @@ IRO_API iro_status_t iro_timescales(const char* request_json, char** out_json, i
 
 /* ---- Sync through the built-in transport ------------------------------- */
 /* A Boost.Beast WebSocket client that connects, drives the protocol and
- * retries with backoff. Blocking: call from a background thread. Only
- * ws:// for now; wss:// is refused (IRO_ERR_INVALID_INPUT) until TLS lands
- * (issue 7). One enrolment or sync runs per handle at a time; a second is
- * refused with IRO_ERR_STORAGE_BUSY. */
+ * retries with backoff. Blocking: call from a background thread. wss://
+ * (TLS 1.2+, the server's certificate verified for its host name) in the
+ * field; ws:// only reaches a server run with --insecure-loopback. One
+ * enrolment or sync runs per handle at a time; a second is refused with
+ * IRO_ERR_STORAGE_BUSY. */
 
 /* Enrols this device with the server at `server_url` ("ws://host:port")
  * using the one-time `code` an administrator issued. `device_name` (NULL:
  * "iro mobile") is what the server's device list shows. `ca_cert_path` (NULL:
- * the system's roots) is the server's CA certificate for wss://. The store
- * keeps the server's URL and the device token; iro_sync_run uses them.
+ * the system's roots) is the server's CA certificate (PEM) for wss://. The
+ * store keeps the server's URL, the device token and that CA; iro_sync_run
+ * uses them, trusting that CA alone for the server.
  * Errors: IRO_ERR_INVALID_INPUT for a bad URL or a device already enrolled;
  * IRO_ERR_REFUSED for an unknown, used or expired code; IRO_ERR_NETWORK
  * (transient) when the server could not be reached, or iro_sync_cancel
@@ -304,7 +312,7 @@ typedef struct iro_sync_options {
   size_t struct_size;       /* sizeof(iro_sync_options_t); set by iro_sync_options_init */
   double follow_seconds;    /* after catching up, stay live this long (0: return at once) */
   int max_attempts;         /* connections tried before giving up (default 5; 1-100) */
-  const char* ca_cert_path; /* the server's CA certificate for wss:// (NULL: system roots) */
+  const char* ca_cert_path; /* replaces, for this call, the CA kept at enrolment (NULL: keep) */
 } iro_sync_options_t;
 
 /* Sets struct_size and the defaults: no following, 5 attempts, no CA file. */
@@ -326,9 +334,12 @@ IRO_API void iro_sync_options_init(iro_sync_options_t* options);
  *   before it caught up (a follower that had caught up reports "synced").
  * - IRO_ERR_NETWORK (transient): no session completed within max_attempts;
  *   the outbox is kept for next time.
- * - IRO_ERR_REFUSED: the server refused the device (revoked token, ...), or
- *   broke the protocol; the message says why.
- * - IRO_ERR_INVALID_INPUT: not enrolled, or a wss:// server (until TLS).
+ * - IRO_ERR_REFUSED: the server refused the device (revoked token, ...),
+ *   broke the protocol, or could not be trusted (its certificate failed
+ *   verification); the message says why.
+ * - IRO_ERR_WRONG_KEY: the server's lease secret does not open this locked
+ *   store (it stays locked).
+ * - IRO_ERR_INVALID_INPUT: not enrolled, or a CA file that is not PEM.
  * The store records each outcome (iro_store_status_json shows it). */
 IRO_API iro_status_t iro_sync_run(iro_store_t* store, const iro_sync_options_t* options,
                                   char** out_report_json, iro_error_t* error);

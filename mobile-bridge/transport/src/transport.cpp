@@ -1,6 +1,9 @@
 #include "iro/transport.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -40,9 +43,9 @@ class SyncProtocol final : public ClientProtocol {
 
 class EnrolProtocol final : public ClientProtocol {
  public:
-  EnrolProtocol(DeviceStore& store, std::string server_url, std::string code,
-                std::string device_name)
-      : m_session(store, std::move(server_url)),
+  EnrolProtocol(DeviceStore& store, std::string server_url, std::string server_ca_pem,
+                std::string code, std::string device_name)
+      : m_session(store, std::move(server_url), std::move(server_ca_pem)),
         m_code(std::move(code)),
         m_device_name(std::move(device_name)) {}
 
@@ -62,13 +65,45 @@ class EnrolProtocol final : public ClientProtocol {
   bool m_finished = false;
 };
 
-ConnectionOutcome connect_once(const ServerAddress& address, ClientProtocol& protocol,
-                               const TransportOptions& options) {
+template <class NextLayer>
+ConnectionOutcome run_connection(const ServerAddress& address, ClientProtocol& protocol,
+                                 const TransportOptions& options, ssl::context* tls) {
   net::io_context ioc;
-  auto connection = std::make_shared<ClientConnection>(ioc, address, protocol, options);
+  auto connection =
+      std::make_shared<ClientConnection<NextLayer>>(ioc, address, protocol, options, tls);
   connection->start();
   ioc.run();
   return connection->outcome();
+}
+
+// `tls`: the context for a wss:// address (made once per call, not per attempt).
+ConnectionOutcome connect_once(const ServerAddress& address, ClientProtocol& protocol,
+                               const TransportOptions& options, ssl::context* tls) {
+  if (address.tls) return run_connection<TlsStream>(address, protocol, options, tls);
+  return run_connection<PlainStream>(address, protocol, options, nullptr);
+}
+
+// The CA file's PEM text; Error(invalid_input) naming it when it cannot be read.
+std::string read_ca_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::string pem((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (!file.good() && !file.eof()) pem.clear();
+  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    throw Error(ErrorCode::invalid_input,
+                "--ca-cert " + path + ": not a readable PEM certificate file");
+  }
+  return pem;
+}
+
+// The TLS context for `address`, or none for ws://. The CA: the file the
+// caller named, else `enrolled_ca` (the one the device enrolled with), else
+// the system's roots.
+std::optional<ssl::context> tls_for(const ServerAddress& address, const TransportOptions& options,
+                                    const std::string& enrolled_ca) {
+  if (!address.tls) return std::nullopt;
+  const std::string pem =
+      options.ca_cert_path.empty() ? enrolled_ca : read_ca_file(options.ca_cert_path);
+  return make_client_tls_context(pem);
 }
 
 // Waits between connection attempts: doubling from first_backoff up to
@@ -153,9 +188,6 @@ ServerAddress parse_server_url(std::string_view url) {
   if (address.port.find_first_not_of("0123456789") != std::string::npos) {
     throw Error(ErrorCode::invalid_input, "\"" + address.port + "\" is not a port number");
   }
-  if (address.tls) {
-    throw Error(ErrorCode::invalid_input, "wss:// arrives with TLS support (issue 7)");
-  }
   return address;
 }
 
@@ -165,6 +197,7 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     throw Error(ErrorCode::invalid_input, "this device has not enrolled: run `iro enrol` first");
   }
   const ServerAddress address = parse_server_url(credentials->server);
+  std::optional<ssl::context> tls = tls_for(address, options, credentials->server_ca_pem);
   // Following is a window of time, not a number of connections: a follower
   // whose connection drops keeps reconnecting (with backoff) until it closes.
   const bool following = options.follow_for.count() > 0;
@@ -175,7 +208,8 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     TransportOptions attempt = options;
     if (following) attempt.follow_for = std::max(remaining_until(follow_until), kMinFollow);
     SyncProtocol protocol(store, attempt);
-    const ConnectionOutcome outcome = connect_once(address, protocol, attempt);
+    const ConnectionOutcome outcome =
+        connect_once(address, protocol, attempt, tls ? &*tls : nullptr);
     const DeviceSyncSession& session = protocol.session();
     report.progress.pushed += session.progress().pushed;
     report.progress.pulled += session.progress().pulled;
@@ -218,9 +252,11 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
       report.message = "the sync was cancelled";
       return report;
     }
-    if (outcome.end == ConnectionEnd::protocol_error) {
+    if (outcome.end == ConnectionEnd::protocol_error || outcome.end == ConnectionEnd::untrusted) {
       report.result = SyncResult::refused;
-      report.message = "the server broke the protocol: " + outcome.message;
+      report.message = outcome.end == ConnectionEnd::untrusted
+                           ? outcome.message
+                           : "the server broke the protocol: " + outcome.message;
       store.record_sync_failure(report.message, system_clock().now_ms());
       return report;
     }
@@ -244,11 +280,18 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
 EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
                               std::string_view code, const TransportOptions& options) {
   const ServerAddress address = parse_server_url(server_url);
+  // The CA the connection is verified with is kept for later syncs: from
+  // then on the device trusts that CA alone for this server.
+  const std::string ca_pem =
+      address.tls && !options.ca_cert_path.empty() ? read_ca_file(options.ca_cert_path) : "";
+  std::optional<ssl::context> tls = tls_for(address, TransportOptions{}, ca_pem);
   EnrolReport report;
   Backoff backoff(options);
   for (int attempt = 1;; ++attempt) {
-    EnrolProtocol protocol(store, std::string(server_url), std::string(code), options.device_name);
-    const ConnectionOutcome outcome = connect_once(address, protocol, options);
+    EnrolProtocol protocol(store, std::string(server_url), ca_pem, std::string(code),
+                           options.device_name);
+    const ConnectionOutcome outcome =
+        connect_once(address, protocol, options, tls ? &*tls : nullptr);
     const EnrolSession& session = protocol.session();
     if (session.enrolled()) {
       report.enrolled = true;
@@ -266,6 +309,10 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
       return report;
     }
     report.message = session.refusal() ? session.refusal()->reason : outcome.message;
+    if (outcome.end == ConnectionEnd::untrusted) {
+      report.refused = true;
+      return report;
+    }
     if (outcome.end == ConnectionEnd::protocol_error || attempt >= options.max_attempts) {
       return report;
     }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "admin/audit_commands.hpp"
 #include "admin/demo_county_setup.hpp"
 #include "admin/timescales_commands.hpp"
 #include "iro/error.hpp"
@@ -40,13 +41,54 @@ ServerStore& AdminContext::store() {
   return *m_store;
 }
 
+void AdminContext::write_audited(AuditAction action,
+                                 const std::function<void(StoreTxn&, AuditRow&)>& job) {
+  AuditRow row = admin_audit_row(action, system_clock().now_ms());
+  try {
+    store().write([&](StoreTxn& txn) {
+      job(txn, row);
+      row.detail = audit_detail(row.detail);
+      txn.append_audit(row);
+    });
+  } catch (const std::exception& error) {
+    append_refusal(row, error);
+    throw;
+  }
+}
+
+void AdminContext::read_audited(AuditAction action,
+                                const std::function<void(StoreTxn&, AuditRow&)>& job) {
+  AuditRow row = admin_audit_row(action, system_clock().now_ms());
+  try {
+    store().read([&](StoreTxn& txn) { job(txn, row); });
+  } catch (const std::exception& error) {
+    append_refusal(row, error);
+    throw;
+  }
+  row.detail = audit_detail(row.detail);
+  store().write([&](StoreTxn& txn) { txn.append_audit(row); });
+}
+
+void AdminContext::append_refusal(AuditRow row, const std::exception& error) {
+  row.outcome = std::string(to_string(AuditOutcome::refused));
+  row.detail = audit_detail(error.what());
+  try {
+    store().write([&](StoreTxn& txn) { txn.append_audit(row); });
+  } catch (const std::exception&) {
+    // The store itself failed: the command's own error says so.
+  }
+}
+
 void add_admin_commands(CLI::App& admin, AdminContext& context) {
   auto* add_tenant_command = admin.add_subcommand("add-tenant", "Add a council; prints its name");
   auto tenant_name = std::make_shared<std::string>();
   add_tenant_command->add_option("NAME", *tenant_name, "e.g. durham")->required();
   add_tenant_command->callback([&context, tenant_name] {
-    context.store().write(
-        [&](StoreTxn& txn) { add_tenant(txn, *tenant_name, system_clock().now_ms()); });
+    context.write_audited(AuditAction::add_tenant, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = *tenant_name;
+      add_tenant(txn, *tenant_name, system_clock().now_ms());
+      row.detail = "council added";
+    });
     context.out() << *tenant_name << "\n";
   });
 
@@ -62,8 +104,11 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
     const Role role = role_or_throw(user->role);
     UuidV7Generator ids;
     std::string id;
-    context.store().write([&](StoreTxn& txn) {
+    context.write_audited(AuditAction::add_user, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = user->tenant;
       id = add_user(txn, user->tenant, user->name, role, ids, system_clock().now_ms());
+      row.user_id = id;
+      row.detail = "user added, role " + std::string(to_string(role));  // never the name
     });
     context.out() << id << "\n";
   });
@@ -81,15 +126,21 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
         parse_children_csv(read_file(import->file), Date::from_unix_ms(system_clock().now_ms()));
     std::size_t changed = 0;
     UuidV7Generator ids;
-    context.store().write([&](StoreTxn& txn) {
+    std::size_t refused = 0;
+    for (const CsvProblem& problem : parsed.problems) {
+      if (problem.line > 1) ++refused;
+    }
+    context.write_audited(AuditAction::import_children, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = import->tenant;
       TxnClock clock(txn, system_clock());
       changed = import_children(txn, import->tenant, parsed.rows, clock, ids);
       clock.save();
+      row.detail = "children imported: " + std::to_string(parsed.rows.size()) + " (" +
+                   std::to_string(changed) +
+                   " new or changed); rows refused: " + std::to_string(refused);
     });
-    std::size_t refused = 0;
     for (const CsvProblem& problem : parsed.problems) {
       context.out() << "line " << problem.line << ": " << problem.reason << "\n";
-      if (problem.line > 1) ++refused;
     }
     context.out() << "imported " << parsed.rows.size() << " children (" << changed
                   << " new or changed), refused " << refused << " rows\n";
@@ -108,10 +159,20 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   allocate_command->add_option("--child", allocation->child, "The child's id")->required();
   allocate_command->add_option("--user", allocation->user, "The user id")->required();
   allocate_command->callback([&context, allocation] {
-    context.store().write([&](StoreTxn& txn) {
+    context.write_audited(AuditAction::allocate, [&](StoreTxn& txn, AuditRow& row) {
+      row.user_id = allocation->user;
+      row.child_id = allocation->child;
+      std::optional<std::string> previous;
+      if (const auto found = txn.user(allocation->user)) {
+        row.tenant = found->tenant;
+        previous = txn.allocated_user(found->tenant, allocation->child);
+      }
       TxnClock clock(txn, system_clock());
       allocate_child(txn, allocation->child, allocation->user, clock);
       clock.save();
+      row.detail = previous && *previous != allocation->user
+                       ? "allocated to this user; it was user " + *previous + "'s"
+                       : "allocated to this user";
     });
   });
 
@@ -121,8 +182,14 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   enrol_command->add_option("--user", *enrol_user, "The user whose device it is")->required();
   enrol_command->callback([&context, enrol_user] {
     std::string code;
-    context.store().write([&](StoreTxn& txn) {
-      code = issue_enrolment_code(txn, *enrol_user, system_clock().now_ms());
+    context.write_audited(AuditAction::enrol_code, [&](StoreTxn& txn, AuditRow& row) {
+      row.user_id = *enrol_user;
+      if (const auto found = txn.user(*enrol_user)) row.tenant = found->tenant;
+      const std::uint64_t now = system_clock().now_ms();
+      code = issue_enrolment_code(txn, *enrol_user, now);
+      // Never the code itself: whoever reads the log must not be able to enrol.
+      row.detail = "one-time enrolment code issued, valid until " +
+                   format_utc_ms(now + kEnrolmentCodeLifetimeMs);
     });
     context.out() << code << "\n";
   });
@@ -137,8 +204,16 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   revoke_command->add_flag("--collect-first", revoke->collect_first,
                            "Let it push its unsynced changes before wiping");
   revoke_command->callback([&context, revoke] {
-    context.store().write([&](StoreTxn& txn) {
+    context.write_audited(AuditAction::revoke, [&](StoreTxn& txn, AuditRow& row) {
+      row.device_id = revoke->device;
+      if (const auto found = txn.device(revoke->device)) {
+        row.tenant = found->tenant;
+        row.user_id = found->user_id;
+      }
       revoke_device(txn, revoke->device, revoke->collect_first, system_clock().now_ms());
+      row.detail = revoke->collect_first
+                       ? "revoked: it pushes its changes, then wipes, at its next connection"
+                       : "revoked: it wipes at its next connection";
     });
   });
 
@@ -183,8 +258,12 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
       ->check(CLI::Range(1, 100000));
   quarantine_command->callback([&context, quarantine] {
     std::vector<HistoryRow> rows;
-    context.store().read(
-        [&](StoreTxn& txn) { rows = txn.quarantine(quarantine->tenant, quarantine->limit); });
+    // Audited: the quarantine holds the words of refused changes.
+    context.read_audited(AuditAction::quarantine, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = quarantine->tenant;
+      rows = txn.quarantine(quarantine->tenant, quarantine->limit);
+      row.detail = "refused changes listed: " + std::to_string(rows.size());
+    });
     for (const HistoryRow& row : rows) {
       const nlohmann::json line = {{"received", format_utc_ms(row.received_ms)},
                                    {"tenant", row.tenant},
@@ -205,16 +284,20 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   export_command->add_option("--user", *export_user, "The user id")->required();
   export_command->callback([&context, export_user] {
     std::vector<Document> documents;
-    context.store().read([&](StoreTxn& txn) {
+    context.read_audited(AuditAction::export_records, [&](StoreTxn& txn, AuditRow& row) {
+      row.user_id = *export_user;
       const auto found = txn.user(*export_user);
       if (!found) throw Error(ErrorCode::not_found, "no user " + *export_user);
+      row.tenant = found->tenant;
       documents = txn.documents_in_scope(DeviceIdentity{"", found->id, found->tenant, found->role});
+      row.detail = "records in the user's scope exported: " + std::to_string(documents.size());
     });
     context.out() << export_json(std::move(documents));
   });
 
   add_demo_county_command(admin, context);
   add_timescales_commands(admin, context);
+  add_audit_command(admin, context);
 }
 
 }  // namespace iro::server

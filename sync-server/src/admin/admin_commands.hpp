@@ -4,10 +4,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
 
+#include "service/audit.hpp"
 #include "store/server_store.hpp"
 
 namespace iro::server {
@@ -22,10 +25,25 @@ class AdminContext {
   int exit_code = 0;
 
   ServerStore& store();
+
+  // Every command that changes the store runs here: `job` runs in a write transaction and fills in
+  // its audit entry (which starts as admin_audit_row(action)), appended in the same transaction.
+  // When the job throws, the entry as far as it was filled in is appended on its own, refused, with
+  // the error's message; the exception goes on.
+  void write_audited(AuditAction action, const std::function<void(StoreTxn&, AuditRow&)>& job);
+  // The same for a command that only reads records (an export): `job` runs
+  // in a read transaction, so a long read never holds up the server's
+  // writes, and its entry is appended in a short write of its own before
+  // the command prints anything.
+  void read_audited(AuditAction action, const std::function<void(StoreTxn&, AuditRow&)>& job);
+
   std::ostream& out() { return m_out; }
   std::ostream& err() { return m_err; }
 
  private:
+  // Appends `row` as refused with the error's message, in a write of its own.
+  void append_refusal(AuditRow row, const std::exception& error);
+
   std::unique_ptr<ServerStore> m_store;
   std::ostream& m_out;
   std::ostream& m_err;

@@ -32,7 +32,10 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
     std::vector<std::string> iro_ids;
     std::vector<std::string> codes;
     std::string manager_id;
-    context.store().write([&](StoreTxn& txn) {
+    context.write_audited(AuditAction::demo_county, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = std::string(kTenant);
+      row.detail = "synthetic council: " + std::to_string(*children) + " children, " +
+                   std::to_string(kIros.size()) + " IROs with enrolment codes, 1 manager";
       add_tenant(txn, kTenant, now);
       for (const std::string_view name : kIros) {
         iro_ids.push_back(add_user(txn, kTenant, name, Role::iro, ids, now));

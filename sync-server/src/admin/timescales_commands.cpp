@@ -9,6 +9,7 @@
 #include "iro/clock.hpp"
 #include "iro/error.hpp"
 #include "iro/timescale_policy.hpp"
+#include "service/lease.hpp"
 #include "service/tenant_policy.hpp"
 #include "service/timescales_report.hpp"
 
@@ -35,9 +36,34 @@ void add_set_policy_command(CLI::App& admin, AdminContext& context) {
   command->add_option("--tenant", options->tenant, "The council")->required();
   command->add_option("--policy", options->policy, policy_names())->required();
   command->callback([&context, options] {
-    context.store().write(
-        [&](StoreTxn& txn) { set_tenant_timescale_policy(txn, options->tenant, options->policy); });
+    context.write_audited(AuditAction::set_policy, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = options->tenant;
+      row.detail = "review timescales: " + options->policy;
+      set_tenant_timescale_policy(txn, options->tenant, options->policy);
+    });
     context.out() << options->tenant << ": " << options->policy << "\n";
+  });
+}
+
+void add_set_lease_command(CLI::App& admin, AdminContext& context) {
+  struct LeaseOptions {
+    std::string tenant;
+    int days = 0;
+  };
+  auto options = std::make_shared<LeaseOptions>();
+  auto* command = admin.add_subcommand(
+      "set-lease",
+      "Set a council's offline lease: a device that has not reached the server for this many "
+      "days locks its encrypted store until it syncs (its devices receive it at their next sync)");
+  command->add_option("--tenant", options->tenant, "The council")->required();
+  command->add_option("--days", options->days, "1-90 (default 14)")->required();
+  command->callback([&context, options] {
+    context.write_audited(AuditAction::set_lease, [&](StoreTxn& txn, AuditRow& row) {
+      row.tenant = options->tenant;
+      row.detail = "offline lease: " + std::to_string(options->days) + " days";
+      set_tenant_lease_days(txn, options->tenant, options->days);
+    });
+    context.out() << options->tenant << ": offline lease " << options->days << " days\n";
   });
 }
 
@@ -89,6 +115,7 @@ void add_timescales_report_command(CLI::App& admin, AdminContext& context) {
 
 void add_timescales_commands(CLI::App& admin, AdminContext& context) {
   add_set_policy_command(admin, context);
+  add_set_lease_command(admin, context);
   add_timescales_report_command(admin, context);
 }
 

@@ -1,5 +1,6 @@
 // `iro-server admin set-policy` (a council's review timescales, which reach
-// its devices in Welcome) and `iro-server admin timescales` (the managers'
+// its devices in Welcome), `iro-server admin set-lease` (the council's
+// offline lease, also in Welcome) and `iro-server admin timescales` (the managers'
 // view: one JSON line per child, due dates and whether reviews are late).
 #pragma once
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/connection_detector.hpp"
+
 namespace iro::server {
 
 Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, ServerShared& shared)
@@ -33,8 +35,12 @@ void Listener::on_accept(beast::error_code error, tcp::socket socket) {
   if (error) {
     // Out of file descriptors and the like: log, and keep accepting others.
     spdlog::warn("accept failed: {}", error.message());
+  } else if (m_shared.tls != nullptr) {
+    std::make_shared<ConnectionDetector>(std::move(socket), m_shared, *m_shared.tls)->start();
   } else {
-    std::make_shared<WebsocketSession>(std::move(socket), m_shared)->start();
+    std::make_shared<WebsocketSession<PlainStream>>(m_shared, beast::flat_buffer{},
+                                                    std::move(socket))
+        ->start();
   }
   accept_next();
 }

@@ -1,4 +1,5 @@
-// Accepts TCP connections and starts a WebSocket session for each, on its own strand.
+// Accepts TCP connections and starts a session for each, on its own strand:
+// through a ConnectionDetector when the server has TLS.
 #pragma once
 
 #include <memory>

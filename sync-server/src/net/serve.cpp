@@ -5,11 +5,13 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "iro/error.hpp"
 #include "net/listener.hpp"
+#include "net/tls_context.hpp"
 #include "store/sqlite_server_store.hpp"
 
 namespace iro::server {
@@ -36,17 +38,29 @@ int serve(const ServeConfig& config) {
     std::cerr << "iro-server: \"" << config.host << "\" is not an IP address\n";
     return 2;
   }
-  if (!config.insecure_loopback) {
-    std::cerr << "iro-server: TLS is not in this build yet; run with --insecure-loopback on a "
-                 "loopback address\n";
+  const bool has_tls = !config.tls_cert.empty() || !config.tls_key.empty();
+  if (has_tls && config.insecure_loopback) {
+    std::cerr
+        << "iro-server: choose TLS (--tls-cert, --tls-key) or --insecure-loopback, not both\n";
     return 2;
   }
-  if (!address.is_loopback()) {
+  if (has_tls && (config.tls_cert.empty() || config.tls_key.empty())) {
+    std::cerr << "iro-server: TLS needs both --tls-cert and --tls-key\n";
+    return 2;
+  }
+  if (!has_tls && !config.insecure_loopback) {
+    std::cerr << "iro-server: give --tls-cert and --tls-key (or, for a test on this machine "
+                 "only, --insecure-loopback on a loopback address)\n";
+    return 2;
+  }
+  if (config.insecure_loopback && !address.is_loopback()) {
     std::cerr << "iro-server: plaintext (--insecure-loopback) is only allowed on a loopback "
                  "address, not "
               << config.host << "\n";
     return 2;
   }
+  std::optional<ssl::context> tls;
+  if (has_tls) tls.emplace(make_server_tls_context(config.tls_cert, config.tls_key));
 
   std::unique_ptr<ServerStore> store = open_sqlite_server_store(config.data_dir);
   Hub hub;
@@ -55,7 +69,11 @@ int serve(const ServeConfig& config) {
     known_head = read_head(*store);
     hub.notify_all();
   });
-  ServerShared shared{*store, commits, hub, system_clock(), {}};
+  ServerShared shared{*store, commits, hub, system_clock(), {}, tls ? &*tls : nullptr};
+  AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());
+  shared.auth_throttle = &auth_throttle;
+  AuthThrottle plaintext_audit_limit({}, system_clock());
+  shared.plaintext_audit_limit = &plaintext_audit_limit;
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -104,7 +122,7 @@ int serve(const ServeConfig& config) {
 
   const auto endpoint = listener->local_endpoint();
   std::cout << "iro-server listening on " << endpoint.address().to_string() << ":"
-            << endpoint.port() << std::endl;
+            << endpoint.port() << (tls ? " (TLS)" : " (plaintext, loopback only)") << std::endl;
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });

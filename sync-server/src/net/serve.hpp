@@ -12,7 +12,13 @@ struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the system picks; the chosen port is printed
   bool insecure_loopback = false;
+  // PEM files for TLS; both or neither (then insecure_loopback is required).
+  std::string tls_cert;
+  std::string tls_key;
   unsigned threads = 0;  // 0: one per core
+  // Failed Hellos and Enrols from one address within a minute before that
+  // address is refused for the rest of the minute (0: no limit).
+  unsigned auth_failures_per_minute = 5;
 };
 
 // Runs until SIGTERM or SIGINT, then drains: stops accepting, lets each

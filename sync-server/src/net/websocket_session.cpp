@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 namespace iro::server {
-namespace {
 
 std::string peer_of(const tcp::socket& socket) {
   beast::error_code error;
@@ -12,24 +11,15 @@ std::string peer_of(const tcp::socket& socket) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
-}  // namespace
-
-WebsocketSession::WebsocketSession(tcp::socket&& socket, ServerShared& shared)
-    : m_ws(std::move(socket)),
-      m_shared(shared),
-      m_logic(SessionServices{shared.store, shared.commits, shared.clock}, *this,
-              peer_of(beast::get_lowest_layer(m_ws).socket())),
-      m_hello_timer(m_ws.get_executor()) {
-  ++m_shared.open_sessions;
-}
-
-WebsocketSession::~WebsocketSession() {
+template <class NextLayer>
+WebsocketSession<NextLayer>::~WebsocketSession() {
   if (m_in_hub) m_shared.hub.leave(this);
   --m_shared.open_sessions;
 }
 
-void WebsocketSession::start() {
-  net::dispatch(m_ws.get_executor(), [self = shared_from_this()] {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::start() {
+  net::dispatch(m_ws.get_executor(), [self = this->shared_from_this()] {
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = std::chrono::seconds(60);  // pinged at 30 s; dead at 60 s
     self->m_ws.set_option(timeouts);
@@ -38,22 +28,51 @@ void WebsocketSession::start() {
     }));
     self->m_ws.read_message_max(kMaxFrameBytes);
     self->m_ws.binary(true);
-    self->m_ws.async_accept(
-        beast::bind_front_handler(&WebsocketSession::on_accept, self->shared_from_this()));
+    if constexpr (std::is_same_v<NextLayer, TlsStream>) {
+      // The TLS handshake has a deadline of its own; the WebSocket's
+      // timeouts take over once it is done.
+      beast::get_lowest_layer(self->m_ws).expires_after(kTlsHandshakeTimeout);
+      self->m_ws.next_layer().async_handshake(
+          ssl::stream_base::server, self->m_buffer.data(),
+          beast::bind_front_handler(&WebsocketSession<NextLayer>::on_tls_handshake, self));
+    } else {
+      self->accept_websocket();
+    }
   });
 }
 
-void WebsocketSession::on_accept(beast::error_code error) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_tls_handshake(beast::error_code error,
+                                                   std::size_t bytes_used) {
+  if (error) {
+    spdlog::info("session {}: TLS handshake failed: {}", m_logic.peer(), error.message());
+    return;
+  }
+  m_buffer.consume(bytes_used);
+  beast::get_lowest_layer(m_ws).expires_never();
+  accept_websocket();
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::accept_websocket() {
+  m_ws.async_accept(
+      m_buffer.data(),
+      beast::bind_front_handler(&WebsocketSession<NextLayer>::on_accept, this->shared_from_this()));
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
   if (error) {
     spdlog::debug("session {}: handshake failed: {}", m_logic.peer(), error.message());
     return;
   }
+  m_buffer.consume(m_buffer.size());
   // In the hub from the start, so a stop reaches sessions still catching up
   // too; live updates are ignored until the session is live.
   m_in_hub = true;
-  m_shared.hub.join(shared_from_this());
+  m_shared.hub.join(this->shared_from_this());
   m_hello_timer.expires_after(kHelloTimeout);
-  m_hello_timer.async_wait([self = shared_from_this()](beast::error_code timer_error) {
+  m_hello_timer.async_wait([self = this->shared_from_this()](beast::error_code timer_error) {
     if (timer_error || self->m_logic.identity() || self->m_closing) return;
     spdlog::info("session {}: no Hello within {} s; closing", self->m_logic.peer(),
                  kHelloTimeout.count());
@@ -62,15 +81,17 @@ void WebsocketSession::on_accept(beast::error_code error) {
   read_next();
 }
 
-void WebsocketSession::read_next() {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::read_next() {
   if (m_closing) return;
   if (m_shutting_down) return close(websocket::close_code::going_away);
   m_reading = true;
-  m_ws.async_read(m_buffer,
-                  beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this()));
+  m_ws.async_read(m_buffer, beast::bind_front_handler(&WebsocketSession<NextLayer>::on_read,
+                                                      this->shared_from_this()));
 }
 
-void WebsocketSession::on_read(beast::error_code error, std::size_t) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_read(beast::error_code error, std::size_t) {
   m_reading = false;
   if (error) {
     m_logic.on_disconnected();
@@ -99,7 +120,8 @@ void WebsocketSession::on_read(beast::error_code error, std::size_t) {
   }
 }
 
-void WebsocketSession::resume_reading() {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::resume_reading() {
   if (m_handling_frame) {
     m_read_requested = true;
     return;
@@ -107,7 +129,8 @@ void WebsocketSession::resume_reading() {
   read_next();
 }
 
-void WebsocketSession::send(Bytes message) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::send(Bytes message) {
   if (m_closing) return;
   if (m_queue.size() >= kMaxQueuedFrames) {
     spdlog::warn("session {}: client too slow ({} frames waiting); closing", m_logic.peer(),
@@ -119,13 +142,16 @@ void WebsocketSession::send(Bytes message) {
   if (!m_writing) write_next();
 }
 
-void WebsocketSession::write_next() {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::write_next() {
   m_writing = true;
-  m_ws.async_write(net::buffer(m_queue.front()),
-                   beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+  m_ws.async_write(
+      net::buffer(m_queue.front()),
+      beast::bind_front_handler(&WebsocketSession<NextLayer>::on_write, this->shared_from_this()));
 }
 
-void WebsocketSession::on_write(beast::error_code error, std::size_t) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_write(beast::error_code error, std::size_t) {
   m_writing = false;
   if (error) {
     m_logic.on_disconnected();
@@ -139,40 +165,50 @@ void WebsocketSession::on_write(beast::error_code error, std::size_t) {
   m_logic.on_queue_drained();
 }
 
-void WebsocketSession::close_after_sending() {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::close_after_sending() {
   m_close_when_sent = true;
   if (!m_writing && m_queue.empty()) close(websocket::close_code::normal);
 }
 
-void WebsocketSession::close(websocket::close_code code) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::close(websocket::close_code code) {
   if (m_closing) return;
   m_closing = true;
   m_hello_timer.cancel();
   m_logic.on_disconnected();
-  m_ws.async_close(code, [self = shared_from_this()](beast::error_code) {});
+  m_ws.async_close(code, [self = this->shared_from_this()](beast::error_code) {});
 }
 
-SessionLink::Poster WebsocketSession::poster() {
-  return [self = shared_from_this()](std::function<void()> task) {
+template <class NextLayer>
+SessionLink::Poster WebsocketSession<NextLayer>::poster() {
+  return [self = this->shared_from_this()](std::function<void()> task) {
     net::post(self->m_ws.get_executor(), [self, task = std::move(task)] { task(); });
   };
 }
 
-void WebsocketSession::went_live(const DeviceIdentity& identity) {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::went_live(const DeviceIdentity& identity) {
   spdlog::debug("session {}: device {} is live", m_logic.peer(), identity.device_id);
 }
 
-void WebsocketSession::on_store_changed() {
-  net::post(m_ws.get_executor(), [self = shared_from_this()] { self->m_logic.on_store_changed(); });
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_store_changed() {
+  net::post(m_ws.get_executor(),
+            [self = this->shared_from_this()] { self->m_logic.on_store_changed(); });
 }
 
-void WebsocketSession::shut_down() {
-  net::post(m_ws.get_executor(), [self = shared_from_this()] {
+template <class NextLayer>
+void WebsocketSession<NextLayer>::shut_down() {
+  net::post(m_ws.get_executor(), [self = this->shared_from_this()] {
     self->m_shutting_down = true;
     // Between requests (a read outstanding, nothing being written) close now;
     // otherwise the request in hand finishes, its reply is written, then it closes.
     if (self->m_reading && !self->m_writing) self->close(websocket::close_code::going_away);
   });
 }
+
+template class WebsocketSession<PlainStream>;
+template class WebsocketSession<TlsStream>;
 
 }  // namespace iro::server

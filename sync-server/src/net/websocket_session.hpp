@@ -1,6 +1,7 @@
-// One device's WebSocket connection: accepts the upgrade, reads one binary
-// frame at a time into its ServerSession, and writes replies through a
-// bounded queue. Everything runs on the connection's strand.
+// One device's WebSocket connection: completes the TLS handshake (TlsStream),
+// accepts the upgrade, reads one binary frame at a time into its
+// ServerSession, and writes replies through a bounded queue. Everything runs
+// on the connection's strand. Instantiated for PlainStream and TlsStream.
 #pragma once
 
 #include <atomic>
@@ -19,13 +20,29 @@ struct ServerShared {
   Hub& hub;
   Clock& clock;
   std::atomic<int> open_sessions{0};  // connections not yet destroyed (for draining)
+  ssl::context* tls = nullptr;        // null: plaintext (--insecure-loopback)
+  // Failed authentication limited per address (service/auth_throttle.hpp); null: no limit.
+  AuthThrottle* auth_throttle = nullptr;
+  // Bounds the audit entries for plaintext connections to a TLS server per
+  // address (its lockouts refuse nothing: they only stop the entries).
+  AuthThrottle* plaintext_audit_limit = nullptr;
 };
 
-class WebsocketSession final : public std::enable_shared_from_this<WebsocketSession>,
+// "address:port" of the connection's other end, for logs ("unknown" once reset).
+std::string peer_of(const tcp::socket& socket);
+
+template <class NextLayer>
+class WebsocketSession final : public std::enable_shared_from_this<WebsocketSession<NextLayer>>,
                                public LiveSession,
                                public SessionLink {
  public:
-  WebsocketSession(tcp::socket&& socket, ServerShared& shared);
+  // `already_read`: bytes read from the connection before the session
+  // existed (the start of the TLS handshake, read to tell TLS from plaintext).
+  // `stream_args` construct the stream: a tcp::socket for PlainStream, a
+  // beast::tcp_stream and the ssl::context for TlsStream.
+  template <class... StreamArgs>
+  WebsocketSession(ServerShared& shared, beast::flat_buffer already_read,
+                   StreamArgs&&... stream_args);
   ~WebsocketSession() override;
 
   void start();
@@ -46,8 +63,12 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   static constexpr std::size_t kMaxQueuedFrames = 64;
   // A connection must say Hello (or Enrol) within this long.
   static constexpr std::chrono::seconds kHelloTimeout{30};
+  // The TLS handshake must be done within this long.
+  static constexpr std::chrono::seconds kTlsHandshakeTimeout{30};
 
  private:
+  void accept_websocket();
+  void on_tls_handshake(beast::error_code error, std::size_t bytes_used);
   void on_accept(beast::error_code error);
   void read_next();
   void on_read(beast::error_code error, std::size_t bytes);
@@ -55,7 +76,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   void on_write(beast::error_code error, std::size_t bytes);
   void close(websocket::close_code code);
 
-  websocket::stream<beast::tcp_stream> m_ws;
+  websocket::stream<NextLayer> m_ws;
   ServerShared& m_shared;
   ServerSession m_logic;
   beast::flat_buffer m_buffer;
@@ -70,5 +91,21 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   bool m_shutting_down = false;
   bool m_in_hub = false;
 };
+
+template <class NextLayer>
+template <class... StreamArgs>
+WebsocketSession<NextLayer>::WebsocketSession(ServerShared& shared, beast::flat_buffer already_read,
+                                              StreamArgs&&... stream_args)
+    : m_ws(std::forward<StreamArgs>(stream_args)...),
+      m_shared(shared),
+      m_logic(SessionServices{shared.store, shared.commits, shared.clock, shared.auth_throttle},
+              *this, peer_of(beast::get_lowest_layer(m_ws).socket())),
+      m_buffer(std::move(already_read)),
+      m_hello_timer(m_ws.get_executor()) {
+  ++m_shared.open_sessions;
+}
+
+extern template class WebsocketSession<PlainStream>;
+extern template class WebsocketSession<TlsStream>;
 
 }  // namespace iro::server

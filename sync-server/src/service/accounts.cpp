@@ -83,27 +83,45 @@ std::variant<Enrolled, Refused> enrol_device(StoreTxn& txn, const Enrol& request
 
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms) {
+  if (hello.device_token.empty()) {
+    return Refused{RefusalCode::bad_token, "no device token: enrol this device first"};
+  }
   auto device = txn.device_by_token_hash(sha256_hex(hello.device_token));
   if (!device)
     return Refused{RefusalCode::bad_token, "this device is not enrolled (unknown token)"};
   if (device->id != hello.device_id) {
     return Refused{RefusalCode::bad_token, "the token does not belong to this device"};
   }
-  if (device->revoked_ms) {
-    return WipeDevice{"this device was revoked by an administrator: its records are being removed"};
-  }
+  constexpr const char* kRevoked =
+      "this device was revoked by an administrator: its records are being removed";
+  if (device->revoked_ms && !device->collect_first) return WipeDevice{kRevoked};
   const auto user = txn.user(device->user_id);
-  if (!user) return Refused{RefusalCode::bad_token, "the device's user no longer exists"};
+  if (!user) {
+    if (device->revoked_ms) return WipeDevice{kRevoked};
+    return Refused{RefusalCode::bad_token, "the device's user no longer exists"};
+  }
   device->last_seen_ms = now_ms;
   device->last_cursor = hello.cursor;
   txn.put_device(*device);
-  return Authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
+  Authenticated authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
+  if (device->revoked_ms) {
+    authenticated.collect_then_wipe = true;
+    authenticated.wipe_reason = kRevoked;
+  }
+  return authenticated;
 }
 
 void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor) {
   auto device = txn.device(device_id);
   if (!device || device->last_cursor == cursor) return;
   device->last_cursor = cursor;
+  txn.put_device(*device);
+}
+
+void finish_collection(StoreTxn& txn, std::string_view device_id) {
+  auto device = txn.device(device_id);
+  if (!device || !device->collect_first) return;
+  device->collect_first = false;
   txn.put_device(*device);
 }
 

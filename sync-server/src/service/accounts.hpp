@@ -36,13 +36,18 @@ std::variant<Enrolled, Refused> enrol_device(StoreTxn& txn, const Enrol& request
 
 struct Authenticated {
   DeviceIdentity identity;
+  // Revoked with --collect-first: the session takes what the device pushes,
+  // grants no lease, and answers its first Pull with Wipe (`wipe_reason`).
+  bool collect_then_wipe = false;
+  std::string wipe_reason = {};
 };
 struct WipeDevice {
   std::string reason;
 };
 
-// Checks a Hello's token; a revoked device is told to wipe. Records when the
-// device was last seen.
+// Checks a Hello's token; a revoked device is told to wipe (after pushing
+// what it holds, when revoked with --collect-first). Records when the device
+// was last seen.
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms);
 
@@ -51,6 +56,10 @@ void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64
 
 // Marks a device revoked; its next connection receives Wipe. Throws
 // Error(not_found) for an unknown device.
+// A device revoked with --collect-first has pushed what it held and is being
+// told to wipe: from now on it is wiped at once, like any revoked device.
+void finish_collection(StoreTxn& txn, std::string_view device_id);
+
 void revoke_device(StoreTxn& txn, std::string_view device_id, bool collect_first,
                    std::uint64_t now_ms);
 

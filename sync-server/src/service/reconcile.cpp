@@ -3,18 +3,33 @@
 #include "iro/error.hpp"
 #include "iro/merge.hpp"
 #include "iro/validation.hpp"
+#include "service/audit.hpp"
 #include "service/caseload.hpp"
 
 namespace iro::server {
 namespace {
 
-// Why a change cannot be applied, in words for the IRO; empty when it can.
-using Refusal = std::string;
+// Why a change cannot be applied (empty when it can): in words for the IRO,
+// and for the audit log, which never quotes a value the device sent. A
+// reason that quotes nothing the device typed is audited as it is.
+struct Refusal {
+  Refusal() = default;
+  Refusal(std::string why, std::string for_audit = {})
+      : reason(std::move(why)), audit(std::move(for_audit)) {}
+  Refusal(const char* why) : reason(why) {}
+
+  bool empty() const { return reason.empty(); }
+  const std::string& audit_detail() const { return audit.empty() ? reason : audit; }
+
+  std::string reason;
+  std::string audit;
+};
 
 class Reconciler {
  public:
-  Reconciler(StoreTxn& txn, const DeviceIdentity& identity, TxnClock& clock)
-      : m_txn(txn), m_identity(identity), m_clock(clock) {}
+  Reconciler(StoreTxn& txn, const DeviceIdentity& identity, TxnClock& clock,
+             std::string_view remote)
+      : m_txn(txn), m_identity(identity), m_clock(clock), m_remote(remote) {}
 
   PushResult apply(const Change& incoming) {
     Change change = incoming;
@@ -29,12 +44,17 @@ class Reconciler {
     history.received_ms = m_clock.now_ms();
 
     m_written_seq = 0;
+    m_refusal_audit.clear();
     PushResult result = decide(change, history);
     result.device_seq = change.device_seq;
     history.outcome = result.outcome;
     history.seq = m_written_seq;
     history.stamped_hlc = result.hlc;
+    if (result.outcome == PushOutcome::refused && history.reason.empty()) {
+      history.reason = result.reason;  // refused after the first checks (a cross-field rule)
+    }
     m_txn.append_history(history);
+    audit(change, result, history.received_ms);
     return result;
   }
 
@@ -56,10 +76,11 @@ class Reconciler {
       // is a forgery or a broken device. Say no more than that the id is taken.
       history.reason =
           "record id " + change.doc_id + " is already in use; the record was not saved";
-      return refused(change, std::nullopt, history.reason);
+      return refused(change, std::nullopt,
+                     Refusal{history.reason, "the record id is another council's record"});
     }
     if (Refusal why = check(change, document); !why.empty()) {
-      history.reason = why;
+      history.reason = why.reason;
       return refused(change, document, why);
     }
     if (change.op == ChangeOp::delete_document) return apply_delete(change, *document);
@@ -78,7 +99,10 @@ class Reconciler {
     const KindSchema& schema = schema_for(change.kind);
     if (change.op == ChangeOp::restore_document) return "a device cannot send a restore";
     if (!may_write_child(change.child_id)) {
-      return "child " + change.child_id + " is not in your caseload";
+      const bool in_council = m_txn.child_record(m_identity.tenant, change.child_id).has_value();
+      return Refusal{"child " + change.child_id + " is not in your caseload",
+                     in_council ? "the child is not in this user's caseload"
+                                : "no such child in this council"};
     }
     if (document) {
       if (document->kind != change.kind || document->child_id != change.child_id) {
@@ -105,7 +129,8 @@ class Reconciler {
         const FieldSpec& spec = require_field(schema, change.field, Writer::device_and_server);
         validate_value(schema, change.field, spec, change.value);
       } catch (const Error& error) {
-        return error.what();
+        // The message may quote the value: the audit names only the field.
+        return Refusal{error.what(), "not a valid value of this field"};
       }
     }
     return {};
@@ -260,7 +285,7 @@ class Reconciler {
     try {
       validate_cross_field_rules(proposed, child);
     } catch (const Error& error) {
-      return error.what();
+      return Refusal{error.what(), "breaks a rule across the record's fields"};
     }
     return {};
   }
@@ -299,10 +324,11 @@ class Reconciler {
   }
 
   PushResult refused(const Change& change, const std::optional<DocumentRow>& document,
-                     const std::string& why) {
+                     const Refusal& why) {
+    m_refusal_audit = why.audit_detail();
     PushResult result;
     result.outcome = PushOutcome::refused;
-    result.reason = why;
+    result.reason = why.reason;
     if (document && change.op == ChangeOp::set_field) {
       if (auto current = m_txn.field(document->id, change.field)) {
         result.server_seq = current->seq;
@@ -346,17 +372,44 @@ class Reconciler {
     return result;
   }
 
+  // One audit entry per change received: which record and field, and what
+  // became of it (a refusal by its audit detail, never the value).
+  void audit(const Change& change, const PushResult& result, std::uint64_t now_ms) {
+    AuditRow row = device_audit_row(m_identity, m_remote, AuditAction::push,
+                                    audit_outcome(result.outcome), now_ms);
+    row.child_id = change.child_id;
+    row.doc_id = change.doc_id;
+    std::string detail(to_string(change.kind));
+    if (change.op == ChangeOp::delete_document) {
+      detail += " deleted";
+    } else if (change.op == ChangeOp::restore_document) {
+      detail += " restored";
+    } else {
+      detail += "." + change.field;
+    }
+    if (result.outcome == PushOutcome::conflict) {
+      detail += ": kept as conflict " + conflict_slot(change.field, m_written_seq);
+    } else if (result.outcome == PushOutcome::refused) {
+      detail += ": " + m_refusal_audit;
+    }
+    row.detail = audit_detail(detail);
+    m_txn.append_audit(row);
+  }
+
   StoreTxn& m_txn;
   const DeviceIdentity& m_identity;
   TxnClock& m_clock;
+  std::string_view m_remote;
   std::uint64_t m_written_seq = 0;  // what the change being applied wrote, for its history
+  std::string m_refusal_audit;      // why the change being applied was refused, for the audit
 };
 
 }  // namespace
 
 std::vector<PushResult> apply_push(StoreTxn& txn, const DeviceIdentity& identity,
-                                   std::span<const Change> changes, TxnClock& clock) {
-  Reconciler reconciler(txn, identity, clock);
+                                   std::span<const Change> changes, TxnClock& clock,
+                                   std::string_view remote) {
+  Reconciler reconciler(txn, identity, clock, remote);
   std::vector<PushResult> results;
   results.reserve(changes.size());
   for (const Change& change : changes) results.push_back(reconciler.apply(change));

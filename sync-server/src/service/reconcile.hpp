@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "iro/protocol.hpp"
@@ -14,8 +15,10 @@ namespace iro::server {
 // Returns one result per change, in order. Idempotent on device_id +
 // device_seq: a change seen before gets its first verdict again, with the
 // field's current server value. Every change is recorded in the history,
-// whatever becomes of it.
+// whatever becomes of it, and its outcome in the audit log (the first time
+// only), with `remote`, the connection's "address:port".
 std::vector<PushResult> apply_push(StoreTxn& txn, const DeviceIdentity& identity,
-                                   std::span<const Change> changes, TxnClock& clock);
+                                   std::span<const Change> changes, TxnClock& clock,
+                                   std::string_view remote = {});
 
 }  // namespace iro::server

@@ -6,6 +6,8 @@
 
 #include "iro/error.hpp"
 #include "service/accounts.hpp"
+#include "service/audit.hpp"
+#include "service/lease.hpp"
 #include "service/reconcile.hpp"
 #include "service/tenant_policy.hpp"
 
@@ -25,32 +27,49 @@ std::string describe(std::exception_ptr failure) {
 }  // namespace
 
 ServerSession::ServerSession(SessionServices services, SessionLink& link, std::string peer)
-    : m_services(services), m_link(link), m_peer(std::move(peer)) {}
+    : m_services(services),
+      m_link(link),
+      m_peer(std::move(peer)),
+      m_address(AuthThrottle::address_of(m_peer)) {}
 
 void ServerSession::on_frame(std::span<const std::uint8_t> frame, bool binary) {
   if (m_closed) return;
-  if (!binary) return refuse(RefusalCode::malformed, "iro-sync speaks binary frames; got text");
+  if (!binary) {
+    return refuse_protocol_error(RefusalCode::malformed, "iro-sync speaks binary frames; got text");
+  }
   Message message;
   try {
     message = decode_message(frame);
   } catch (const Error& error) {
     if (error.code() == ErrorCode::unsupported_version) {
-      return refuse(RefusalCode::unsupported_version,
-                    "protocol version " + std::to_string(frame[0]) +
-                        " is not supported; this server speaks version " +
-                        std::to_string(kProtocolVersion));
+      return refuse_protocol_error(RefusalCode::unsupported_version,
+                                   "protocol version " + std::to_string(frame[0]) +
+                                       " is not supported; this server speaks version " +
+                                       std::to_string(kProtocolVersion));
     }
-    return refuse(RefusalCode::malformed, error.what());
+    return refuse_protocol_error(RefusalCode::malformed, error.what());
   }
   dispatch(message);
+}
+
+void ServerSession::refuse_protocol_error(RefusalCode code, std::string reason) {
+  if (!m_identity) {
+    return refuse_unauthenticated(AuditAction::connect, "", code, std::move(reason));
+  }
+  AuditRow row = device_audit_row(*m_identity, m_peer, AuditAction::session, AuditOutcome::refused,
+                                  m_services.clock.now_ms());
+  row.detail = audit_detail(reason);
+  audit_later([row](StoreTxn& txn) { txn.append_audit(row); });
+  refuse(code, std::move(reason));
 }
 
 void ServerSession::dispatch(const Message& message) {
   if (!m_identity) {
     if (const auto* hello = std::get_if<Hello>(&message)) return on_hello(*hello);
     if (const auto* enrol = std::get_if<Enrol>(&message)) return on_enrol(*enrol);
-    return refuse(RefusalCode::malformed, "a session starts with Hello or Enrol, not " +
-                                              std::string(message_name(message)));
+    return refuse_protocol_error(
+        RefusalCode::malformed,
+        "a session starts with Hello or Enrol, not " + std::string(message_name(message)));
   }
   if (const auto* push = std::get_if<Push>(&message)) return on_push(*push);
   if (const auto* pull = std::get_if<Pull>(&message)) return on_pull(*pull);
@@ -59,8 +78,62 @@ void ServerSession::dispatch(const Message& message) {
     return m_link.resume_reading();
   }
   if (std::holds_alternative<Pong>(message)) return m_link.resume_reading();
-  refuse(RefusalCode::malformed,
-         std::string(message_name(message)) + " is not a message a device sends in a session");
+  refuse_protocol_error(
+      RefusalCode::malformed,
+      std::string(message_name(message)) + " is not a message a device sends in a session");
+}
+
+bool ServerSession::refuse_if_throttled(AuditAction action, std::string_view claimed_device_id) {
+  AuthThrottle* throttle = m_services.throttle;
+  if (!throttle) return false;
+  const std::vector<AuthThrottle::Summary> summaries = throttle->take_summaries();
+  const std::optional<AuthThrottle::Lockout> lockout = throttle->check(m_address);
+  const std::uint64_t now = m_services.clock.now_ms();
+  std::vector<AuditRow> rows;
+  // Lockouts that are over, of any address: how many refusals went unaudited.
+  for (const AuthThrottle::Summary& summary : summaries) {
+    AuditRow& row = rows.emplace_back(
+        unauthenticated_audit_row(summary.address, "", AuditAction::connect, now));
+    row.detail = "rate limited: " + std::to_string(summary.refusals) +
+                 " more Hellos or Enrols from this address were refused while it was locked out";
+  }
+  if (lockout && lockout->first_refusal) {
+    AuditRow& row =
+        rows.emplace_back(unauthenticated_audit_row(m_peer, claimed_device_id, action, now));
+    row.detail = "rate limited: " + std::to_string(lockout->failures) +
+                 " failed attempts from this address; " + AuthThrottle::refusal_reason(*lockout);
+    spdlog::warn("session {}: {} failed attempts from {}; refusing it for {} ms", m_peer,
+                 lockout->failures, m_address, lockout->retry_after_ms);
+  }
+  if (!rows.empty()) {
+    audit_later([rows = std::move(rows)](StoreTxn& txn) {
+      for (const AuditRow& row : rows) txn.append_audit(row);
+    });
+  }
+  if (!lockout) return false;
+  refuse(RefusalCode::overloaded, AuthThrottle::refusal_reason(*lockout));
+  return true;
+}
+
+void ServerSession::refuse_unauthenticated(AuditAction action, std::string_view claimed_device_id,
+                                           RefusalCode code, std::string reason) {
+  if (refuse_if_throttled(action, claimed_device_id)) return;
+  if (m_services.throttle) m_services.throttle->record_failure(m_address);
+  AuditRow row =
+      unauthenticated_audit_row(m_peer, claimed_device_id, action, m_services.clock.now_ms());
+  row.detail = audit_detail(reason);
+  audit_later([row](StoreTxn& txn) { txn.append_audit(row); });
+  spdlog::warn("session {}: refused before authentication: {}", m_peer, reason);
+  refuse(code, std::move(reason));
+}
+
+void ServerSession::audit_later(std::function<void(StoreTxn&)> write) {
+  // Through commit(), so the session stays alive until it is saved (and a
+  // test's loopback waits for it like every other commit).
+  commit(std::move(write), [peer = m_peer](std::exception_ptr failure) {
+    if (failure)
+      spdlog::error("session {}: an audit entry was not saved: {}", peer, describe(failure));
+  });
 }
 
 void ServerSession::commit(ServerStore::Job job, std::function<void(std::exception_ptr)> then) {
@@ -72,20 +145,29 @@ void ServerSession::commit(ServerStore::Job job, std::function<void(std::excepti
 }
 
 void ServerSession::on_hello(const Hello& hello) {
+  if (refuse_if_throttled(AuditAction::hello, hello.device_id)) return;
   using Verdict = std::variant<Authenticated, WipeDevice, Refused>;
   auto verdict = std::make_shared<Verdict>(Refused{});
   auto head = std::make_shared<std::uint64_t>(0);
   auto policy = std::make_shared<std::string>();
+  auto lease = std::make_shared<LeaseGrant>();
   const std::uint64_t now = m_services.clock.now_ms();
   commit(
-      [hello, verdict, head, policy, now](StoreTxn& txn) {
+      [hello, verdict, head, policy, lease, now, remote = m_peer](StoreTxn& txn) {
         *verdict = authenticate(txn, hello, now);
+        audit_hello(txn, remote, hello, *verdict, now);
         *head = txn.head_seq();
         if (const auto* authenticated = std::get_if<Authenticated>(verdict.get())) {
           *policy = tenant_timescale_policy_name(txn, authenticated->identity.tenant);
+          // A revoked device collected before its wipe gets no lease: the
+          // key that unlocks a store is never granted to a revoked device.
+          if (!authenticated->collect_then_wipe) {
+            *lease =
+                lease_for(txn, authenticated->identity.tenant, authenticated->identity.device_id);
+          }
         }
       },
-      [this, verdict, head, policy, cursor = hello.cursor](std::exception_ptr failure) {
+      [this, verdict, head, policy, lease, cursor = hello.cursor](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("session {}: hello failed: {}", m_peer, describe(failure));
@@ -100,43 +182,54 @@ void ServerSession::on_hello(const Hello& hello) {
           return;
         }
         if (auto* refused = std::get_if<Refused>(verdict.get())) {
+          if (m_services.throttle) m_services.throttle->record_failure(m_address);
           spdlog::warn("session {}: hello refused: {}", m_peer, refused->reason);
           return refuse(refused->code, refused->reason);
         }
-        m_identity = std::get<Authenticated>(*verdict).identity;
+        const Authenticated& authenticated = std::get<Authenticated>(*verdict);
+        m_identity = authenticated.identity;
+        if (authenticated.collect_then_wipe) m_wipe_after_push = authenticated.wipe_reason;
         m_cursor = cursor;
         m_scope_cursor = cursor;
-        spdlog::info("session {}: device {} of user {} ({}) from cursor {}", m_peer,
-                     m_identity->device_id, m_identity->user_id, m_identity->tenant, cursor);
+        spdlog::info("session {}: device {} of user {} ({}) from cursor {}{}", m_peer,
+                     m_identity->device_id, m_identity->user_id, m_identity->tenant, cursor,
+                     m_wipe_after_push ? ", revoked: collecting, then wiping" : "");
         m_link.send(encode_message(Welcome{m_identity->user_id, m_identity->tenant,
-                                           m_services.clock.now_ms(), *head, *policy}));
-        send_scope_changes(m_scope_cursor);
+                                           m_services.clock.now_ms(), *head, *policy, lease->secret,
+                                           lease->days}));
+        if (!m_wipe_after_push) send_scope_changes(m_scope_cursor);
         m_link.resume_reading();
       });
 }
 
 void ServerSession::on_enrol(const Enrol& enrol) {
+  if (refuse_if_throttled(AuditAction::enrol, enrol.device_id)) return;
   using Verdict = std::variant<Enrolled, Refused>;
   auto verdict = std::make_shared<Verdict>(Refused{});
   const std::uint64_t now = m_services.clock.now_ms();
-  commit([enrol, verdict, now](StoreTxn& txn) { *verdict = enrol_device(txn, enrol, now); },
-         [this, verdict](std::exception_ptr failure) {
-           if (m_closed) return;
-           if (failure) {
-             spdlog::error("session {}: enrolment failed: {}", m_peer, describe(failure));
-             return refuse(RefusalCode::server_error, "enrolment failed; try again");
-           }
-           if (auto* refused = std::get_if<Refused>(verdict.get())) {
-             spdlog::warn("session {}: enrolment refused: {}", m_peer, refused->reason);
-             return refuse(refused->code, refused->reason);
-           }
-           const Enrolled& enrolled = std::get<Enrolled>(*verdict);
-           spdlog::info("session {}: enrolled device {} for user {}", m_peer, enrolled.device_id,
-                        enrolled.user_id);
-           m_link.send(encode_message(enrolled));
-           m_link.close_after_sending();
-           m_closed = true;
-         });
+  commit(
+      [enrol, verdict, now, remote = m_peer](StoreTxn& txn) {
+        *verdict = enrol_device(txn, enrol, now);
+        audit_enrol(txn, remote, enrol, *verdict, now);
+      },
+      [this, verdict](std::exception_ptr failure) {
+        if (m_closed) return;
+        if (failure) {
+          spdlog::error("session {}: enrolment failed: {}", m_peer, describe(failure));
+          return refuse(RefusalCode::server_error, "enrolment failed; try again");
+        }
+        if (auto* refused = std::get_if<Refused>(verdict.get())) {
+          if (m_services.throttle) m_services.throttle->record_failure(m_address);
+          spdlog::warn("session {}: enrolment refused: {}", m_peer, refused->reason);
+          return refuse(refused->code, refused->reason);
+        }
+        const Enrolled& enrolled = std::get<Enrolled>(*verdict);
+        spdlog::info("session {}: enrolled device {} for user {}", m_peer, enrolled.device_id,
+                     enrolled.user_id);
+        m_link.send(encode_message(enrolled));
+        m_link.close_after_sending();
+        m_closed = true;
+      });
 }
 
 void ServerSession::on_push(Push push) {
@@ -145,9 +238,9 @@ void ServerSession::on_push(Push push) {
   const DeviceIdentity identity = *m_identity;
   Clock& wall = m_services.clock;
   commit(
-      [identity, changes, results, &wall](StoreTxn& txn) {
+      [identity, changes, results, &wall, remote = m_peer](StoreTxn& txn) {
         TxnClock clock(txn, wall);
-        *results = apply_push(txn, identity, *changes, clock);
+        *results = apply_push(txn, identity, *changes, clock, remote);
       },
       [this, results](std::exception_ptr failure) {
         if (m_closed) return;
@@ -162,6 +255,22 @@ void ServerSession::on_push(Push push) {
 }
 
 void ServerSession::on_pull(const Pull& pull) {
+  if (m_wipe_after_push) {
+    // A device pushes everything it holds before its first Pull: all
+    // collected, so now the wipe. It is sent nothing, and whatever says
+    // Hello with its token from now on is wiped at once.
+    commit(
+        [device_id = m_identity->device_id](StoreTxn& txn) { finish_collection(txn, device_id); },
+        [this](std::exception_ptr failure) {
+          if (m_closed) return;
+          if (failure) spdlog::error("session {}: ending a collection failed", m_peer);
+          spdlog::warn("session {}: revoked device collected; told to wipe", m_peer);
+          m_link.send(encode_message(Wipe{*m_wipe_after_push}));
+          m_link.close_after_sending();
+          m_closed = true;
+        });
+    return;
+  }
   Changes page;
   try {
     m_services.store.read(
@@ -172,7 +281,6 @@ void ServerSession::on_pull(const Pull& pull) {
   }
   m_cursor = page.next_cursor;
   const bool caught_up = !page.more;
-  m_link.send(encode_message(page));
   if (caught_up) {
     // So an admin sees how far each device has got (iro-server admin devices).
     // One small write per catch-up, in the next group commit; nobody waits for it.
@@ -180,11 +288,33 @@ void ServerSession::on_pull(const Pull& pull) {
                StoreTxn& txn) { record_device_cursor(txn, identity.device_id, cursor); },
            [](std::exception_ptr) {});
   }
-  if (caught_up && !m_live) {
-    m_live = true;
-    m_link.went_live(*m_identity);
+  send_page(std::move(page), false, [this, caught_up] {
+    if (caught_up && !m_live) {
+      m_live = true;
+      m_link.went_live(*m_identity);
+    }
+    m_link.resume_reading();
+  });
+}
+
+void ServerSession::send_page(Changes page, bool live, std::function<void()> then) {
+  if (page.entries.empty()) {  // discloses nothing
+    m_link.send(encode_message(page));
+    return then();
   }
-  m_link.resume_reading();
+  auto sent = std::make_shared<Changes>(std::move(page));
+  commit([identity = *m_identity, remote = m_peer, sent, live, now = m_services.clock.now_ms()](
+             StoreTxn& txn) { audit_pull(txn, identity, remote, *sent, live, now); },
+         [this, sent, then = std::move(then)](std::exception_ptr failure) {
+           if (m_closed) return;
+           if (failure) {
+             spdlog::error("session {}: the audit of a page failed: {}", m_peer, describe(failure));
+             return refuse(RefusalCode::server_error,
+                           "the server could not read changes; try again");
+           }
+           m_link.send(encode_message(*sent));
+           then();
+         });
 }
 
 void ServerSession::on_store_changed() {
@@ -197,27 +327,32 @@ void ServerSession::on_queue_drained() {
 
 void ServerSession::send_live_changes() {
   if (!m_live || m_closed) return;
-  m_live_pending = false;
-  // A bounded number of pages per wake-up; the next commit or drain continues.
-  for (int page_count = 0; page_count < 4; ++page_count) {
-    if (m_link.queued_frames() >= kMaxQueuedFrames) {
-      m_live_pending = true;
-      return;
-    }
-    Changes page;
-    try {
-      m_services.store.read(
-          [&](StoreTxn& txn) { page = txn.pull_page(*m_identity, m_cursor, 500); });
-    } catch (const std::exception& error) {
-      spdlog::error("session {}: live pull failed: {}", m_peer, error.what());
-      return;
-    }
-    const bool any = !page.entries.empty();
-    m_cursor = std::max(m_cursor, page.next_cursor);
-    if (any) m_link.send(encode_message(page));
-    if (!page.more) break;
+  if (m_live_sending) {  // the page in hand continues once it is sent
+    m_live_pending = true;
+    return;
   }
-  send_scope_changes(m_scope_cursor);
+  m_live_pending = false;
+  if (m_link.queued_frames() >= kMaxQueuedFrames) {
+    m_live_pending = true;  // the drain continues
+    return;
+  }
+  Changes page;
+  try {
+    m_services.store.read([&](StoreTxn& txn) { page = txn.pull_page(*m_identity, m_cursor, 500); });
+  } catch (const std::exception& error) {
+    spdlog::error("session {}: live pull failed: {}", m_peer, error.what());
+    return;
+  }
+  m_cursor = std::max(m_cursor, page.next_cursor);
+  if (page.entries.empty()) return send_scope_changes(m_scope_cursor);
+  // One page at a time: each waits for its audit entries, then the next is read.
+  const bool more = page.more;
+  m_live_sending = true;
+  send_page(std::move(page), true, [this, more] {
+    m_live_sending = false;
+    if (more || m_live_pending) return send_live_changes();
+    send_scope_changes(m_scope_cursor);
+  });
 }
 
 void ServerSession::send_scope_changes(std::uint64_t after_seq) {
@@ -233,6 +368,10 @@ void ServerSession::send_scope_changes(std::uint64_t after_seq) {
   }
   m_scope_cursor = std::max(m_scope_cursor, scope.removed_at_seq);
   if (scope.removed_children.empty()) return;
+  audit_later([identity = *m_identity, remote = m_peer, removed = scope.removed_children,
+               now = m_services.clock.now_ms()](StoreTxn& txn) {
+    audit_scope_changed(txn, identity, remote, removed, now);
+  });
   m_link.send(encode_message(scope));
 }
 

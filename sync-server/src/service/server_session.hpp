@@ -17,6 +17,8 @@
 
 #include "iro/clock.hpp"
 #include "iro/protocol.hpp"
+#include "service/audit.hpp"
+#include "service/auth_throttle.hpp"
 #include "store/commit_queue.hpp"
 #include "store/server_store.hpp"
 
@@ -41,10 +43,19 @@ struct SessionServices {
   ServerStore& store;
   CommitQueue& commits;
   Clock& clock;
+  // Failed authentication limited per address, shared by every session of
+  // the server; null: no limit.
+  AuthThrottle* throttle = nullptr;
 };
 
+// Every session's Hello or Enrol, refusal, pushed change, page of changes
+// sent and scope change is in the audit log (service/audit.hpp), written in
+// the transaction of what it records; a page of changes is sent only once
+// its entries are committed.
 class ServerSession {
  public:
+  // `peer`: "address:port" of the other end; failed authentication is
+  // counted by its address (AuthThrottle::address_of).
   ServerSession(SessionServices services, SessionLink& link, std::string peer);
 
   // One frame from the device. `binary` is false for a text frame.
@@ -74,6 +85,20 @@ class ServerSession {
   void on_pull(const Pull& pull);
   void send_live_changes();
   void send_scope_changes(std::uint64_t after_seq);
+  // Sends a page once the audit log holds which children it discloses (at
+  // once when it is empty), then runs `then` on the strand.
+  void send_page(Changes page, bool live, std::function<void()> then);
+  // Refuses a Hello or Enrol from an address that failed too often; false
+  // when the address may try.
+  bool refuse_if_throttled(AuditAction action, std::string_view claimed_device_id);
+  // A refusal before authentication: audited, and counted as a failure.
+  void refuse_unauthenticated(AuditAction action, std::string_view claimed_device_id,
+                              RefusalCode code, std::string reason);
+  // A frame that breaks the protocol: before authentication as above; after
+  // it, audited as the device's.
+  void refuse_protocol_error(RefusalCode code, std::string reason);
+  // Appends audit entries in the next group commit without waiting for it.
+  void audit_later(std::function<void(StoreTxn&)> write);
   void refuse(RefusalCode code, std::string reason);
   // Runs a write job through the commit queue; `then` runs on the strand after the commit.
   void commit(ServerStore::Job job, std::function<void(std::exception_ptr)> then);
@@ -81,11 +106,16 @@ class ServerSession {
   SessionServices m_services;
   SessionLink& m_link;
   std::string m_peer;
+  std::string m_address;  // the peer's address without its port
   std::optional<DeviceIdentity> m_identity;
+  // Set for a device revoked with --collect-first: its first Pull is
+  // answered with Wipe, giving this reason.
+  std::optional<std::string> m_wipe_after_push;
   std::uint64_t m_cursor = 0;        // the newest sequence number sent to the device
   std::uint64_t m_scope_cursor = 0;  // scope removals sent up to here
   bool m_live = false;               // caught up: send changes as they commit
-  bool m_live_pending = false;       // a live update was skipped (queue full)
+  bool m_live_pending = false;       // a live update was skipped (queue full, or one in hand)
+  bool m_live_sending = false;       // a live page waits for its audit entries to commit
   bool m_closed = false;
 };
 

@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 3> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -123,12 +123,47 @@ constexpr std::array<sqlite::SchemaStep, 1> kSteps = {{
       CREATE INDEX history_refused ON history (outcome, tenant) WHERE outcome = 3;
       INSERT INTO meta VALUES ('last_seq', 0), ('hlc', 0);
     )sql"},
+    {2, R"sql(
+      -- append-only: who did what, from where, to which child and record, and
+      -- what became of it (docs/ARCHITECTURE.md, Audit). NULL: not known, or
+      -- about no one child or record. AUTOINCREMENT: an id is never reused.
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms INTEGER NOT NULL,
+        tenant TEXT,
+        actor TEXT NOT NULL,      -- a device id, 'admin', or 'unknown'
+        user_id TEXT,
+        device_id TEXT,
+        remote TEXT,              -- address:port of the connection
+        action TEXT NOT NULL,
+        child_id TEXT,
+        doc_id TEXT,
+        outcome TEXT NOT NULL,    -- ok, accepted, merged, conflict, refused
+        detail TEXT NOT NULL      -- a short reason, never a record's words
+      );
+      CREATE INDEX audit_by_child ON audit (child_id) WHERE child_id IS NOT NULL;
+      CREATE INDEX audit_by_user ON audit (user_id) WHERE user_id IS NOT NULL;
+      CREATE INDEX audit_by_device ON audit (device_id) WHERE device_id IS NOT NULL;
+      CREATE INDEX audit_by_time ON audit (time_ms);
+      -- so that not even a bug in the server can rewrite what happened
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    )sql"},
+    {3, R"sql(
+      -- lease_days: how long a device's encrypted store stays open without
+      -- reaching the server (the offline lease, docs/security.md); 1-90.
+      -- meta's 'lease_master_secret' (made on first use) derives each
+      -- device's lease secret (sync-server/src/service/lease.hpp).
+      ALTER TABLE tenant ADD COLUMN lease_days INTEGER NOT NULL DEFAULT 14;
+    )sql"},
 }};
 
 }  // namespace
 
-void migrate_server_schema(sqlite::Database& database) {
-  sqlite::migrate(database, {kSteps, kServerStoreApplicationId, "server store"});
+void migrate_server_schema(sqlite::Database& database, int target) {
+  sqlite::migrate(database, {kSteps, kServerStoreApplicationId, "server store"}, target);
 }
 
 }  // namespace iro::server

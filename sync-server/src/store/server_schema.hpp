@@ -4,19 +4,24 @@
 // History:
 //   1  meta, tenant, user, device, enrolment, allocation, scope_removal,
 //      document, field_state, history
+//   2  audit (append-only: UPDATE and DELETE refused by triggers)
+//   3  tenant.lease_days (the offline lease; meta's lease_master_secret)
+//
+// Every version is readable: a file at any of them is upgraded on open.
 #pragma once
 
 #include "store/sqlite.hpp"
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 3;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;
 
 // Throws Error(schema_too_new) for a newer file, Error(storage_failure) for a
-// file that is not an iro server store.
-void migrate_server_schema(sqlite::Database& database);
+// file that is not an iro server store. `target`: stop at that version (0:
+// the newest), for tests of the upgrade from an older file.
+void migrate_server_schema(sqlite::Database& database, int target = 0);
 
 }  // namespace iro::server

@@ -16,6 +16,7 @@
 #include "iro/document.hpp"
 #include "iro/hlc.hpp"
 #include "iro/protocol.hpp"
+#include "store/audit_row.hpp"
 
 namespace iro::server {
 
@@ -111,6 +112,14 @@ class StoreTxn {
   virtual std::optional<std::string> timescale_policy(std::string_view tenant) = 0;
   // Stores the name as given: the caller checks it names a policy.
   virtual void set_timescale_policy(std::string_view tenant, std::string_view policy) = 0;
+  // The tenant's offline lease in days (14 until set); nullopt for an unknown tenant.
+  virtual std::optional<int> lease_days(std::string_view tenant) = 0;
+  // Stores the days as given: the caller checks they are 1-90.
+  virtual void set_lease_days(std::string_view tenant, int days) = 0;
+  // The secret every device's lease secret is derived from (service/lease.hpp);
+  // nullopt until the first lease is granted.
+  virtual std::optional<Bytes> lease_master_secret() = 0;
+  virtual void save_lease_master_secret(std::span<const std::uint8_t> secret) = 0;
   virtual std::optional<UserRow> user(std::string_view id) = 0;
   virtual void insert_user(const UserRow& user) = 0;
   virtual std::optional<DeviceRow> device(std::string_view id) = 0;
@@ -163,6 +172,13 @@ class StoreTxn {
   // The quarantine: changes the server refused (locked records, another
   // IRO's child...), newest first, of one tenant (every tenant when empty).
   virtual std::vector<HistoryRow> quarantine(std::string_view tenant, std::size_t limit) = 0;
+
+  // The audit log: appended to in the transaction of what it records; never
+  // changed or removed (no engine offers a way). `row.id` is ignored; the
+  // store numbers entries in the order they are appended.
+  virtual void append_audit(const AuditRow& row) = 0;
+  // The entries that match the query, oldest first.
+  virtual std::vector<AuditRow> audit_log(const AuditQuery& query) = 0;
 
   // A page of the current values in the identity's scope changed after
   // `cursor`, oldest first.

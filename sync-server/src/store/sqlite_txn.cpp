@@ -144,6 +144,32 @@ void SqliteTxn::set_timescale_policy(std::string_view tenant, std::string_view p
       .run();
 }
 
+std::optional<int> SqliteTxn::lease_days(std::string_view tenant) {
+  auto statement = m_db.cached("SELECT lease_days FROM tenant WHERE name = ?1");
+  statement.bind(1, tenant);
+  if (!statement.step()) return std::nullopt;
+  return int(statement.int64(0));
+}
+
+void SqliteTxn::set_lease_days(std::string_view tenant, int days) {
+  m_db.cached("UPDATE tenant SET lease_days = ?2 WHERE name = ?1")
+      .bind_all(tenant, std::int64_t(days))
+      .run();
+}
+
+std::optional<Bytes> SqliteTxn::lease_master_secret() {
+  auto statement = m_db.cached("SELECT value FROM meta WHERE key = 'lease_master_secret'");
+  if (!statement.step()) return std::nullopt;
+  const auto blob = statement.blob(0);
+  return Bytes(blob.begin(), blob.end());
+}
+
+void SqliteTxn::save_lease_master_secret(std::span<const std::uint8_t> secret) {
+  m_db.cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('lease_master_secret', ?1)")
+      .bind(1, secret)
+      .run();
+}
+
 std::optional<UserRow> SqliteTxn::user(std::string_view id) {
   auto statement = m_db.cached("SELECT id, tenant, name, role FROM user WHERE id = ?1");
   statement.bind(1, id);
@@ -485,6 +511,81 @@ void SqliteTxn::append_history(const HistoryRow& row) {
   statement.bind(15, std::int64_t(row.stamped_hlc.packed));
   statement.bind(16, row.reason);
   statement.run();
+}
+
+namespace {
+
+// An empty string is stored as NULL: "not known" or "about no one child".
+void bind_text_or_null(sqlite::CachedStatement& statement, int index, const std::string& text) {
+  if (text.empty()) {
+    statement.bind_null(index);
+  } else {
+    statement.bind(index, text);
+  }
+}
+
+std::string text_or_empty(const sqlite::CachedStatement& statement, int column) {
+  return statement.is_null(column) ? std::string() : statement.text(column);
+}
+
+}  // namespace
+
+void SqliteTxn::append_audit(const AuditRow& row) {
+  auto statement = m_db.cached(
+      "INSERT INTO audit (time_ms, tenant, actor, user_id, device_id, remote, action, child_id, "
+      "doc_id, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  statement.bind(1, std::int64_t(row.time_ms));
+  bind_text_or_null(statement, 2, row.tenant);
+  statement.bind(3, row.actor);
+  bind_text_or_null(statement, 4, row.user_id);
+  bind_text_or_null(statement, 5, row.device_id);
+  bind_text_or_null(statement, 6, row.remote);
+  statement.bind(7, row.action);
+  bind_text_or_null(statement, 8, row.child_id);
+  bind_text_or_null(statement, 9, row.doc_id);
+  statement.bind(10, row.outcome);
+  statement.bind(11, row.detail);
+  statement.run();
+}
+
+std::vector<AuditRow> SqliteTxn::audit_log(const AuditQuery& query) {
+  // Only the filters given go into the query, so each can use its index; the
+  // newest `limit` matches are taken, then put back in order.
+  std::string where;
+  const auto filter = [&](bool given, const char* condition) {
+    if (!given) return;
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  filter(!query.child_id.empty(), "child_id = ?1");
+  filter(!query.user_id.empty(), "user_id = ?2");
+  filter(!query.device_id.empty(), "device_id = ?3");
+  filter(!query.tenant.empty(), "tenant = ?4");
+  filter(query.since_ms.has_value(), "time_ms >= ?5");
+  auto statement = m_db.cached(
+      "SELECT * FROM (SELECT id, time_ms, tenant, actor, user_id, device_id, remote, action, "
+      "child_id, doc_id, outcome, detail FROM audit" +
+      where + " ORDER BY id DESC LIMIT ?6) ORDER BY id");
+  statement.bind_all(query.child_id, query.user_id, query.device_id, query.tenant,
+                     std::int64_t(query.since_ms.value_or(0)),
+                     query.limit == 0 ? std::int64_t(-1) : std::int64_t(query.limit));
+  std::vector<AuditRow> rows;
+  while (statement.step()) {
+    AuditRow& row = rows.emplace_back();
+    row.id = std::uint64_t(statement.int64(0));
+    row.time_ms = std::uint64_t(statement.int64(1));
+    row.tenant = text_or_empty(statement, 2);
+    row.actor = statement.text(3);
+    row.user_id = text_or_empty(statement, 4);
+    row.device_id = text_or_empty(statement, 5);
+    row.remote = text_or_empty(statement, 6);
+    row.action = statement.text(7);
+    row.child_id = text_or_empty(statement, 8);
+    row.doc_id = text_or_empty(statement, 9);
+    row.outcome = statement.text(10);
+    row.detail = statement.text(11);
+  }
+  return rows;
 }
 
 Changes SqliteTxn::pull_page(const DeviceIdentity& identity, std::uint64_t cursor,

@@ -19,6 +19,10 @@ class SqliteTxn final : public StoreTxn {
   void insert_tenant(std::string_view tenant, std::uint64_t now_ms) override;
   std::optional<std::string> timescale_policy(std::string_view tenant) override;
   void set_timescale_policy(std::string_view tenant, std::string_view policy) override;
+  std::optional<int> lease_days(std::string_view tenant) override;
+  void set_lease_days(std::string_view tenant, int days) override;
+  std::optional<Bytes> lease_master_secret() override;
+  void save_lease_master_secret(std::span<const std::uint8_t> secret) override;
   std::optional<UserRow> user(std::string_view id) override;
   void insert_user(const UserRow& user) override;
   std::optional<DeviceRow> device(std::string_view id) override;
@@ -57,6 +61,9 @@ class SqliteTxn final : public StoreTxn {
                                         std::uint64_t device_seq) override;
   void append_history(const HistoryRow& row) override;
   std::vector<HistoryRow> quarantine(std::string_view tenant, std::size_t limit) override;
+
+  void append_audit(const AuditRow& row) override;
+  std::vector<AuditRow> audit_log(const AuditQuery& query) override;
 
   Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
                     std::uint32_t limit) override;

@@ -25,7 +25,7 @@ struct ServerAddress {
   bool tls = false;
 };
 
-// "ws://host:port[/path]" (or "wss://" once TLS lands). Throws
+// "ws://host:port[/path]" or "wss://host:port[/path]". Throws
 // Error(invalid_input) for anything else.
 ServerAddress parse_server_url(std::string_view url);
 
@@ -46,8 +46,9 @@ struct TransportOptions {
   std::chrono::milliseconds flush_every{1'000};
   std::string client_name = "iro";
   std::string device_name = "iro command line";
-  // The server's CA certificate (PEM file) for wss://; empty: the system's
-  // roots. Used once TLS lands (issue 7).
+  // The server's CA certificate (PEM file) for wss://. Enrolment keeps it in
+  // the store and later syncs trust that CA alone; given to a sync, it
+  // replaces the stored one for that call. Empty at enrolment: the system's roots.
   std::string ca_cert_path;
   // Called after each message that moved the sync on (on the calling thread).
   std::function<void(const SyncProgress&)> on_progress;
@@ -61,7 +62,9 @@ struct TransportOptions {
 
 enum class SyncResult {
   synced,       // everything pushed and pulled (and followed, if asked)
-  refused,      // the server refused the session; `message` says why; not retried
+  refused,      // the server refused the session, or could not be trusted (its
+                // certificate failed verification, TLS on one side only);
+                // `message` says why; not retried
   wiped,        // the device was revoked: the caller must delete the store now
   unreachable,  // no session completed within max_attempts; the outbox is kept
   cancelled,    // stop_requested said so before the device caught up
@@ -80,7 +83,8 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
 
 struct EnrolReport {
   bool enrolled = false;
-  bool refused = false;    // the server said no (an unknown, used or expired code)
+  bool refused = false;    // the server said no (an unknown, used or expired code),
+                           // or could not be trusted (as SyncResult::refused)
   bool cancelled = false;  // stop_requested said so
   std::string message;     // why not, when not
   Enrolled details;

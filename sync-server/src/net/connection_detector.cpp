@@ -1,0 +1,67 @@
+#include "net/connection_detector.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "service/audit.hpp"
+#include "service/auth_throttle.hpp"
+
+namespace iro::server {
+
+ConnectionDetector::ConnectionDetector(tcp::socket&& socket, ServerShared& shared,
+                                       ssl::context& tls)
+    : m_stream(std::move(socket)), m_shared(shared), m_tls(tls) {}
+
+void ConnectionDetector::start() {
+  net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
+    self->m_stream.expires_after(kDetectTimeout);
+    beast::async_detect_ssl(self->m_stream, self->m_buffer,
+                            beast::bind_front_handler(&ConnectionDetector::on_detect, self));
+  });
+}
+
+void ConnectionDetector::on_detect(beast::error_code error, bool is_tls) {
+  if (error) {
+    spdlog::debug("connection {}: closed before saying anything: {}", peer_of(m_stream.socket()),
+                  error.message());
+    return;
+  }
+  if (!is_tls) return refuse_plaintext();
+  std::make_shared<WebsocketSession<TlsStream>>(m_shared, std::move(m_buffer), std::move(m_stream),
+                                                m_tls)
+      ->start();
+}
+
+void ConnectionDetector::audit_plaintext(const std::string& peer) {
+  if (AuthThrottle* limit = m_shared.plaintext_audit_limit) {
+    const std::string address = AuthThrottle::address_of(peer);
+    if (const auto lockout = limit->check(address); lockout && !lockout->first_refusal) return;
+    limit->record_failure(address);
+  }
+  AuditRow row = unauthenticated_audit_row(peer, "", AuditAction::connect, m_shared.clock.now_ms());
+  row.detail = "plaintext to a TLS server: told to use wss://";
+  m_shared.commits.submit([row](StoreTxn& txn) { txn.append_audit(row); },
+                          [peer](std::exception_ptr failure) {
+                            if (failure) spdlog::error("connection {}: audit failed", peer);
+                          });
+}
+
+void ConnectionDetector::refuse_plaintext() {
+  const std::string peer = peer_of(m_stream.socket());
+  spdlog::info("connection {}: plaintext to a TLS server; told to use wss://", peer);
+  audit_plaintext(peer);
+  m_refusal.result(http::status::upgrade_required);
+  m_refusal.version(11);
+  m_refusal.set(http::field::server, "iro-server");
+  m_refusal.set(http::field::upgrade, "TLS/1.2, HTTP/1.1");
+  m_refusal.set(http::field::content_type, "text/plain; charset=utf-8");
+  m_refusal.keep_alive(false);
+  m_refusal.body() = std::string(kUseTls) + "\n";
+  m_refusal.prepare_payload();
+  http::async_write(m_stream, m_refusal,
+                    [self = shared_from_this()](beast::error_code, std::size_t) {
+                      beast::error_code ignored;
+                      self->m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                    });
+}
+
+}  // namespace iro::server
