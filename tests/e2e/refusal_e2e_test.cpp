@@ -91,6 +91,9 @@ TEST_CASE("refusals: bad token, malformed, oversized, text, out of order, unknow
     CHECK(reply.close_code == 1009);  // "message too big"
     CHECK(refusal_in(reply) == nullptr);
     check_still_serving(county, device, before);
+    // Audited (by then: the sync above ran after the close was handled).
+    const ProcessResult audit = county.server().admin({"audit", "--json"});
+    CHECK(audit.out.find("a frame over the 4194304-byte limit") != std::string::npos);
   }
   SUBCASE("a text frame") {
     const ProbeReply reply = probe_server(port, {{Bytes{'h', 'i'}, false}});

@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "service/audit.hpp"
-#include "service/auth_throttle.hpp"
+#include "net/connection_audit.hpp"
 
 namespace iro::server {
 
@@ -31,24 +30,10 @@ void ConnectionDetector::on_detect(beast::error_code error, bool is_tls) {
       ->start();
 }
 
-void ConnectionDetector::audit_plaintext(const std::string& peer) {
-  if (AuthThrottle* limit = m_shared.plaintext_audit_limit) {
-    const std::string address = AuthThrottle::address_of(peer);
-    if (const auto lockout = limit->check(address); lockout && !lockout->first_refusal) return;
-    limit->record_failure(address);
-  }
-  AuditRow row = unauthenticated_audit_row(peer, "", AuditAction::connect, m_shared.clock.now_ms());
-  row.detail = "plaintext to a TLS server: told to use wss://";
-  m_shared.commits.submit([row](StoreTxn& txn) { txn.append_audit(row); },
-                          [peer](std::exception_ptr failure) {
-                            if (failure) spdlog::error("connection {}: audit failed", peer);
-                          });
-}
-
 void ConnectionDetector::refuse_plaintext() {
   const std::string peer = peer_of(m_stream.socket());
   spdlog::info("connection {}: plaintext to a TLS server; told to use wss://", peer);
-  audit_plaintext(peer);
+  audit_refused_connection(m_shared, peer, "plaintext to a TLS server: told to use wss://");
   m_refusal.result(http::status::upgrade_required);
   m_refusal.version(11);
   m_refusal.set(http::field::server, "iro-server");

@@ -28,7 +28,6 @@ class ConnectionDetector : public std::enable_shared_from_this<ConnectionDetecto
  private:
   void on_detect(beast::error_code error, bool is_tls);
   void refuse_plaintext();
-  void audit_plaintext(const std::string& peer);
 
   beast::tcp_stream m_stream;
   ServerShared& m_shared;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/connection_audit.hpp"
+
 namespace iro::server {
 
 std::string peer_of(const tcp::socket& socket) {
@@ -76,6 +78,8 @@ void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
     if (timer_error || self->m_logic.identity() || self->m_closing) return;
     spdlog::info("session {}: no Hello within {} s; closing", self->m_logic.peer(),
                  kHelloTimeout.count());
+    audit_refused_connection(self->m_shared, self->m_logic.peer(),
+                             "no Hello within " + std::to_string(kHelloTimeout.count()) + " s");
     self->close(websocket::close_code::policy_error);
   });
   read_next();
@@ -99,6 +103,9 @@ void WebsocketSession<NextLayer>::on_read(beast::error_code error, std::size_t) 
     if (error == websocket::error::message_too_big) {
       spdlog::warn("session {}: frame over the {}-byte limit; closed", m_logic.peer(),
                    kMaxFrameBytes);
+      audit_refused_connection(
+          m_shared, m_logic.peer(),
+          "a frame over the " + std::to_string(kMaxFrameBytes) + "-byte limit; closed");
     } else if (error != websocket::error::closed && error != net::error::operation_aborted) {
       spdlog::debug("session {}: read ended: {}", m_logic.peer(), error.message());
     }

@@ -23,8 +23,8 @@ struct ServerShared {
   ssl::context* tls = nullptr;        // null: plaintext (--insecure-loopback)
   // Failed authentication limited per address (service/auth_throttle.hpp); null: no limit.
   AuthThrottle* auth_throttle = nullptr;
-  // Bounds the audit entries for plaintext connections to a TLS server per
-  // address (its lockouts refuse nothing: they only stop the entries).
+  // Bounds the audit entries for connections refused before a Hello (per
+  // address; its lockouts refuse nothing: they only stop the entries).
   AuthThrottle* plaintext_audit_limit = nullptr;
 };
 
