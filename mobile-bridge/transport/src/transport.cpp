@@ -95,15 +95,11 @@ std::string read_ca_file(const std::string& path) {
   return pem;
 }
 
-// The TLS context for `address`, or none for ws://. The CA: the file the
-// caller named, else `enrolled_ca` (the one the device enrolled with), else
-// the system's roots.
-std::optional<ssl::context> tls_for(const ServerAddress& address, const TransportOptions& options,
-                                    const std::string& enrolled_ca) {
+// The TLS context for `address` trusting `ca_pem` (empty: the system's
+// roots), or none for ws://.
+std::optional<ssl::context> tls_for(const ServerAddress& address, const std::string& ca_pem) {
   if (!address.tls) return std::nullopt;
-  const std::string pem =
-      options.ca_cert_path.empty() ? enrolled_ca : read_ca_file(options.ca_cert_path);
-  return make_client_tls_context(pem);
+  return make_client_tls_context(ca_pem);
 }
 
 // Waits between connection attempts: doubling from first_backoff up to
@@ -197,7 +193,11 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     throw Error(ErrorCode::invalid_input, "this device has not enrolled: run `iro enrol` first");
   }
   const ServerAddress address = parse_server_url(credentials->server);
-  std::optional<ssl::context> tls = tls_for(address, options, credentials->server_ca_pem);
+  // The CA file the caller named for this call, else the one kept at enrolment.
+  const std::string ca_pem = options.ca_cert_path.empty() || !address.tls
+                                 ? credentials->server_ca_pem
+                                 : read_ca_file(options.ca_cert_path);
+  std::optional<ssl::context> tls = tls_for(address, ca_pem);
   // Following is a window of time, not a number of connections: a follower
   // whose connection drops keeps reconnecting (with backoff) until it closes.
   const bool following = options.follow_for.count() > 0;
@@ -284,7 +284,7 @@ EnrolReport enrol_with_server(DeviceStore& store, std::string_view server_url,
   // then on the device trusts that CA alone for this server.
   const std::string ca_pem =
       address.tls && !options.ca_cert_path.empty() ? read_ca_file(options.ca_cert_path) : "";
-  std::optional<ssl::context> tls = tls_for(address, TransportOptions{}, ca_pem);
+  std::optional<ssl::context> tls = tls_for(address, ca_pem);
   EnrolReport report;
   Backoff backoff(options);
   for (int attempt = 1;; ++attempt) {

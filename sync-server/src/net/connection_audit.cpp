@@ -9,7 +9,7 @@ namespace iro::server {
 
 void audit_refused_connection(ServerShared& shared, const std::string& peer,
                               const std::string& detail) {
-  if (AuthThrottle* limit = shared.plaintext_audit_limit) {
+  if (AuthThrottle* limit = shared.refused_connection_audit_limit) {
     // Its lockouts refuse nothing; they only stop the entries.
     const std::string address = AuthThrottle::address_of(peer);
     if (const auto lockout = limit->check(address); lockout && !lockout->first_refusal) return;

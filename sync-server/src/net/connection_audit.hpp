@@ -1,6 +1,6 @@
 // Audit entries for connections refused before a session could say who it
 // is: plaintext to a TLS server, no Hello in time, a frame over the limit.
-// At most a few a minute per address (ServerShared::plaintext_audit_limit),
+// At most a few a minute per address (ServerShared::refused_connection_audit_limit),
 // so a flood cannot fill the disk with them.
 #pragma once
 

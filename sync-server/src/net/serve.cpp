@@ -72,8 +72,8 @@ int serve(const ServeConfig& config) {
   ServerShared shared{*store, commits, hub, system_clock(), {}, tls ? &*tls : nullptr};
   AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());
   shared.auth_throttle = &auth_throttle;
-  AuthThrottle plaintext_audit_limit({}, system_clock());  // connection_audit.hpp
-  shared.plaintext_audit_limit = &plaintext_audit_limit;
+  AuthThrottle refused_connection_audit_limit({}, system_clock());  // connection_audit.hpp
+  shared.refused_connection_audit_limit = &refused_connection_audit_limit;
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

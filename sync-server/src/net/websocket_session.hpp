@@ -25,7 +25,7 @@ struct ServerShared {
   AuthThrottle* auth_throttle = nullptr;
   // Bounds the audit entries for connections refused before a Hello (per
   // address; its lockouts refuse nothing: they only stop the entries).
-  AuthThrottle* plaintext_audit_limit = nullptr;
+  AuthThrottle* refused_connection_audit_limit = nullptr;
 };
 
 // "address:port" of the connection's other end, for logs ("unknown" once reset).
