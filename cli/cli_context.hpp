@@ -47,13 +47,20 @@ Date local_today();
 // Throws Error(invalid_input) for a missing '=' or a bad field or value.
 void add_assignment(Kind kind, std::string_view assignment, FieldMap& fields);
 
+// The bytes of a file to attach (a drawing, a photo). Throws
+// Error(invalid_input) when it cannot be read or is over kMaxBlobBytes.
+Bytes read_attachment_file(const std::string& path);
+
 // Registers each command group on the app.
 void add_store_commands(CLI::App& app, CliContext& context);
 void add_note_commands(CLI::App& app, CliContext& context);
+void add_letter_commands(CLI::App& app, CliContext& context);
 void add_record_commands(CLI::App& app, CliContext& context);
 void add_demo_commands(CLI::App& app, CliContext& context);
 void add_sync_commands(CLI::App& app, CliContext& context);
 void add_conflict_commands(CLI::App& app, CliContext& context);
+void add_attachment_commands(CLI::App& app, CliContext& context);
+void add_form_commands(CLI::App& app, CliContext& context);
 void add_timescales_command(CLI::App& app, CliContext& context);  // needs no store
 
 }  // namespace iro::cli

@@ -22,10 +22,13 @@ int main(int argc, char** argv) {
 
   iro::cli::add_store_commands(app, context);
   iro::cli::add_note_commands(app, context);
+  iro::cli::add_letter_commands(app, context);
   iro::cli::add_record_commands(app, context);
   iro::cli::add_demo_commands(app, context);
   iro::cli::add_sync_commands(app, context);
   iro::cli::add_conflict_commands(app, context);
+  iro::cli::add_attachment_commands(app, context);
+  iro::cli::add_form_commands(app, context);
   iro::cli::add_timescales_command(app, context);
 
   try {

@@ -92,6 +92,10 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
         context.out() << "synced: pushed " << report.progress.pushed << ", pulled "
                       << report.progress.pulled << "; " << report.progress.pending
                       << " changes waiting\n";
+        if (report.progress.blobs_sent + report.progress.blobs_received > 0) {
+          context.out() << "attachments: sent " << report.progress.blobs_sent << ", fetched "
+                        << report.progress.blobs_received << "\n";
+        }
         return;
       case transport::SyncResult::refused:
         throw Error(ErrorCode::invalid_input, "the server refused this device: " + report.message);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_device.hpp"
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
 #include "support/cli_checks.hpp"
@@ -17,24 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Cli {
-  iro::test::TempDir dir;
-  std::string db = (dir / "tablet.db").string();
-
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {IRO_CLI, "--db", db});
-    return run_process(args);
-  }
-
-  // Runs a command that must succeed; returns its last line of output.
-  std::string ok(std::vector<std::string> args) {
-    const ProcessResult result = run(args);
-    INFO("stderr: " << result.err);
-    REQUIRE(result.exit_code == 0);
-    const auto lines = lines_of(result.out);
-    return lines.empty() ? "" : lines.back();
-  }
-
+struct Cli : iro::test::CliDevice {
   json export_json() { return json::parse(run({"export", "--json"}).out); }
 };
 
@@ -166,6 +150,6 @@ TEST_CASE("malformed command lines exit 2 with one line and a missing --db is ex
 TEST_CASE("a letter, once issued, refuses edits through the command line") {
   Cli cli;
   const std::string id = cli.ok({"add", "letter", "--child", "C1", "--set", "body=Dear Ava"});
-  cli.ok({"edit", id, "--set", "status=issued"});
+  cli.ok({"edit", id, "--set", "approved_by=Meg", "--set", "status=issued"});
   check_refused(cli.run({"edit", id, "--set", "body=Dear Ava,"}), 1, "is issued and cannot change");
 }

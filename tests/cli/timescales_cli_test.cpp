@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_device.hpp"
 #include "iro/date.hpp"
 #include "support/cli_checks.hpp"
 #include "support/process.hpp"
@@ -161,23 +162,9 @@ TEST_CASE("bad input is refused with one line: 1 for bad data, 2 for a malformed
 namespace {
 
 // A device store seeded with the demo caseload (no server): `iro --db FILE ...`.
-struct Device {
-  iro::test::TempDir dir;
-  std::string db = (dir / "tablet.db").string();
+struct Device : iro::test::CliDevice {
+  Device() { seed_demo(); }
 
-  Device() { ok({"demo", "seed", "--children", "3", "--seed", "7"}); }
-
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {IRO_CLI, "--db", db});
-    return run_process(args);
-  }
-  std::string ok(std::vector<std::string> args) {
-    const ProcessResult result = run(std::move(args));
-    INFO("stderr: " << result.err);
-    REQUIRE(result.exit_code == 0);
-    const auto lines = lines_of(result.out);
-    return lines.empty() ? "" : lines.back();
-  }
   json run_json(std::vector<std::string> args) {
     const ProcessResult result = run(std::move(args));
     INFO("stderr: " << result.err);

@@ -16,6 +16,9 @@ namespace {
 
 constexpr const char* kDocId = "01890a5d-ac96-774b-bcce-b302099a8057";
 constexpr const char* kOtherDocId = "01890a5d-ac96-774b-bcce-b302099a8058";
+// SHA-256 of "drawing".
+constexpr const char* kBlobHash =
+    "6d5a9c9a4a1e4e8f8e5dd2b1f4f50d3f0a8e0e9f5b0d5b8f8b9a6c0c9a2d9e1f";
 
 Change field_change(std::string field, Value value, std::uint64_t device_seq) {
   Change change;
@@ -96,6 +99,10 @@ std::vector<Message> sample_messages() {
       ScopeChanged{{"C-1042", "C-2001"}, 9'000},
       Ping{0x0102030405060708},
       Pong{0xfedcba9876543210},
+      BlobPut{kBlobHash, 300'000, 262'144, Bytes{1, 2, 3}},
+      BlobAck{kBlobHash, 262'144, false, ""},
+      BlobGet{kBlobHash, 262'144},
+      BlobData{kBlobHash, 300'000, 262'144, Bytes{0, 255}, ""},
   };
 }
 
@@ -331,8 +338,8 @@ TEST_CASE("an empty frame, a damaged header and an unknown message type are corr
   CHECK(decode_error_text(Bytes{kProtocolVersion, 0x00, 12, 0, 0, 0, 0, 0, 0, 0, 0}) ==
         "a message has a damaged header");  // a big-endian marker
   CHECK(decode_error_text(frame_of_type(0)) == "a message is corrupt: unknown message type 0");
-  CHECK(decode_error_text(frame_of_type(14, u64_bytes(1))) ==
-        "a message is corrupt: unknown message type 14");
+  CHECK(decode_error_text(frame_of_type(18, u64_bytes(1))) ==
+        "a message is corrupt: unknown message type 18");
   CHECK(decode_error_code(frame_of_type(255)) == ErrorCode::corrupt_data);
   CHECK(decode_error_code(Bytes{kProtocolVersion, 0x01}) == ErrorCode::corrupt_data);
 }
@@ -443,8 +450,9 @@ TEST_CASE("random corruption of valid frames never crashes the decoder (6,500 se
 
 TEST_CASE("message_name names each message type") {
   const std::vector<std::string_view> expected = {
-      "Hello",   "Welcome", "Refused", "Wipe",         "Enrol", "Enrolled", "Push",
-      "PushAck", "Pull",    "Changes", "ScopeChanged", "Ping",  "Pong"};
+      "Hello", "Welcome", "Refused", "Wipe",    "Enrol",        "Enrolled",
+      "Push",  "PushAck", "Pull",    "Changes", "ScopeChanged", "Ping",
+      "Pong",  "BlobPut", "BlobAck", "BlobGet", "BlobData"};
   const std::vector<Message> messages = sample_messages();
   REQUIRE(messages.size() == expected.size());
   for (std::size_t i = 0; i < messages.size(); ++i) CHECK(message_name(messages[i]) == expected[i]);
@@ -455,4 +463,20 @@ TEST_CASE("a scope change naming something that is not a child id is corrupt") {
   CHECK(decode_error_text(encode_message(ScopeChanged{{"C-1", "bad id; drop table"}, 5})) ==
         "a message is corrupt: a child id is not valid");
   CHECK(decode_error_code(encode_message(ScopeChanged{{""}, 5})) == ErrorCode::corrupt_data);
+}
+
+TEST_CASE(
+    "attachment messages refuse bad hashes, chunks beyond the blob and blobs over the limit") {
+  CHECK(decode_error_text(encode_message(BlobGet{"ABCDEF", 0})) ==
+        "a message is corrupt: a blob hash is not 64 lower-case hex digits");
+  CHECK(decode_error_text(encode_message(BlobPut{kBlobHash, 2, 1, Bytes{1, 2}})) ==
+        "a message is corrupt: a blob chunk beyond the blob's 2 bytes");
+  CHECK(decode_error_text(encode_message(BlobData{kBlobHash, 10, 11, {}, ""})) ==
+        "a message is corrupt: a blob chunk beyond the blob's 10 bytes");
+  CHECK(decode_error_text(encode_message(BlobPut{kBlobHash, kMaxBlobBytes + 1, 0, {}})) ==
+        "a message is corrupt: a blob of 10485761 bytes");
+  const Bytes oversized_chunk(kBlobChunkBytes + 1, 7);
+  CHECK(decode_error_code(encode_message(BlobPut{kBlobHash, kMaxBlobBytes, 0, oversized_chunk})) ==
+        ErrorCode::corrupt_data);
+  check_every_truncation_is_corrupt(encode_message(BlobData{kBlobHash, 3, 0, Bytes{1, 2, 3}, ""}));
 }

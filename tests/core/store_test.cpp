@@ -193,7 +193,7 @@ TEST_CASE("an issued letter refuses edits and deletion") {
   Fixture fixture;
   const std::string id =
       fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
-  fixture.store->edit(id, {{"status", std::string("issued")}});
+  fixture.store->edit(id, {{"approved_by", std::string("Meg")}, {"status", std::string("issued")}});
   CHECK(fixture.store->get(id)->locked());
   CHECK(error_code_of([&] {
           fixture.store->edit(id, {{"body", std::string("Dear Ava,")}});
@@ -206,7 +206,8 @@ TEST_CASE("a letter's status cannot move backwards") {
   Fixture fixture;
   const std::string id =
       fixture.store->create(Kind::letter, "C1", {{"body", std::string("Dear Ava")}});
-  fixture.store->edit(id, {{"status", std::string("approved")}});
+  fixture.store->edit(id,
+                      {{"approved_by", std::string("Meg")}, {"status", std::string("approved")}});
   CHECK(error_code_of([&] {
           fixture.store->edit(id, {{"status", std::string("draft")}});
         }) == ErrorCode::invalid_input);

@@ -275,11 +275,16 @@ TEST_CASE(
   // The tablet improves the draft offline...
   const std::string late_words = body + " You said you would like more time with your brother.";
   tablet.ok({"edit", letter, "--set", "body=" + late_words});
-  // ...while the laptop takes the letter through its lifecycle and issues it.
-  laptop.ok({"edit", letter, "--set", "issued_on=2024-05-02"});
-  for (const char* status : {"submitted", "approved", "issued"}) {
-    laptop.ok({"edit", letter, "--set", std::string("status=") + status});
-  }
+  // ...while the laptop takes the letter through its lifecycle (a manager
+  // approves it) and issues it.
+  laptop.ok({"letter", "submit", letter});
+  laptop.ok({"sync"});
+  DeviceProcess office = county.enrol_manager_device();
+  office.ok({"sync"});
+  office.ok({"letter", "approve", letter});
+  office.ok({"sync"});
+  laptop.ok({"sync"});
+  laptop.ok({"letter", "issue", letter});
   laptop.ok({"sync"});
   tablet.ok({"sync"});
 
@@ -334,10 +339,16 @@ TEST_CASE("a conflict on a letter issued meanwhile can be kept but not taken") {
   CHECK(conflicts[0]["field"] == "body");
   CHECK(conflicts[0]["value"] == "Dear Amy, we met at the park.");
 
-  // The tablet issues the letter with its words; the laptop hears of it.
-  for (const char* status : {"submitted", "approved", "issued"}) {
-    tablet.ok({"edit", letter, "--set", std::string("status=") + status});
-  }
+  // The tablet issues the letter with its words, once a manager approved
+  // it; the laptop hears of it.
+  tablet.ok({"letter", "submit", letter});
+  tablet.ok({"sync"});
+  DeviceProcess office = county.enrol_manager_device();
+  office.ok({"sync"});
+  office.ok({"letter", "approve", letter});
+  office.ok({"sync"});
+  tablet.ok({"sync"});
+  tablet.ok({"letter", "issue", letter});
   sync_in_order({&tablet, &laptop});
 
   // Taking the conflict's words would change an issued letter: refused, nothing changes.

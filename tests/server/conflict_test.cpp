@@ -538,6 +538,7 @@ TEST_CASE("a conflict on a letter can still be cleared after the letter is issue
   REQUIRE(council.field(letter, slot).has_value());
 
   council.clock.advance(kMinute);
+  council.approve_letter(letter);
   REQUIRE(
       council.push(council.ann_laptop, council.set_letter(letter, "status", "issued")).outcome ==
       PushOutcome::accepted);
@@ -754,11 +755,15 @@ TEST_CASE(
   Council council;
   const std::string letter = council.letter_at("issued");
   const std::string vale_letter = council.new_id();
+  // Vale's manager approves and issues it.
+  const std::string vic = council.add_user("vale", "Vic Manager", server::Role::manager);
+  const auto vic_laptop = council.identity_of(vic, council.new_id());
   REQUIRE(
       council
           .push(
-              council.val_tablet,
+              vic_laptop,
               {set_field(vale_letter, Kind::letter, "V1", "body", text("Dear Vi,"), council.at()),
+               set_field(vale_letter, Kind::letter, "V1", "approved_by", Value{vic}, council.at()),
                set_field(vale_letter, Kind::letter, "V1", "status", text("issued"), council.at())})
           .back()
           .outcome == PushOutcome::accepted);

@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 
+#include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "service/accounts.hpp"
 #include "service/server_session.hpp"
@@ -182,7 +183,11 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
       const Bytes frame = std::move(to_server.front());
       to_server.pop_front();
       ++delivered;
-      transcript.from_device.push_back(decode_message(frame));
+      // A frame that does not decode (a test's malformed one) is left out.
+      try {
+        transcript.from_device.push_back(decode_message(frame));
+      } catch (const Error&) {
+      }
       server.on_frame(frame, true);
       progressed = true;
     }

@@ -220,13 +220,30 @@ Change Council::deletion(const std::string& doc_id, Kind kind, std::uint64_t bas
 
 std::string Council::letter_at(const char* status) {
   const std::string letter = new_id();
+  const std::string wanted = status;
+  const bool approved = wanted == "approved" || wanted == "issued";
+  // Ann writes and submits it; only a manager (Meg) may approve it.
   const auto results =
       push(ann_laptop, {set_field(letter, Kind::letter, "C1", "body",
                                   text("Dear Sam, thank you for coming to your review."), at()),
-                        set_field(letter, Kind::letter, "C1", "status", text(status), at())});
+                        set_field(letter, Kind::letter, "C1", "status",
+                                  text(approved ? "submitted" : status), at())});
   REQUIRE(results[0].outcome == PushOutcome::accepted);
   REQUIRE(results[1].outcome == PushOutcome::accepted);
+  if (approved) approve_letter(letter);
+  if (wanted == "issued") {
+    REQUIRE(push(ann_laptop, set_letter(letter, "status", "issued")).outcome ==
+            PushOutcome::accepted);
+  }
   return letter;
+}
+
+void Council::approve_letter(const std::string& letter) {
+  const auto results =
+      push(meg_laptop, {set_field(letter, Kind::letter, "C1", "approved_by", Value{meg}, at()),
+                        set_field(letter, Kind::letter, "C1", "status", text("approved"), at())});
+  REQUIRE(results[0].outcome == PushOutcome::accepted);
+  REQUIRE(results[1].outcome == PushOutcome::accepted);
 }
 
 Change Council::set_letter(const std::string& letter, const char* field, const char* value) {

@@ -139,7 +139,10 @@ class Council : public ServerFixture {
   Change deletion(const std::string& doc_id, Kind kind, std::uint64_t base);
 
   // A letter to C1 at `status`, with a body so it may leave draft.
+  // Up to submitted from Ann's laptop; approved by Meg's; issued from Ann's again.
   std::string letter_at(const char* status);
+  // Meg, a manager, approves the letter (approved_by and status) from her laptop.
+  void approve_letter(const std::string& letter);
   Change set_letter(const std::string& letter, const char* field, const char* value);
 
  private:

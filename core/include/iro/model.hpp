@@ -23,6 +23,13 @@ enum class Kind : std::uint8_t {
 };
 
 std::string_view to_string(Kind kind) noexcept;
+
+// Records of the whole council rather than of one child (consultation form
+// templates): their child_id is empty, and every device of the council
+// receives them.
+constexpr bool is_council_wide(Kind kind) noexcept {
+  return kind == Kind::form_template;
+}
 std::optional<Kind> parse_kind(std::string_view name) noexcept;
 
 // The field type decides validation and, in sync, the merge rule.

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "iro/blob.hpp"
 #include "iro/change.hpp"
 #include "iro/codec.hpp"
 
@@ -26,7 +27,8 @@ namespace iro {
 //   1  first version: Hello, Welcome (with the council's timescale policy
 //      and the offline lease), Refused, Wipe, Enrol, Enrolled, Push, PushAck,
 //      Pull, Changes, ScopeChanged, Ping, Pong. (The lease joined Welcome
-//      before any release, so the version did not change.)
+//      before any release, so the version did not change; so did the
+//      attachment messages BlobPut, BlobAck, BlobGet and BlobData.)
 // Refused keeps its layout in every version, so a peer can always explain a
 // version mismatch in words the other understands.
 inline constexpr std::uint8_t kProtocolVersion = 1;
@@ -170,8 +172,46 @@ struct Pong {
   bool operator==(const Pong&) const = default;
 };
 
-using Message = std::variant<Hello, Welcome, Refused, Wipe, Enrol, Enrolled, Push, PushAck, Pull,
-                             Changes, ScopeChanged, Ping, Pong>;
+// Attachments (blob.hpp) travel apart from records, chunk by chunk.
+// Device -> server: `data` holds the blob's bytes from `offset` (at most
+// kBlobChunkBytes). Empty data at offset 0 asks how much the server has, so
+// an upload cut short resumes. The server answers every BlobPut with BlobAck.
+struct BlobPut {
+  std::string hash;  // SHA-256 of the whole blob, 64 lower-case hex digits
+  std::uint64_t size = 0;
+  std::uint64_t offset = 0;
+  Bytes data;
+  bool operator==(const BlobPut&) const = default;
+};
+
+struct BlobAck {
+  std::string hash;
+  std::uint64_t received = 0;  // bytes the server holds: send from here
+  bool complete = false;       // the server has the whole blob and it matched its hash
+  std::string refused;         // not empty: the server will not take this blob (why)
+  bool operator==(const BlobAck&) const = default;
+};
+
+// Device -> server: send me this blob from `offset`. Only a blob a record in
+// the device's scope points at is sent.
+struct BlobGet {
+  std::string hash;
+  std::uint64_t offset = 0;
+  bool operator==(const BlobGet&) const = default;
+};
+
+struct BlobData {
+  std::string hash;
+  std::uint64_t size = 0;  // the whole blob's
+  std::uint64_t offset = 0;
+  Bytes data;           // at most kBlobChunkBytes from `offset`
+  std::string refused;  // not empty: not sent (unknown, not yet complete, out of scope)
+  bool operator==(const BlobData&) const = default;
+};
+
+using Message =
+    std::variant<Hello, Welcome, Refused, Wipe, Enrol, Enrolled, Push, PushAck, Pull, Changes,
+                 ScopeChanged, Ping, Pong, BlobPut, BlobAck, BlobGet, BlobData>;
 
 // The message's name, e.g. "PushAck", for logs and errors.
 std::string_view message_name(const Message& message) noexcept;

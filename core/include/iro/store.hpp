@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -114,6 +115,23 @@ struct RejectedChange {
 
 inline constexpr std::uint64_t kStuckAfterMs = 60 * 60 * 1000;
 
+// Where an attachment (iro/blob.hpp) stands on this device.
+enum class AttachmentState : std::uint8_t {
+  local = 1,   // made here, whole; the server may not have it yet
+  held = 2,    // whole here, and the server has it
+  wanted = 3,  // a record points at it; not (all) fetched yet
+  failed = 4,  // the server refused it (reason); kept so it is not lost
+};
+std::string_view to_string(AttachmentState state) noexcept;
+
+struct AttachmentInfo {
+  std::string hash;
+  std::uint64_t size = 0;      // 0 while wanted and not started
+  std::uint64_t received = 0;  // bytes held
+  AttachmentState state = AttachmentState::wanted;
+  std::string reason;  // failed: why
+};
+
 // A record to create, for create_batch().
 struct NewRecord {
   Kind kind = Kind::visit;
@@ -177,6 +195,17 @@ class DeviceStore {
   // Deletes a document (records a delete change). Error(not_found) if unknown.
   void remove(std::string_view doc_id);
 
+  // Attachments (iro/blob.hpp). Stores `bytes` (a drawing, a photo) and adds
+  // its SHA-256 to the record's `attachments` field, in one transaction; the
+  // same bytes twice are stored once. Returns the hash. Throws
+  // Error(invalid_input) for no bytes, more than kMaxBlobBytes or a kind
+  // without attachments, and edit()'s errors.
+  std::string add_attachment(std::string_view doc_id, std::span<const std::uint8_t> bytes);
+  // The attachment's bytes; nullopt unless the device holds all of them.
+  std::optional<Bytes> attachment(std::string_view hash) const;
+  // Every attachment the device holds or wants, by hash.
+  std::vector<AttachmentInfo> attachments() const;
+
   // nullopt when there is no such document (deleted ones are returned, marked).
   std::optional<Document> get(std::string_view doc_id) const;
 
@@ -235,6 +264,20 @@ class DeviceStore {
   // value (the push merges it on the server); a document with local changes
   // is not deleted (edit wins).
   void apply_changes(std::span<const ChangeEntry> entries, std::uint64_t next_cursor);
+
+  // Attachments in sync (DeviceSyncSession): the next blob to upload or to
+  // fetch, leaving out `skip` (those the session already tried).
+  std::optional<AttachmentInfo> next_blob_upload(const std::set<std::string>& skip) const;
+  std::optional<AttachmentInfo> next_blob_download(const std::set<std::string>& skip) const;
+  // Up to kBlobChunkBytes of a blob the device holds, from `offset`.
+  Bytes read_blob_chunk(std::string_view hash, std::uint64_t offset) const;
+  // The server's answer to an upload: complete -> held; refused -> failed.
+  void record_blob_ack(const BlobAck& ack);
+  // Stores a chunk the server sent. Returns true once the blob is whole.
+  // Throws Error(corrupt_data) when it does not continue what is held, or when
+  // the whole does not match its hash (what was received is then dropped, and
+  // fetched again at the next sync).
+  bool store_blob_chunk(const BlobData& data);
 
   // Removes every record of these children (they left the IRO's caseload).
   void purge_children(std::span<const std::string> children);

@@ -4,6 +4,9 @@
 // Beast transport, or a mobile platform's own WebSocket), timeouts and retries.
 //
 //   greeting --Welcome--> pushing --outbox empty--> pulling --caught up--> done | live
+//
+// Attachments (iro/blob.hpp) go up before the records that point at them are
+// pushed, and come down once the pull has caught up, chunk by chunk.
 //   any --Refused--> refused        any --Wipe--> wiped (the host deletes the store)
 //
 // Not thread-safe: drive one session from one thread.
@@ -32,10 +35,12 @@ struct SyncLimits {
 };
 
 struct SyncProgress {
-  std::size_t pushed = 0;        // changes the server acknowledged in this session
-  std::size_t pulled = 0;        // server changes applied in this session
-  std::uint64_t pull_total = 0;  // pulled + what the server said remains: "N of M"
-  std::size_t pending = 0;       // changes still in the outbox
+  std::size_t pushed = 0;          // changes the server acknowledged in this session
+  std::size_t pulled = 0;          // server changes applied in this session
+  std::uint64_t pull_total = 0;    // pulled + what the server said remains: "N of M"
+  std::size_t pending = 0;         // changes still in the outbox
+  std::size_t blobs_sent = 0;      // attachments the server now has whole
+  std::size_t blobs_received = 0;  // attachments fetched whole
 };
 
 enum class SyncState { greeting, pushing, pulling, live, done, refused, wiped };
@@ -76,12 +81,17 @@ class DeviceSyncSession {
   const std::string& wipe_reason() const noexcept { return m_wipe_reason; }
 
  private:
-  enum class Awaiting { nothing, welcome, push_ack, changes };
+  enum class Awaiting { nothing, welcome, push_ack, changes, blob_ack, blob_data };
 
   std::vector<Bytes> on_welcome(const Welcome& welcome);
   std::vector<Bytes> on_push_ack(const PushAck& ack);
   std::vector<Bytes> on_changes(const Changes& changes);
   std::vector<Bytes> on_scope_changed(const ScopeChanged& scope);
+  std::vector<Bytes> on_blob_ack(const BlobAck& ack);
+  std::vector<Bytes> on_blob_data(const BlobData& data);
+  // The next attachment to send or to fetch, if any (nullopt: none left).
+  std::optional<Bytes> next_blob_upload();
+  std::optional<Bytes> next_blob_download();
   // The next step once no reply is awaited: push, purge, pull, or finish.
   std::vector<Bytes> advance();
   Bytes pull();
@@ -100,6 +110,17 @@ class DeviceSyncSession {
   std::vector<std::uint64_t> m_pushed_seqs;  // the batch awaiting its PushAck
   std::vector<std::string> m_pushed_docs;    // its records, for the event sink
   std::set<std::string> m_children_to_purge;
+  // Attachments not to try again in this session (the server did not have
+  // one yet, or its bytes came wrong); the next sync tries them again.
+  std::set<std::string> m_blobs_skipped;
+  // The attachment being sent or fetched, and for an upload how far.
+  struct BlobTransfer {
+    std::string hash;
+    std::uint64_t size = 0;
+    std::uint64_t offset = 0;  // of the last chunk sent
+    bool sent_bytes = false;   // false while only asking how much the server has
+  };
+  BlobTransfer m_blob;
   SyncProgress m_progress;
   std::optional<Refused> m_refusal;
   std::string m_wipe_reason;

@@ -119,7 +119,7 @@ constexpr std::array<FieldSpec, 17> kReviewFields = {{
     {"status", status, Writer::device_and_server, 0, kReviewStatus},
 }};
 
-constexpr std::array<FieldSpec, 8> kVisitFields = {{
+constexpr std::array<FieldSpec, 9> kVisitFields = {{
     {"date", date},
     {"place", line},
     {"visit_type", choice, Writer::device_and_server, 0, kVisitType},
@@ -128,9 +128,10 @@ constexpr std::array<FieldSpec, 8> kVisitFields = {{
     {"observations", text},
     {"actions", set},
     {"note", text},
+    {"attachments", set, Writer::device_and_server, 64},  // SHA-256 of each blob (blob.hpp)
 }};
 
-constexpr std::array<FieldSpec, 7> kConsultationFields = {{
+constexpr std::array<FieldSpec, 8> kConsultationFields = {{
     {"template_id", reference},
     {"template_version", integer, Writer::device_and_server, 0, {}, 1, 1'000'000},
     {"age_variant", choice, Writer::device_and_server, 0, kAgeVariant},
@@ -138,10 +139,13 @@ constexpr std::array<FieldSpec, 7> kConsultationFields = {{
     {"review_id", reference},
     {"status", status, Writer::device_and_server, 0, kConsultationStatus},
     {"answer.*", text},  // one per question: answer.<question id>
+    {"attachments", set, Writer::device_and_server, 64},  // the child's drawings (blob.hpp)
 }};
 
-constexpr std::array<FieldSpec, 4> kFormTemplateFields = {{
+constexpr std::array<FieldSpec, 6> kFormTemplateFields = {{
+    {"family", line, kServer},  // the stable key the versions share, e.g. "review_13_plus"
     {"name", line, kServer},
+    {"intro", text, kServer},  // the words above the questions
     {"version", integer, kServer, 0, {}, 1, 1'000'000},
     {"age_variant", choice, kServer, 0, kAgeVariant},
     {"questions", text, kServer, 256 * 1024},  // the question set, as JSON

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "iro/blob.hpp"
 #include "iro/error.hpp"
 #include "iro/uuid.hpp"
 #include "support/utf8.hpp"
@@ -153,6 +154,9 @@ void validate_value(const KindSchema& schema, std::string_view field, const Fiel
       for (const std::string& member : members) {
         if (member.empty()) refuse(schema, field, "a member is empty");
         check_text(schema, field, spec, member, false);
+        if (field == kAttachmentsField && !is_blob_hash(member)) {
+          refuse(schema, field, quoted(member) + " is not an attachment's SHA-256 (64 hex digits)");
+        }
       }
       if (!std::is_sorted(members.begin(), members.end()) ||
           std::adjacent_find(members.begin(), members.end()) != members.end()) {
@@ -223,6 +227,14 @@ void validate_letter(const Document& letter) {
   const std::string* body = code_of(letter, "body");
   if (status && *status != "draft" && (!body || body->empty())) {
     refuse(schema_for(Kind::letter), kStatusField, "a letter with no body cannot be " + *status);
+  }
+  // A manager approves before the letter is sent (DOMAIN.md). The status only
+  // moves forward, so "issued only once approved" is: issued has an approver.
+  const std::string* approved_by = code_of(letter, "approved_by");
+  if (status && (*status == "approved" || *status == "issued") &&
+      (!approved_by || approved_by->empty())) {
+    refuse(schema_for(Kind::letter), kStatusField,
+           "a letter can be " + *status + " only once a manager approved it (approved_by)");
   }
 }
 

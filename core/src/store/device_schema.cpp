@@ -9,7 +9,7 @@ namespace {
 
 using sqlite::SchemaStep;
 
-constexpr std::array<SchemaStep, 5> kSteps = {{
+constexpr std::array<SchemaStep, 6> kSteps = {{
     {1, R"sql(
       -- device identity, the clock, enrolment: device_id, hlc, tenant, user_id, server, last_sync_ms
       CREATE TABLE meta (
@@ -104,6 +104,29 @@ constexpr std::array<SchemaStep, 5> kSteps = {{
       -- ids, kinds, child ids and field names in every table, stay plaintext:
       -- the store looks rows up by them.
       SELECT 1;
+    )sql"},
+    {6, R"sql(
+      -- Attachments (iro/blob.hpp): blobs named by SHA-256, kept in chunks so
+      -- a cut download resumes and a large drawing is never one huge row.
+      -- state: 1 local (made here; the server may not have it yet),
+      --        2 held (whole here, and the server has it),
+      --        3 wanted (a record points at it; fetching from the server),
+      --        4 failed (the server refused it; reason says why).
+      CREATE TABLE blob (
+        hash TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,       -- 0 for a wanted blob not yet started
+        received INTEGER NOT NULL,   -- bytes held, from offset 0
+        state INTEGER NOT NULL,
+        reason TEXT
+      );
+      -- data is sealed like field values in an encrypted store (value_codec.hpp).
+      CREATE TABLE blob_chunk (
+        hash TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL,     -- the chunk's plain bytes
+        data BLOB NOT NULL,
+        PRIMARY KEY (hash, offset)
+      );
     )sql"},
 }};
 

@@ -8,6 +8,7 @@
 //   4  conflict rebuilt around the server's conflict slots ("<field>#<n>", document.hpp)
 //   5  encryption at rest: record contents may be sealed (AES-256-GCM); meta holds the key
 //      check. No table changes; older builds must refuse such stores (store_key.hpp)
+//   6  blob, blob_chunk: attachments named by SHA-256, in chunks (iro/blob.hpp)
 //
 // The oldest readable version is 1: every version from 1 up is upgraded in place on open
 // (schema_migration.hpp); tests/core/fixtures/device_schema_v1.sql is a frozen v1 store that the
@@ -20,7 +21,7 @@
 
 namespace iro {
 
-inline constexpr int kDeviceSchemaVersion = 5;
+inline constexpr int kDeviceSchemaVersion = 6;
 
 // Marks the file as an iro device store (PRAGMA application_id), "IRO1".
 inline constexpr std::int32_t kDeviceStoreApplicationId = 0x49524f31;

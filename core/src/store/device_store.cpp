@@ -1,9 +1,12 @@
 #include "iro/store.hpp"
 
+#include "iro/blob.hpp"
 #include "iro/error.hpp"
+#include "iro/form_template.hpp"
 #include "iro/hlc.hpp"
 #include "iro/uuid.hpp"
 #include "iro/validation.hpp"
+#include "store/blob_rows.hpp"
 #include "store/cipher.hpp"
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
@@ -118,6 +121,20 @@ int DeviceStore::schema_version() const {
 
 namespace {
 
+// A consultation's answers must fit the template version it was started on,
+// when the device holds that template (it may not have pulled it yet: then
+// the server checks).
+void check_consultation_template(DeviceStore::Impl& self, const Document& proposed) {
+  if (proposed.kind != Kind::consultation) return;
+  const Value* template_id = proposed.field("template_id");
+  const std::string* id = template_id ? std::get_if<std::string>(template_id) : nullptr;
+  if (!id) return;
+  const std::optional<Document> form = rows::load_document(self.db, self.keys.records, *id);
+  if (form && !form->deleted && form->kind == Kind::form_template) {
+    validate_consultation(proposed, *form);
+  }
+}
+
 // The record as it will be saved: checked field by field, with the kind's
 // initial status. Throws Error(invalid_input) when it cannot be created.
 Document new_document(Kind kind, std::string_view child_id, const FieldMap& fields) {
@@ -150,15 +167,31 @@ Document new_document(Kind kind, std::string_view child_id, const FieldMap& fiel
   return document;
 }
 
+// The record's fields in the order its kind's schema lists them, which is
+// the order its changes reach the server: a consultation's template_id
+// before its answers, so the server checks each answer against it.
+std::vector<std::pair<std::string, Value>> in_schema_order(const Document& document) {
+  const KindSchema& schema = schema_for(document.kind);
+  const auto rank = [&](const std::string& name) {
+    const FieldSpec* spec = schema.find(name);
+    return spec ? spec - schema.fields.data() : std::ptrdiff_t(schema.fields.size());
+  };
+  std::vector<std::pair<std::string, Value>> fields(document.fields.begin(), document.fields.end());
+  std::stable_sort(fields.begin(), fields.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  return fields;
+}
+
 // Checks the rules that need the store, then writes the record and its
 // outbox changes. The caller holds the transaction.
 std::string insert_new_document(DeviceStore::Impl& self, Document document) {
   validate_cross_field_rules(
       document, {rows::child_date_of_birth(self.db, self.keys.records, document.child_id)});
+  check_consultation_template(self, document);
   const Hlc hlc = self.tick();
   document.id = self.ids.next(self.wall.now_ms());
   rows::insert_document(self.db, document, hlc);
-  for (const auto& [name, value] : document.fields) {
+  for (const auto& [name, value] : in_schema_order(document)) {
     rows::write_field(self.db, self.keys.records, document.id, name, value, hlc);
     rows::record_change(
         self.db, self.keys.records,
@@ -198,6 +231,27 @@ std::vector<CreateResult> DeviceStore::create_batch(std::span<const NewRecord> r
 
 namespace {
 
+// A record may point only at attachments the device holds whole, or at ones
+// it already pointed at (another device's drawing still on its way here).
+void check_attachments_held(DeviceStore::Impl& self, const Document& current,
+                            const FieldMap& changed) {
+  const auto proposed = changed.find(std::string(kAttachmentsField));
+  if (proposed == changed.end() || is_unset(proposed->second)) return;
+  const Value* before = current.field(kAttachmentsField);
+  const auto* had = before ? std::get_if<StringSet>(before) : nullptr;
+  for (const std::string& hash : std::get<StringSet>(proposed->second)) {
+    if (had && std::binary_search(had->begin(), had->end(), hash)) continue;
+    const std::optional<AttachmentInfo> blob = rows::blob_info(self.db, hash);
+    if (!blob || (blob->state != AttachmentState::local && blob->state != AttachmentState::held)) {
+      throw Error(ErrorCode::invalid_input, std::string(to_string(current.kind)) +
+                                                ".attachments: attachment " + hash.substr(0, 12) +
+                                                "... is not on this device; attach the file");
+    }
+  }
+}
+
+}  // namespace
+
 // edit() inside the caller's transaction.
 void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap& fields) {
   const Document current = existing_editable(self, doc_id);
@@ -220,9 +274,11 @@ void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap
     }
   }
   if (changed.empty()) return;  // nothing new: no clock tick, no outbox entry (caller commits)
+  check_attachments_held(self, current, changed);
 
   validate_cross_field_rules(
       proposed, {rows::child_date_of_birth(self.db, self.keys.records, current.child_id)});
+  check_consultation_template(self, proposed);
   const Hlc hlc = self.tick();
   rows::touch_document(self.db, current.id, hlc);
   for (const auto& [name, value] : changed) {
@@ -233,8 +289,6 @@ void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap
         change_for(self.device_id, current, ChangeOp::set_field, name, value, hlc, base));
   }
 }
-
-}  // namespace
 
 void DeviceStore::edit(std::string_view doc_id, const FieldMap& fields) {
   m_impl->require_records();

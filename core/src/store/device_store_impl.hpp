@@ -93,4 +93,7 @@ struct DeviceStore::Impl {
   std::string device_id;
 };
 
+// DeviceStore::edit inside the caller's transaction (device_store.cpp).
+void apply_edit(DeviceStore::Impl& self, std::string_view doc_id, const FieldMap& fields);
+
 }  // namespace iro

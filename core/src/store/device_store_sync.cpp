@@ -2,9 +2,11 @@
 // server's verdicts and changes, purging, and the sync state `status` shows.
 #include <set>
 
+#include "iro/blob.hpp"
 #include "iro/error.hpp"
 #include "iro/merge.hpp"
 #include "iro/store.hpp"
+#include "store/blob_rows.hpp"
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
 #include "store/outbox_rows.hpp"
@@ -31,6 +33,40 @@ void ensure_document(sqlite::Database& db, const Change& change) {
   rows::insert_document(db, document, change.hlc);
 }
 
+// A record from the server points at these attachments: fetch those not held.
+void want_attachments(sqlite::Database& db, std::string_view field, const Value& value) {
+  if (field != kAttachmentsField) return;
+  if (const auto* hashes = std::get_if<StringSet>(&value)) {
+    for (const std::string& hash : *hashes) rows::want_blob(db, hash);
+  }
+}
+
+// The attachments the records in the store point at.
+std::set<std::string> referenced_attachments(DeviceStore::Impl& self) {
+  std::set<std::string> hashes;
+  auto row = self.db.cached("SELECT doc_id, value FROM field WHERE name = ?1");
+  row.bind(1, kAttachmentsField);
+  while (row.step()) {
+    const std::string doc_id = row.text(0);
+    const Value value = self.keys.records.open(row.blob(1), Cell::field(doc_id, kAttachmentsField));
+    if (const auto* set = std::get_if<StringSet>(&value)) hashes.insert(set->begin(), set->end());
+  }
+  return hashes;
+}
+
+// After a purge: attachments no remaining record points at go too, unless
+// the server does not have them yet (nothing made here is lost).
+void drop_unreferenced_attachments(DeviceStore::Impl& self) {
+  if (self.keys.records.locked()) return;  // collected at a later purge
+  const std::set<std::string> referenced = referenced_attachments(self);
+  for (const AttachmentInfo& blob : rows::all_blobs(self.db)) {
+    if (referenced.contains(blob.hash)) continue;
+    if (blob.state == AttachmentState::held || blob.state == AttachmentState::wanted) {
+      rows::delete_blob(self.db, blob.hash);
+    }
+  }
+}
+
 // Stores the server's version of a field, or of a conflict slot: a filled
 // slot is a conflict to show, a cleared one a conflict resolved.
 void store_server_value(DeviceStore::Impl& self, const Change& change, const Value& value, Hlc hlc,
@@ -38,6 +74,7 @@ void store_server_value(DeviceStore::Impl& self, const Change& change, const Val
   sqlite::Database& db = self.db;
   if (!is_conflict_slot(change.field)) {
     rows::write_field(db, self.keys.records, change.doc_id, change.field, value, hlc, server_seq);
+    want_attachments(db, change.field, value);
   } else if (is_unset(value)) {
     rows::delete_conflict(db, change.doc_id, change.field);
   } else {
@@ -211,6 +248,7 @@ void DeviceStore::apply_changes(std::span<const ChangeEntry> entries, std::uint6
 void DeviceStore::purge_children(std::span<const std::string> children) {
   sqlite::Transaction transaction(m_impl->db);
   for (const std::string& child : children) rows::erase_children(m_impl->db, child);
+  drop_unreferenced_attachments(*m_impl);
   transaction.commit();
 }
 

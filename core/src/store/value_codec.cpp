@@ -81,6 +81,18 @@ Value ValueCodec::open(std::span<const std::uint8_t> stored, const Cell& cell) c
   }
 }
 
+Bytes ValueCodec::seal_raw(std::span<const std::uint8_t> plain, const Cell& cell) const {
+  require_key();
+  if (!m_data_key) return Bytes(plain.begin(), plain.end());
+  return m_data_key->seal(plain, associated_data(cell));
+}
+
+Bytes ValueCodec::open_raw(std::span<const std::uint8_t> stored, const Cell& cell) const {
+  require_key();
+  if (!m_data_key) return Bytes(stored.begin(), stored.end());
+  return open_bytes(stored, cell);
+}
+
 void ValueCodec::bind_text(sqlite::CachedStatement& statement, int index, std::string_view text,
                            const Cell& cell) const {
   require_key();

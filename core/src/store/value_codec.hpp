@@ -50,6 +50,10 @@ struct Cell {
     return {"rejected", column, doc_id, field, device_seq};
   }
   static Cell meta(std::string_view key) { return {"meta", "value", key, ""}; }
+  // One chunk of an attachment: bound to its blob and its offset in it.
+  static Cell blob_chunk(std::string_view hash, std::uint64_t offset) {
+    return {"blob_chunk", "data", hash, "", offset};
+  }
 
   // e.g. "outbox row 12 (record 0189..., field note)", for error messages.
   std::string describe() const;
@@ -75,6 +79,11 @@ class ValueCodec {
   // The value stored in `cell`. Throws Error(corrupt_data), naming the cell,
   // when the bytes were altered, truncated or moved from another cell.
   Value open(std::span<const std::uint8_t> stored, const Cell& cell) const;
+
+  // Raw bytes (an attachment's chunk): stored as they are in a plain store,
+  // sealed in an encrypted one. open_raw throws as open() does.
+  Bytes seal_raw(std::span<const std::uint8_t> plain, const Cell& cell) const;
+  Bytes open_raw(std::span<const std::uint8_t> stored, const Cell& cell) const;
 
   // A text column that can hold words from records (a refusal's reason) or a
   // secret (the device token): bound as text in a plain store, as a sealed

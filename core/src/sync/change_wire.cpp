@@ -31,7 +31,10 @@ Change read_change(BinaryReader& reader, Author author) {
   change.kind = static_cast<Kind>(kind);
 
   change.child_id = reader.string(kMaxWireId, "the child id");
-  if (!is_valid_child_id(change.child_id)) reader.corrupt("the child id is not valid");
+  if (is_council_wide(change.kind) ? !change.child_id.empty()
+                                   : !is_valid_child_id(change.child_id)) {
+    reader.corrupt("the child id is not valid");
+  }
 
   const std::uint8_t op = reader.u8();
   if (op > static_cast<std::uint8_t>(ChangeOp::restore_document)) {

@@ -29,6 +29,10 @@ enum class MessageType : std::uint8_t {
   scope_changed = 11,
   ping = 12,
   pong = 13,
+  blob_put = 14,
+  blob_ack = 15,
+  blob_get = 16,
+  blob_data = 17,
 };
 
 constexpr std::size_t kMaxToken = 256;
@@ -128,12 +132,67 @@ struct MessageWriter {
     out.u8(std::uint8_t(MessageType::pong));
     out.u64(m.nonce);
   }
+  void operator()(const BlobPut& m) const {
+    out.u8(std::uint8_t(MessageType::blob_put));
+    out.string(m.hash);
+    out.u64(m.size);
+    out.u64(m.offset);
+    bytes(m.data);
+  }
+  void operator()(const BlobAck& m) const {
+    out.u8(std::uint8_t(MessageType::blob_ack));
+    out.string(m.hash);
+    out.u64(m.received);
+    out.u8(m.complete ? 1 : 0);
+    out.string(m.refused);
+  }
+  void operator()(const BlobGet& m) const {
+    out.u8(std::uint8_t(MessageType::blob_get));
+    out.string(m.hash);
+    out.u64(m.offset);
+  }
+  void operator()(const BlobData& m) const {
+    out.u8(std::uint8_t(MessageType::blob_data));
+    out.string(m.hash);
+    out.u64(m.size);
+    out.u64(m.offset);
+    bytes(m.data);
+    out.string(m.refused);
+  }
+  void bytes(const Bytes& data) const {
+    out.string({reinterpret_cast<const char*>(data.data()), data.size()});
+  }
 };
 
 bool read_flag(BinaryReader& in, std::string_view name) {
   const std::uint8_t flag = in.u8();
   if (flag > 1) in.corrupt(std::string(name) + " is " + std::to_string(flag));
   return flag == 1;
+}
+
+std::string read_blob_hash(BinaryReader& in) {
+  std::string hash = in.string(64, "a blob hash");
+  if (!is_blob_hash(hash)) in.corrupt("a blob hash is not 64 lower-case hex digits");
+  return hash;
+}
+
+std::uint64_t read_blob_size(BinaryReader& in) {
+  const std::uint64_t size = in.u64();
+  if (size > kMaxBlobBytes) in.corrupt("a blob of " + std::to_string(size) + " bytes");
+  return size;
+}
+
+Bytes read_blob_chunk(BinaryReader& in) {
+  const std::string data = in.string(kBlobChunkBytes, "a blob chunk");
+  return Bytes(data.begin(), data.end());
+}
+
+// The chunk must lie within the blob.
+void check_chunk_fits(BinaryReader& in, std::uint64_t size, std::uint64_t offset,
+                      const Bytes& data) {
+  if (offset > size || data.size() > size - offset) {
+    in.corrupt("a blob chunk beyond the blob's " + std::to_string(size) + " bytes");
+  }
 }
 
 Message read_message(BinaryReader& in) {
@@ -262,6 +321,39 @@ Message read_message(BinaryReader& in) {
       return Ping{in.u64()};
     case MessageType::pong:
       return Pong{in.u64()};
+    case MessageType::blob_put: {
+      BlobPut m;
+      m.hash = read_blob_hash(in);
+      m.size = read_blob_size(in);
+      m.offset = in.u64();
+      m.data = read_blob_chunk(in);
+      check_chunk_fits(in, m.size, m.offset, m.data);
+      return m;
+    }
+    case MessageType::blob_ack: {
+      BlobAck m;
+      m.hash = read_blob_hash(in);
+      m.received = read_blob_size(in);
+      m.complete = read_flag(in, "the complete flag");
+      m.refused = in.string(wire::kMaxWireReason, "the reason");
+      return m;
+    }
+    case MessageType::blob_get: {
+      BlobGet m;
+      m.hash = read_blob_hash(in);
+      m.offset = read_blob_size(in);
+      return m;
+    }
+    case MessageType::blob_data: {
+      BlobData m;
+      m.hash = read_blob_hash(in);
+      m.size = read_blob_size(in);
+      m.offset = in.u64();
+      m.data = read_blob_chunk(in);
+      check_chunk_fits(in, m.size, m.offset, m.data);
+      m.refused = in.string(wire::kMaxWireReason, "the reason");
+      return m;
+    }
   }
   in.corrupt("unknown message type " + std::to_string(type));
 }
@@ -270,8 +362,9 @@ Message read_message(BinaryReader& in) {
 
 std::string_view message_name(const Message& message) noexcept {
   static constexpr std::string_view kNames[] = {
-      "Hello",   "Welcome", "Refused", "Wipe",         "Enrol", "Enrolled", "Push",
-      "PushAck", "Pull",    "Changes", "ScopeChanged", "Ping",  "Pong"};
+      "Hello", "Welcome", "Refused", "Wipe",    "Enrol",        "Enrolled",
+      "Push",  "PushAck", "Pull",    "Changes", "ScopeChanged", "Ping",
+      "Pong",  "BlobPut", "BlobAck", "BlobGet", "BlobData"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   return kNames[message.index()];
 }

@@ -116,6 +116,8 @@ std::vector<Bytes> DeviceSyncSession::receive(std::span<const std::uint8_t> fram
   if (const auto* ack = std::get_if<PushAck>(&message)) return on_push_ack(*ack);
   if (const auto* changes = std::get_if<Changes>(&message)) return on_changes(*changes);
   if (const auto* scope = std::get_if<ScopeChanged>(&message)) return on_scope_changed(*scope);
+  if (const auto* ack = std::get_if<BlobAck>(&message)) return on_blob_ack(*ack);
+  if (const auto* data = std::get_if<BlobData>(&message)) return on_blob_data(*data);
   out_of_place(message, "to a device");
 }
 
@@ -176,7 +178,9 @@ std::vector<Bytes> DeviceSyncSession::on_changes(const Changes& changes) {
     for (const ChangeEntry& entry : changes.entries) doc_ids.push_back(entry.change.doc_id);
     report(SyncEvent::Type::pulled, std::move(doc_ids));
   }
-  if (!answers_pull) return {};  // a live update
+  if (!answers_pull) {  // a live update: fetch any attachment it points at
+    return m_awaiting == Awaiting::nothing ? advance() : std::vector<Bytes>{};
+  }
   if (changes.more) return {pull()};
   m_caught_up = true;
   m_awaiting = Awaiting::nothing;
@@ -191,7 +195,73 @@ std::vector<Bytes> DeviceSyncSession::on_scope_changed(const ScopeChanged& scope
   return advance();
 }
 
+std::vector<Bytes> DeviceSyncSession::on_blob_ack(const BlobAck& ack) {
+  if (m_awaiting != Awaiting::blob_ack || ack.hash != m_blob.hash) {
+    out_of_place(BlobAck{}, "for an attachment it was not sent");
+  }
+  m_awaiting = Awaiting::nothing;
+  m_store.record_blob_ack(ack);
+  if (ack.complete && ack.refused.empty()) ++m_progress.blobs_sent;
+  if (ack.complete || !ack.refused.empty()) return advance();
+  // Resume from what the server holds; a server that stops taking bytes
+  // leaves the blob for the next sync instead of looping.
+  const bool moved_on = !m_blob.sent_bytes || ack.received > m_blob.offset;
+  if (!moved_on || ack.received >= m_blob.size) {
+    m_blobs_skipped.insert(ack.hash);
+    return advance();
+  }
+  m_blob.offset = ack.received;
+  m_blob.sent_bytes = true;
+  m_awaiting = Awaiting::blob_ack;
+  return encoded(BlobPut{m_blob.hash, m_blob.size, ack.received,
+                         m_store.read_blob_chunk(ack.hash, ack.received)});
+}
+
+std::vector<Bytes> DeviceSyncSession::on_blob_data(const BlobData& data) {
+  if (m_awaiting != Awaiting::blob_data || data.hash != m_blob.hash) {
+    out_of_place(BlobData{}, "for an attachment it was not asked for");
+  }
+  m_awaiting = Awaiting::nothing;
+  if (!data.refused.empty()) {  // not on the server yet, most likely: next sync
+    m_blobs_skipped.insert(data.hash);
+    return advance();
+  }
+  try {
+    if (!m_store.store_blob_chunk(data)) {
+      m_awaiting = Awaiting::blob_data;
+      return encoded(BlobGet{data.hash, data.offset + data.data.size()});
+    }
+    ++m_progress.blobs_received;
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::corrupt_data) throw;
+    m_blobs_skipped.insert(data.hash);  // dropped; fetched again next sync
+  }
+  return advance();
+}
+
+std::optional<Bytes> DeviceSyncSession::next_blob_upload() {
+  const std::optional<AttachmentInfo> blob = m_store.next_blob_upload(m_blobs_skipped);
+  if (!blob) return std::nullopt;
+  // First ask how much the server has: an upload cut short resumes there.
+  m_blob = BlobTransfer{blob->hash, blob->size, 0, false};
+  m_awaiting = Awaiting::blob_ack;
+  m_state = SyncState::pushing;
+  return encode_message(BlobPut{blob->hash, blob->size, 0, {}});
+}
+
+std::optional<Bytes> DeviceSyncSession::next_blob_download() {
+  const std::optional<AttachmentInfo> blob = m_store.next_blob_download(m_blobs_skipped);
+  if (!blob) return std::nullopt;
+  m_blob = BlobTransfer{blob->hash, blob->size, blob->received, false};
+  m_awaiting = Awaiting::blob_data;
+  if (m_state != SyncState::live) m_state = SyncState::pulling;
+  return encode_message(BlobGet{blob->hash, blob->received});
+}
+
 std::vector<Bytes> DeviceSyncSession::advance() {
+  // Attachments first, so a record never reaches the server (and other
+  // devices) before the drawing it points at.
+  if (auto upload = next_blob_upload()) return {*std::move(upload)};
   std::vector<Change> batch =
       m_store.next_push_batch(m_limits.push_changes, m_limits.push_bytes, m_clock.now_ms());
   if (!batch.empty()) {
@@ -221,6 +291,7 @@ std::vector<Bytes> DeviceSyncSession::advance() {
     report(SyncEvent::Type::purged, std::move(doc_ids), children);
   }
   if (!m_caught_up) return {pull()};
+  if (auto download = next_blob_download()) return {*std::move(download)};
   const bool was_in_step = m_state == SyncState::live || m_state == SyncState::done;
   if (m_state != SyncState::live) m_store.record_sync_success(m_clock.now_ms());
   m_state = m_mode == Mode::follow ? SyncState::live : SyncState::done;

@@ -213,6 +213,8 @@ SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options)
     const DeviceSyncSession& session = protocol.session();
     report.progress.pushed += session.progress().pushed;
     report.progress.pulled += session.progress().pulled;
+    report.progress.blobs_sent += session.progress().blobs_sent;
+    report.progress.blobs_received += session.progress().blobs_received;
     report.progress.pull_total = session.progress().pull_total;
     report.progress.pending = store.outbox_size();
     const bool stopped = stop_requested(options);

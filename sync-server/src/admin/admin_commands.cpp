@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "admin/attachment_commands.hpp"
 #include "admin/audit_commands.hpp"
 #include "admin/demo_county_setup.hpp"
+#include "admin/template_commands.hpp"
 #include "admin/timescales_commands.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
@@ -18,20 +20,20 @@
 namespace iro::server {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(ErrorCode::not_found, "cannot read " + path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 Role role_or_throw(const std::string& name) {
   if (auto role = parse_role(name)) return *role;
   throw Error(ErrorCode::invalid_input, "\"" + name + "\" is not a role (iro, manager, admin)");
 }
 
 }  // namespace
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw Error(ErrorCode::not_found, "cannot read " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 ServerStore& AdminContext::store() {
   if (!m_store) {
@@ -123,7 +125,7 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   import_command->add_option("FILE", import->file, "CSV with a header row")->required();
   import_command->callback([&context, import] {
     const ParsedChildren parsed =
-        parse_children_csv(read_file(import->file), Date::from_unix_ms(system_clock().now_ms()));
+        parse_children_csv(read_text_file(import->file), Date::from_unix_ms(system_clock().now_ms()));
     std::size_t changed = 0;
     UuidV7Generator ids;
     std::size_t refused = 0;
@@ -296,8 +298,10 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   });
 
   add_demo_county_command(admin, context);
+  add_template_commands(admin, context);
   add_timescales_commands(admin, context);
   add_audit_command(admin, context);
+  add_attachment_command(admin, context);
 }
 
 }  // namespace iro::server

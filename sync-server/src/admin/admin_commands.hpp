@@ -51,4 +51,8 @@ class AdminContext {
 
 void add_admin_commands(CLI::App& admin, AdminContext& context);
 
+// The whole of a file an administrator names (a CSV, a template). Throws
+// Error(not_found) when it cannot be read.
+std::string read_text_file(const std::string& path);
+
 }  // namespace iro::server

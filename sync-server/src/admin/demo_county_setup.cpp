@@ -6,6 +6,7 @@
 #include <array>
 
 #include "admin/admin_commands.hpp"
+#include "admin/template_commands.hpp"
 #include "iro/demo_county.hpp"
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
@@ -25,7 +26,8 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
   command->add_option("--children", *children, "How many children")->check(CLI::Range(1, 20000));
   auto without_reviews = std::make_shared<bool>(false);
   command->add_flag("--no-reviews", *without_reviews,
-                    "Children only, without their review histories (tests that count records)");
+                    "Children only, without review histories or form templates (tests that count "
+                    "records)");
   command->callback([&context, children, without_reviews] {
     const std::uint64_t now = system_clock().now_ms();
     UuidV7Generator ids;
@@ -66,6 +68,11 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
             write_server_field(txn, record, name, value, clock);
           }
         }
+      }
+      // The consultation forms its IROs hand to children (data/form-templates).
+      for (const std::string_view form : bundled_form_templates()) {
+        if (*without_reviews) break;
+        publish_template(txn, kTenant, form, clock, ids);
       }
       clock.save();
     });

@@ -45,6 +45,12 @@ std::string_view to_string(AuditAction action) noexcept {
       return "export";
     case AuditAction::quarantine:
       return "quarantine";
+    case AuditAction::publish_template:
+      return "publish-template";
+    case AuditAction::attachment_upload:
+      return "attachment-upload";
+    case AuditAction::attachment_download:
+      return "attachment-download";
   }
   return "unknown";
 }

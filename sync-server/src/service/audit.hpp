@@ -42,6 +42,10 @@ enum class AuditAction : std::uint8_t {
   export_records,
   quarantine,
   set_lease,
+  publish_template,  // a consultation form template version
+  // attachments (iro/blob.hpp), by hash: never their bytes
+  attachment_upload,    // a blob received whole (or refused)
+  attachment_download,  // a blob sent to a device (or refused)
 };
 std::string_view to_string(AuditAction action) noexcept;
 

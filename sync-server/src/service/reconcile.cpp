@@ -1,6 +1,7 @@
 #include "service/reconcile.hpp"
 
 #include "iro/error.hpp"
+#include "iro/form_template.hpp"
 #include "iro/merge.hpp"
 #include "iro/validation.hpp"
 #include "service/audit.hpp"
@@ -124,6 +125,7 @@ class Reconciler {
       return std::string(to_string(document->kind)) + " " + document->id + " is " +
              std::string(schema.locked_status) + " and cannot change; record an addendum instead";
     }
+    if (Refusal why = check_letter_approval(change); !why.empty()) return why;
     if (change.op == ChangeOp::set_field) {
       try {
         const FieldSpec& spec = require_field(schema, change.field, Writer::device_and_server);
@@ -132,6 +134,21 @@ class Reconciler {
         // The message may quote the value: the audit names only the field.
         return Refusal{error.what(), "not a valid value of this field"};
       }
+    }
+    return {};
+  }
+
+  // A manager approves the letter to the child (DOMAIN.md): an IRO's device
+  // may draft, submit and issue it, never approve it or name its approver.
+  Refusal check_letter_approval(const Change& change) {
+    if (change.kind != Kind::letter || change.op != ChangeOp::set_field ||
+        m_identity.role != Role::iro) {
+      return {};
+    }
+    const auto* status = std::get_if<std::string>(&change.value);
+    if (change.field == "approved_by" ||
+        (change.field == kStatusField && status && *status == "approved")) {
+      return "only a manager can approve a letter";
     }
     return {};
   }
@@ -284,10 +301,31 @@ class Reconciler {
     }
     try {
       validate_cross_field_rules(proposed, child);
+      check_consultation_template(proposed);
     } catch (const Error& error) {
       return Refusal{error.what(), "breaks a rule across the record's fields"};
     }
     return {};
+  }
+
+  // A consultation's answers must fit the template version it names, which
+  // the server keeps for good: a device that missed a newer version is
+  // checked against the old one, never forced to start again.
+  void check_consultation_template(const Document& proposed) {
+    if (proposed.kind != Kind::consultation) return;
+    const Value* template_id = proposed.field("template_id");
+    const std::string* id = template_id ? std::get_if<std::string>(template_id) : nullptr;
+    if (!id) return;  // answers before the template is named are checked when it is
+    const auto row = m_txn.document(*id);
+    if (!row || row->tenant != m_identity.tenant || row->kind != Kind::form_template ||
+        row->deleted) {
+      throw Error(ErrorCode::invalid_input, "consultation.template_id: no form template " + *id);
+    }
+    Document form;
+    form.id = row->id;
+    form.kind = row->kind;
+    form.fields = m_txn.fields(row->id);
+    validate_consultation(proposed, form);
   }
 
   PushResult apply_delete(const Change& change, DocumentRow& document) {

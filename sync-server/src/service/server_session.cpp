@@ -7,6 +7,7 @@
 #include "iro/error.hpp"
 #include "service/accounts.hpp"
 #include "service/audit.hpp"
+#include "service/blobs.hpp"
 #include "service/lease.hpp"
 #include "service/reconcile.hpp"
 #include "service/tenant_policy.hpp"
@@ -73,6 +74,8 @@ void ServerSession::dispatch(const Message& message) {
   }
   if (const auto* push = std::get_if<Push>(&message)) return on_push(*push);
   if (const auto* pull = std::get_if<Pull>(&message)) return on_pull(*pull);
+  if (const auto* put = std::get_if<BlobPut>(&message)) return on_blob_put(*put);
+  if (const auto* get = std::get_if<BlobGet>(&message)) return on_blob_get(*get);
   if (const auto* ping = std::get_if<Ping>(&message)) {
     m_link.send(encode_message(Pong{ping->nonce}));
     return m_link.resume_reading();
@@ -295,6 +298,41 @@ void ServerSession::on_pull(const Pull& pull) {
     }
     m_link.resume_reading();
   });
+}
+
+void ServerSession::on_blob_put(BlobPut put) {
+  auto ack = std::make_shared<BlobAck>();
+  auto chunk = std::make_shared<BlobPut>(std::move(put));
+  commit(
+      [identity = *m_identity, chunk, ack, remote = m_peer,
+       now = m_services.clock.now_ms()](StoreTxn& txn) {
+        *ack = receive_blob_chunk(txn, identity, *chunk, remote, now);
+      },
+      [this, ack](std::exception_ptr failure) {
+        if (m_closed) return;
+        if (failure) {
+          spdlog::error("session {}: an attachment chunk failed: {}", m_peer, describe(failure));
+          return refuse(RefusalCode::server_error,
+                        "the server could not save an attachment; it will be retried");
+        }
+        m_link.send(encode_message(*ack));
+        m_link.resume_reading();
+      });
+}
+
+void ServerSession::on_blob_get(const BlobGet& get) {
+  BlobReply reply;
+  try {
+    m_services.store.read([&](StoreTxn& txn) {
+      reply = read_blob_chunk(txn, *m_identity, get, m_peer, m_services.clock.now_ms());
+    });
+  } catch (const std::exception& error) {
+    spdlog::error("session {}: reading an attachment failed: {}", m_peer, error.what());
+    return refuse(RefusalCode::server_error, "the server could not read an attachment; try again");
+  }
+  if (reply.audit) audit_later([row = *reply.audit](StoreTxn& txn) { txn.append_audit(row); });
+  m_link.send(encode_message(reply.data));
+  m_link.resume_reading();
 }
 
 void ServerSession::send_page(Changes page, bool live, std::function<void()> then) {

@@ -83,6 +83,8 @@ class ServerSession {
   void on_enrol(const Enrol& enrol);
   void on_push(Push push);
   void on_pull(const Pull& pull);
+  void on_blob_put(BlobPut put);
+  void on_blob_get(const BlobGet& get);
   void send_live_changes();
   void send_scope_changes(std::uint64_t after_seq);
   // Sends a page once the audit log holds which children it discloses (at

@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 3> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 4> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -157,6 +157,31 @@ constexpr std::array<sqlite::SchemaStep, 3> kSteps = {{
       -- meta's 'lease_master_secret' (made on first use) derives each
       -- device's lease secret (sync-server/src/service/lease.hpp).
       ALTER TABLE tenant ADD COLUMN lease_days INTEGER NOT NULL DEFAULT 14;
+    )sql"},
+    {4, R"sql(
+      -- Records for the whole council rather than one child (consultation
+      -- form templates) have child_id ''; every device of the tenant pulls
+      -- them, through this index.
+      CREATE INDEX field_shared ON field_state (tenant, seq) WHERE child_id = '';
+      -- Attachments (iro/blob.hpp), per tenant: named by SHA-256, so one
+      -- drawing sent twice is kept once; bytes in the chunks they came in.
+      CREATE TABLE blob (
+        tenant TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        received INTEGER NOT NULL,     -- bytes held, from offset 0
+        complete INTEGER NOT NULL,     -- 1 once whole and checked against its hash
+        uploaded_by TEXT NOT NULL,     -- the device that sent the first byte
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (tenant, hash)
+      );
+      CREATE TABLE blob_chunk (
+        tenant TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (tenant, hash, offset)
+      );
     )sql"},
 }};
 

@@ -6,6 +6,8 @@
 //      document, field_state, history
 //   2  audit (append-only: UPDATE and DELETE refused by triggers)
 //   3  tenant.lease_days (the offline lease; meta's lease_master_secret)
+//   4  blob, blob_chunk (attachments); field_shared: the index of records for
+//      the whole council (child_id '': consultation form templates)
 //
 // Every version is readable: a file at any of them is upgraded on open.
 #pragma once
@@ -14,7 +16,7 @@
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 3;
+inline constexpr int kServerSchemaVersion = 4;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;

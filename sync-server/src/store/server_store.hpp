@@ -85,6 +85,17 @@ struct HistoryRow {
   std::uint64_t received_ms = 0;
 };
 
+// An attachment (iro/blob.hpp) the server holds, whole or in part.
+struct BlobRow {
+  std::string tenant;
+  std::string hash;
+  std::uint64_t size = 0;
+  std::uint64_t received = 0;  // bytes held, from offset 0
+  bool complete = false;       // whole, and checked against its hash
+  std::string uploaded_by;     // the device that sent the first byte
+  std::uint64_t created_ms = 0;
+};
+
 // Who is on the other end of a session.
 struct DeviceIdentity {
   std::string device_id;
@@ -179,6 +190,19 @@ class StoreTxn {
   virtual void append_audit(const AuditRow& row) = 0;
   // The entries that match the query, oldest first.
   virtual std::vector<AuditRow> audit_log(const AuditQuery& query) = 0;
+
+  // Attachments, per tenant.
+  virtual std::optional<BlobRow> blob(std::string_view tenant, std::string_view hash) = 0;
+  virtual void put_blob(const BlobRow& blob) = 0;
+  virtual void append_blob_chunk(std::string_view tenant, std::string_view hash,
+                                 std::uint64_t offset, std::span<const std::uint8_t> data) = 0;
+  // Up to `max_bytes` of the blob's bytes from `offset`.
+  virtual Bytes read_blob(std::string_view tenant, std::string_view hash, std::uint64_t offset,
+                          std::size_t max_bytes) = 0;
+  // Forgets the blob and its bytes (an upload that did not match its hash).
+  virtual void delete_blob(std::string_view tenant, std::string_view hash) = 0;
+  // The `attachments` values of the records in the identity's scope.
+  virtual std::vector<Value> attachment_fields(const DeviceIdentity& identity) = 0;
 
   // A page of the current values in the identity's scope changed after
   // `cursor`, oldest first.

@@ -67,8 +67,16 @@ const std::string kCouncilScope =
     ") ";
 const std::string kEntryColumns =
     "SELECT f.seq, f.doc_id, f.kind, f.child_id, f.name, f.value, f.hlc, f.device_id ";
-const std::string kIroPage = kEntryColumns + kIroScope + "ORDER BY f.seq LIMIT ?5";
-const std::string kIroRemaining = "SELECT count(*) " + kIroScope;
+// Records for the whole council (consultation form templates, child_id ''):
+// every device of the tenant gets them (index field_shared).
+const std::string kSharedScope =
+    "FROM field_state f WHERE f.tenant = ?1 AND f.child_id = '' AND f.seq > ?3 AND "
+    "(f.device_id <> ?4 OR " +
+    kSlotRow + ") ";
+const std::string kIroPage = "SELECT * FROM (" + kEntryColumns + kIroScope + "UNION ALL " +
+                             kEntryColumns + kSharedScope + ") ORDER BY seq LIMIT ?5";
+const std::string kIroRemaining =
+    "SELECT (SELECT count(*) " + kIroScope + ") + (SELECT count(*) " + kSharedScope + ")";
 const std::string kCouncilPage = kEntryColumns + kCouncilScope + "ORDER BY f.seq LIMIT ?5";
 const std::string kCouncilRemaining = "SELECT count(*) " + kCouncilScope;
 
@@ -623,7 +631,7 @@ std::vector<Document> SqliteTxn::scoped_documents(const DeviceIdentity& identity
       "SELECT d.id, d.kind, d.child_id, d.deleted, f.name, f.value, f.device_id, f.hlc "
       "FROM document d "
       "LEFT JOIN field_state f ON f.doc_id = d.id AND f.name <> '' "
-      "WHERE d.tenant = ?1 AND (?2 IS NULL OR d.child_id IN "
+      "WHERE d.tenant = ?1 AND (?2 IS NULL OR d.child_id = '' OR d.child_id IN "
       "(SELECT child_id FROM allocation WHERE tenant = ?1 AND user_id = ?2)) "
       "AND (?3 IS NULL OR d.kind = ?3) "
       "ORDER BY d.id, f.name");

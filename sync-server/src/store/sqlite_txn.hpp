@@ -65,6 +65,15 @@ class SqliteTxn final : public StoreTxn {
   void append_audit(const AuditRow& row) override;
   std::vector<AuditRow> audit_log(const AuditQuery& query) override;
 
+  std::optional<BlobRow> blob(std::string_view tenant, std::string_view hash) override;
+  void put_blob(const BlobRow& blob) override;
+  void append_blob_chunk(std::string_view tenant, std::string_view hash, std::uint64_t offset,
+                         std::span<const std::uint8_t> data) override;
+  Bytes read_blob(std::string_view tenant, std::string_view hash, std::uint64_t offset,
+                  std::size_t max_bytes) override;
+  void delete_blob(std::string_view tenant, std::string_view hash) override;
+  std::vector<Value> attachment_fields(const DeviceIdentity& identity) override;
+
   Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,
                     std::uint32_t limit) override;
   std::vector<Document> documents_in_scope(const DeviceIdentity& identity) override;

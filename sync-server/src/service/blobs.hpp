@@ -1,0 +1,33 @@
+// Attachments on the server (iro/blob.hpp): taking a device's upload chunk by
+// chunk, and sending a blob to a device whose caseload points at it. Each
+// call runs inside the caller's transaction and audits what it did (by hash,
+// never the bytes).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "iro/protocol.hpp"
+#include "store/server_store.hpp"
+
+namespace iro::server {
+
+// Stores one BlobPut. An empty chunk asks how much the server has; a chunk
+// that does not start there is answered with where to start. The last chunk
+// is checked against the hash: a blob whose bytes do not match is dropped
+// and refused. A blob the tenant already holds whole is not sent again.
+BlobAck receive_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const BlobPut& put,
+                           std::string_view remote, std::uint64_t now_ms);
+
+// The chunk a BlobGet asks for, or a refusal: the server does not hold the
+// blob whole, or no record in the device's scope points at it. Only reads,
+// so it runs in a read transaction; `audit` is the entry to append (the
+// first chunk of a fetch, and refusals out of scope).
+struct BlobReply {
+  BlobData data;
+  std::optional<AuditRow> audit;
+};
+BlobReply read_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const BlobGet& get,
+                          std::string_view remote, std::uint64_t now_ms);
+
+}  // namespace iro::server

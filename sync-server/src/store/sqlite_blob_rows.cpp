@@ -1,0 +1,83 @@
+// SqliteTxn's attachments (schema step 4): blob rows and their chunks.
+#include "iro/blob.hpp"
+#include "iro/codec.hpp"
+#include "store/sqlite_txn.hpp"
+
+namespace iro::server {
+
+std::optional<BlobRow> SqliteTxn::blob(std::string_view tenant, std::string_view hash) {
+  auto row = m_db.cached(
+      "SELECT size, received, complete, uploaded_by, created_ms FROM blob "
+      "WHERE tenant = ?1 AND hash = ?2");
+  row.bind_all(tenant, hash);
+  if (!row.step()) return std::nullopt;
+  return BlobRow{std::string(tenant),         std::string(hash), std::uint64_t(row.int64(0)),
+                 std::uint64_t(row.int64(1)), row.int64(2) != 0, row.text(3),
+                 std::uint64_t(row.int64(4))};
+}
+
+void SqliteTxn::put_blob(const BlobRow& blob) {
+  m_db.cached(
+          "INSERT OR REPLACE INTO blob (tenant, hash, size, received, complete, uploaded_by, "
+          "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind_all(blob.tenant, blob.hash, std::int64_t(blob.size), std::int64_t(blob.received),
+                std::int64_t(blob.complete ? 1 : 0), blob.uploaded_by,
+                std::int64_t(blob.created_ms))
+      .run();
+}
+
+void SqliteTxn::append_blob_chunk(std::string_view tenant, std::string_view hash,
+                                  std::uint64_t offset, std::span<const std::uint8_t> data) {
+  m_db.cached(
+          "INSERT OR REPLACE INTO blob_chunk (tenant, hash, offset, data) VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(tenant, hash, std::int64_t(offset), data)
+      .run();
+}
+
+Bytes SqliteTxn::read_blob(std::string_view tenant, std::string_view hash, std::uint64_t offset,
+                           std::size_t max_bytes) {
+  // The chunks that overlap [offset, offset + max_bytes), in order.
+  auto row = m_db.cached(
+      "SELECT offset, data FROM blob_chunk WHERE tenant = ?1 AND hash = ?2 AND offset < ?4 "
+      "AND offset + length(data) > ?3 ORDER BY offset");
+  row.bind_all(tenant, hash, std::int64_t(offset), std::int64_t(offset + max_bytes));
+  Bytes out;
+  std::uint64_t at = offset;
+  while (row.step() && out.size() < max_bytes) {
+    const std::uint64_t chunk_offset = std::uint64_t(row.int64(0));
+    const std::span<const std::uint8_t> chunk = row.blob(1);
+    if (chunk_offset > at) break;  // a gap: only what is contiguous
+    const std::size_t skip = std::size_t(at - chunk_offset);
+    if (skip >= chunk.size()) continue;
+    const std::size_t take = std::min(chunk.size() - skip, max_bytes - out.size());
+    out.insert(out.end(), chunk.begin() + std::ptrdiff_t(skip),
+               chunk.begin() + std::ptrdiff_t(skip + take));
+    at += take;
+  }
+  return out;
+}
+
+void SqliteTxn::delete_blob(std::string_view tenant, std::string_view hash) {
+  m_db.cached("DELETE FROM blob_chunk WHERE tenant = ?1 AND hash = ?2")
+      .bind_all(tenant, hash)
+      .run();
+  m_db.cached("DELETE FROM blob WHERE tenant = ?1 AND hash = ?2").bind_all(tenant, hash).run();
+}
+
+std::vector<Value> SqliteTxn::attachment_fields(const DeviceIdentity& identity) {
+  auto row = m_db.cached(
+      "SELECT f.value FROM field_state f WHERE f.tenant = ?1 AND f.name = ?2 "
+      "AND (?3 IS NULL OR f.child_id IN "
+      "(SELECT child_id FROM allocation WHERE tenant = ?1 AND user_id = ?3))");
+  row.bind_all(identity.tenant, kAttachmentsField);
+  if (identity.role == Role::iro) {
+    row.bind(3, identity.user_id);
+  } else {
+    row.bind_null(3);
+  }
+  std::vector<Value> values;
+  while (row.step()) values.push_back(decode_value(row.blob(0)));
+  return values;
+}
+
+}  // namespace iro::server
