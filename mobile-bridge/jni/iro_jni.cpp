@@ -5,6 +5,8 @@
 // nothing else (jni.map).
 #include <jni.h>
 
+#include <vector>
+
 #include "iro/iro.h"
 #include "jni_support.hpp"
 #include "listener_box.hpp"
@@ -21,6 +23,25 @@ ListenerBox* box_of(jlong box) {
 void check(JNIEnv* env, iro_status_t status, const iro_error_t& error) {
   if (status != IRO_OK) throw_iro(env, status, error);
 }
+
+// Child sessions travel as jlong tokens too.
+iro_child_session_t* child_of(jlong token) {
+  return reinterpret_cast<iro_child_session_t*>(static_cast<std::uintptr_t>(token));
+}
+
+// A byte[] argument's contents (an attachment); none for null.
+struct BytesArg {
+  BytesArg(JNIEnv* env, jbyteArray array) {
+    if (array == nullptr) return;
+    null = false;
+    bytes.resize(static_cast<std::size_t>(env->GetArrayLength(array)));
+    env->GetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
+                            reinterpret_cast<jbyte*>(bytes.data()));
+  }
+  const std::uint8_t* data() const { return null ? nullptr : bytes.data(); }
+  bool null = true;
+  std::vector<std::uint8_t> bytes;
+};
 
 // ---- Library ----------------------------------------------------------------
 
@@ -158,6 +179,114 @@ jbyteArray note_add(JNIEnv* env, jclass, jlong token, jbyteArray child_id, jbyte
   return returned_string(env, status, error, out);
 }
 
+// ---- Attachments ------------------------------------------------------------
+
+jbyteArray attachment_add(JNIEnv* env, jclass, jlong token, jbyteArray doc_id, jbyteArray bytes) {
+  const BytesArg content(env, bytes);
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status =
+      iro_attachment_add(store_of(token), Utf8Arg(env, doc_id).c_str(), content.data(),
+                         content.bytes.size(), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
+jbyteArray attachment_get(JNIEnv* env, jclass, jlong token, jbyteArray hash) {
+  iro_error_t error{};
+  std::uint8_t* out = nullptr;
+  std::size_t length = 0;
+  const iro_status_t status =
+      iro_attachment_get(store_of(token), Utf8Arg(env, hash).c_str(), &out, &length, &error);
+  if (status != IRO_OK) {
+    throw_iro(env, status, error);
+    return nullptr;
+  }
+  jbyteArray bytes = env->NewByteArray(static_cast<jsize>(length));
+  if (bytes != nullptr) {  // else OutOfMemoryError is pending
+    env->SetByteArrayRegion(bytes, 0, static_cast<jsize>(length),
+                            reinterpret_cast<const jbyte*>(out));
+  }
+  iro_free(out);
+  return bytes;
+}
+
+jbyteArray attachments_json(JNIEnv* env, jclass, jlong token) {
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status = iro_attachments_json(store_of(token), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
+// ---- Forms and child sessions -----------------------------------------------
+
+jbyteArray form_templates_json(JNIEnv* env, jclass, jlong token) {
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status = iro_form_templates_json(store_of(token), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
+jlong returned_child(JNIEnv* env, iro_status_t status, const iro_error_t& error,
+                     iro_child_session_t* session) {
+  if (status != IRO_OK) {
+    throw_iro(env, status, error);
+    return 0;
+  }
+  return static_cast<jlong>(reinterpret_cast<std::uintptr_t>(session));
+}
+
+jlong child_session_start(JNIEnv* env, jclass, jlong token, jbyteArray child_id,
+                          jbyteArray template_id, jbyteArray setup_json) {
+  iro_error_t error{};
+  iro_child_session_t* session = nullptr;
+  const iro_status_t status = iro_child_session_start(
+      store_of(token), Utf8Arg(env, child_id).c_str(), Utf8Arg(env, template_id).c_str(),
+      Utf8Arg(env, setup_json).c_str(), &session, &error);
+  return returned_child(env, status, error, session);
+}
+
+jlong child_session_open(JNIEnv* env, jclass, jlong token, jbyteArray consultation_id) {
+  iro_error_t error{};
+  iro_child_session_t* session = nullptr;
+  const iro_status_t status = iro_child_session_open(
+      store_of(token), Utf8Arg(env, consultation_id).c_str(), &session, &error);
+  return returned_child(env, status, error, session);
+}
+
+void child_session_close(JNIEnv*, jclass, jlong session) {
+  iro_child_session_close(child_of(session));
+}
+
+jbyteArray child_session_form_json(JNIEnv* env, jclass, jlong session) {
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status = iro_child_session_form_json(child_of(session), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
+void child_session_answer(JNIEnv* env, jclass, jlong session, jbyteArray question_id,
+                          jbyteArray text) {
+  iro_error_t error{};
+  check(env,
+        iro_child_session_answer(child_of(session), Utf8Arg(env, question_id).c_str(),
+                                 Utf8Arg(env, text).c_str(), &error),
+        error);
+}
+
+jbyteArray child_session_attach(JNIEnv* env, jclass, jlong session, jbyteArray bytes) {
+  const BytesArg content(env, bytes);
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status = iro_child_session_attach(child_of(session), content.data(),
+                                                       content.bytes.size(), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
+void child_session_finish(JNIEnv* env, jclass, jlong session) {
+  iro_error_t error{};
+  check(env, iro_child_session_finish(child_of(session), &error), error);
+}
+
 // ---- Conflicts and timescales -----------------------------------------------
 
 jbyteArray conflict_list(JNIEnv* env, jclass, jlong token) {
@@ -245,6 +374,17 @@ const JNINativeMethod kMethods[] = {
     native_method("documentQuery", "(J[B[B)[B", document_query),
     native_method("documentDelete", "(J[B)V", document_delete),
     native_method("noteAdd", "(J[B[B)[B", note_add),
+    native_method("attachmentAdd", "(J[B[B)[B", attachment_add),
+    native_method("attachmentGet", "(J[B)[B", attachment_get),
+    native_method("attachmentsJson", "(J)[B", attachments_json),
+    native_method("formTemplatesJson", "(J)[B", form_templates_json),
+    native_method("childSessionStart", "(J[B[B[B)J", child_session_start),
+    native_method("childSessionOpen", "(J[B)J", child_session_open),
+    native_method("childSessionClose", "(J)V", child_session_close),
+    native_method("childSessionFormJson", "(J)[B", child_session_form_json),
+    native_method("childSessionAnswer", "(J[B[B)V", child_session_answer),
+    native_method("childSessionAttach", "(J[B)[B", child_session_attach),
+    native_method("childSessionFinish", "(J)V", child_session_finish),
     native_method("conflictList", "(J)[B", conflict_list),
     native_method("conflictResolve", "(J[B[BI[B)V", conflict_resolve),
     native_method("childTimescales", "(J[B[B)[B", child_timescales),

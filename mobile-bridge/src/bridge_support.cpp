@@ -48,6 +48,12 @@ void require(const void* pointer, const char* name) {
   if (pointer == nullptr) throw Misuse(std::string(name) + " is required");
 }
 
+std::span<const std::uint8_t> bytes_from_host(const std::uint8_t* bytes, std::size_t length) {
+  if (bytes == nullptr && length != 0) throw Misuse("bytes is NULL but length is not 0");
+  if (bytes == nullptr) return {};
+  return {bytes, length};
+}
+
 char* copy_out(std::string_view text) {
   char* buffer = static_cast<char*>(std::malloc(text.size() + 1));
   if (buffer == nullptr) throw std::bad_alloc();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ int enum_value(const Enum& value) {
 
 // Throws Misuse("`name` is required") when `pointer` is NULL.
 void require(const void* pointer, const char* name);
+
+// The host's `length` bytes at `bytes` (NULL only with length 0: no bytes);
+// throws Misuse for NULL with a length.
+std::span<const std::uint8_t> bytes_from_host(const std::uint8_t* bytes, std::size_t length);
 
 // A copy of `text` the host frees with iro_free (malloc, so any C host can free it too).
 char* copy_out(std::string_view text);

@@ -27,7 +27,8 @@ std::size_t count_on_this_thread(const std::vector<const T*>& stack, const T* en
 // pointers name nothing, and a closed handle's token is never reissued.
 class HandleTable {
  public:
-  using Entry = std::variant<std::shared_ptr<StoreHandle>, std::shared_ptr<SessionHandle>>;
+  using Entry = std::variant<std::shared_ptr<StoreHandle>, std::shared_ptr<SessionHandle>,
+                             std::shared_ptr<ChildSessionHandle>>;
 
   static HandleTable& instance() {
     // Never destroyed: host threads may still call in while the process exits.
@@ -45,7 +46,7 @@ class HandleTable {
   }
 
   template <typename T>
-  std::shared_ptr<T> find(std::uintptr_t token, const char* what, const char* other) const {
+  std::shared_ptr<T> find(std::uintptr_t token, const char* what) const {
     if (token == 0) throw Misuse(std::string("the ") + what + " handle is NULL");
     std::lock_guard<std::mutex> hold(m_lock);
     const auto found = m_entries.find(token ^ m_salt);
@@ -53,7 +54,7 @@ class HandleTable {
       throw Misuse(std::string("the ") + what + " handle is closed or invalid");
     }
     if (const auto* handle = std::get_if<std::shared_ptr<T>>(&found->second)) return *handle;
-    throw Misuse(std::string("a ") + other + " handle was given where a " + what +
+    throw Misuse(std::string("a ") + kind_of(found->second) + " handle was given where a " + what +
                  " handle is needed");
   }
 
@@ -77,6 +78,11 @@ class HandleTable {
   }
 
  private:
+  static const char* kind_of(const Entry& entry) {
+    constexpr const char* kKinds[] = {"store", "sync session", "child session"};
+    return kKinds[entry.index()];
+  }
+
   HandleTable() {
     std::random_device random;
     std::uintptr_t salt = 0;
@@ -147,12 +153,20 @@ iro_sync_session_t* register_session(std::shared_ptr<SessionHandle> handle) {
   return reinterpret_cast<iro_sync_session_t*>(HandleTable::instance().add(std::move(handle)));
 }
 
+iro_child_session_t* register_child_session(std::shared_ptr<ChildSessionHandle> handle) {
+  return reinterpret_cast<iro_child_session_t*>(HandleTable::instance().add(std::move(handle)));
+}
+
 std::shared_ptr<StoreHandle> find_store(const iro_store_t* token) {
-  return HandleTable::instance().find<StoreHandle>(token_of(token), "store", "sync session");
+  return HandleTable::instance().find<StoreHandle>(token_of(token), "store");
 }
 
 std::shared_ptr<SessionHandle> find_session(const iro_sync_session_t* token) {
-  return HandleTable::instance().find<SessionHandle>(token_of(token), "sync session", "store");
+  return HandleTable::instance().find<SessionHandle>(token_of(token), "sync session");
+}
+
+std::shared_ptr<ChildSessionHandle> find_child_session(const iro_child_session_t* token) {
+  return HandleTable::instance().find<ChildSessionHandle>(token_of(token), "child session");
 }
 
 std::shared_ptr<StoreHandle> unregister_store(const iro_store_t* token) {
@@ -165,6 +179,12 @@ std::shared_ptr<SessionHandle> unregister_session(const iro_sync_session_t* toke
   if (token == nullptr) return nullptr;
   HandleTable& table = HandleTable::instance();
   return table.remove_by_id<SessionHandle>(table.id_of(token_of(token)));
+}
+
+std::shared_ptr<ChildSessionHandle> unregister_child_session(const iro_child_session_t* token) {
+  if (token == nullptr) return nullptr;
+  HandleTable& table = HandleTable::instance();
+  return table.remove_by_id<ChildSessionHandle>(table.id_of(token_of(token)));
 }
 
 std::size_t live_handles() {

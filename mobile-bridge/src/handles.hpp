@@ -1,11 +1,12 @@
-// The handles a host holds. iro_store_t* and iro_sync_session_t* are tokens
-// naming entries in one table (a 64-bit id, never reused, mixed with a
-// per-process salt), so a NULL, closed or made-up handle is refused with
-// IRO_ERR_MISUSE instead of being dereferenced (iro.h, "Handles").
+// The handles a host holds. iro_store_t*, iro_sync_session_t* and
+// iro_child_session_t* are tokens naming entries in one table (a 64-bit id,
+// never reused, mixed with a per-process salt), so a NULL, closed or made-up
+// handle is refused with IRO_ERR_MISUSE instead of being dereferenced (iro.h,
+// "Handles").
 //
-// Locks, always taken in this order: a session's `lock`, then its store's
-// `call_lock`; the table's and a listener's locks are never held while
-// taking another. Listeners run with no lock held.
+// Locks, always taken in this order: a session's (sync or child) `lock`, then
+// its store's `call_lock`; the table's and a listener's locks are never held
+// while taking another. Listeners run with no lock held.
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "bridge_support.hpp"
+#include "iro/child_mode.hpp"
 #include "iro/iro.h"
 #include "iro/store.hpp"
 #include "iro/sync_session.hpp"
@@ -81,18 +83,32 @@ struct SessionHandle {
   Events events;  // what the session reported during the current call
 };
 
+// A child-mode session (iro_child_session_*): core's ChildModeSession on one
+// consultation. It refers to its store's DeviceStore, so it is used only
+// under the store's call_lock while the store is open; once the store handle
+// is closed, the session is refused (never touched again but to destroy it).
+struct ChildSessionHandle {
+  std::uint64_t id = 0;
+  std::shared_ptr<StoreHandle> store;
+  std::mutex lock;  // one call on the session at a time
+  std::unique_ptr<ChildModeSession> session;
+};
+
 // Registers an open handle; the token the host receives.
 iro_store_t* register_store(std::shared_ptr<StoreHandle> handle);
 iro_sync_session_t* register_session(std::shared_ptr<SessionHandle> handle);
+iro_child_session_t* register_child_session(std::shared_ptr<ChildSessionHandle> handle);
 
 // The open handle a token names; throws Misuse saying what is wrong with it
 // (NULL, closed or invalid, or a handle of the other type).
 std::shared_ptr<StoreHandle> find_store(const iro_store_t* token);
 std::shared_ptr<SessionHandle> find_session(const iro_sync_session_t* token);
+std::shared_ptr<ChildSessionHandle> find_child_session(const iro_child_session_t* token);
 
 // Removes a handle from the table; null when the token names none (already closed).
 std::shared_ptr<StoreHandle> unregister_store(const iro_store_t* token);
 std::shared_ptr<SessionHandle> unregister_session(const iro_sync_session_t* token);
+std::shared_ptr<ChildSessionHandle> unregister_child_session(const iro_child_session_t* token);
 
 std::size_t live_handles();
 
@@ -103,20 +119,29 @@ std::size_t live_handles();
 void close_store(const std::shared_ptr<StoreHandle>& handle,
                  const std::optional<std::string>& wipe_reason = std::nullopt);
 
-// Runs `body(DeviceStore&, Events&)` on the handle's store under its call
-// lock, mapping exceptions to a status, then delivers the events recorded.
+// Runs `body(handle, DeviceStore&, Events&)` on the handle's store under its
+// call lock, mapping exceptions to a status, then delivers the events
+// recorded. The handle is for calls that keep it (a child session).
 template <typename Body>
-iro_status_t with_store(iro_store_t* token, iro_error_t* error, Body&& body) {
+iro_status_t with_store_handle(iro_store_t* token, iro_error_t* error, Body&& body) {
   std::shared_ptr<StoreHandle> handle;
   Events events;
   const iro_status_t status = guarded(error, [&] {
     handle = find_store(token);
     std::lock_guard<std::mutex> hold(handle->call_lock);
     if (!handle->store) throw Misuse("the store handle is closed");
-    body(*handle->store, events);
+    body(handle, *handle->store, events);
   });
   if (handle) handle->listener.deliver(events);
   return status;
+}
+
+// The same, for `body(DeviceStore&, Events&)`: most calls need only the store.
+template <typename Body>
+iro_status_t with_store(iro_store_t* token, iro_error_t* error, Body&& body) {
+  return with_store_handle(token, error,
+                           [&](const std::shared_ptr<StoreHandle>&, iro::DeviceStore& store,
+                               Events& events) { body(store, events); });
 }
 
 // Claims a store's one slot for iro_enrol or iro_sync_run for the object's

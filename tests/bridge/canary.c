@@ -2,7 +2,10 @@
  * a C header, then drives the bridge as a mobile host would, happy paths and
  * misuse: stores with and without a key, records as JSON, conflicts, the
  * listener, two threads on one handle, sync arguments and sans-IO sessions,
- * and closed, NULL and made-up handles (refused, never a crash).
+ * attachments, form templates and child sessions (as far as a store without
+ * a template from a server goes: the whole of child mode runs in the Java
+ * test, against a real server), and closed, NULL and made-up handles
+ * (refused, never a crash).
  * Usage: iro_bridge_canary PATH_PREFIX (store files are PATH_PREFIX-*.db). */
 #define _POSIX_C_SOURCE 200809L
 
@@ -527,6 +530,149 @@ static void timescales(iro_store_t* store) {
 
 /* ---- Misuse: NULL, closed and made-up handles ------------------------ */
 
+/* ---- Attachments ----------------------------------------------------- */
+
+static void attachments(void) {
+  static const uint8_t drawing[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 1, 2, 3};
+  iro_store_t* store = open_plain("attachments");
+  iro_error_t error;
+  char* visit = NULL;
+  char* review = NULL;
+  char* hash = NULL;
+  char* json = NULL;
+  uint8_t* bytes = NULL;
+  size_t length = 0;
+
+  EXPECT(iro_attachments_json(store, &json, &error) == IRO_OK);
+  EXPECT(json != NULL && strcmp(json, "[]") == 0);
+  iro_free(json);
+  EXPECT(iro_document_create(store, "visit", "DEMO-0003", "{\"note\": \"Drew a house\"}", &visit,
+                             &error) == IRO_OK);
+  EXPECT(iro_document_create(store, "review", "DEMO-0003", "{}", &review, &error) == IRO_OK);
+
+  /* Added, read back byte for byte, listed. */
+  EXPECT(iro_attachment_add(store, visit, drawing, sizeof drawing, &hash, &error) == IRO_OK);
+  EXPECT(hash != NULL && strlen(hash) == 64);
+  EXPECT(iro_attachment_get(store, hash, &bytes, &length, &error) == IRO_OK);
+  EXPECT(bytes != NULL && length == sizeof drawing);
+  EXPECT(bytes != NULL && memcmp(bytes, drawing, sizeof drawing) == 0);
+  iro_free(bytes);
+  EXPECT(iro_attachments_json(store, &json, &error) == IRO_OK);
+  EXPECT(hash != NULL && contains(json, hash));
+  EXPECT(contains(json, "\"state\":\"local\""));
+  EXPECT(contains(json, "\"size\":12"));
+  iro_free(json);
+  EXPECT(iro_document_get(store, visit, &json, &error) == IRO_OK);
+  EXPECT(hash != NULL && contains(json, hash)); /* in the visit's attachments */
+  iro_free(json);
+
+  /* A hash the device does not hold is NOT_FOUND; out-parameters reset. */
+  bytes = (uint8_t*)&error;
+  length = 7;
+  EXPECT(iro_attachment_get(store,
+                            "0000000000000000000000000000000000000000000000000000000000000000",
+                            &bytes, &length, &error) == IRO_ERR_NOT_FOUND);
+  EXPECT(bytes == NULL && length == 0);
+
+  /* Refused: no bytes, NULL with a length, an unknown record, a kind without
+   * attachments, missing arguments. */
+  EXPECT(iro_attachment_add(store, visit, NULL, 0, &json, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(json == NULL);
+  EXPECT(iro_attachment_add(store, visit, NULL, 5, &json, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_add(store, "01890a5d-ac96-774b-bcce-b302099a0101", drawing, sizeof drawing,
+                            &json, &error) == IRO_ERR_NOT_FOUND);
+  EXPECT(iro_attachment_add(store, review, drawing, sizeof drawing, &json, &error) ==
+         IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_attachment_add(store, NULL, drawing, sizeof drawing, &json, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_add(store, visit, drawing, sizeof drawing, NULL, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_get(store, NULL, &bytes, &length, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_get(store, hash, NULL, &length, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_get(store, hash, &bytes, NULL, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachments_json(store, NULL, &error) == IRO_ERR_MISUSE);
+
+  iro_free(hash);
+  iro_free(visit);
+  iro_free(review);
+  iro_store_close(store);
+}
+
+/* ---- Consultation forms and child sessions ---------------------------- */
+
+static void forms_and_child_sessions(void) {
+  iro_store_t* store = open_plain("forms");
+  iro_error_t error;
+  iro_child_session_t* session = NULL;
+  iro_child_session_t* made_up = (iro_child_session_t*)(uintptr_t)0x4321;
+  char* visit = NULL;
+  char* json = NULL;
+  const uint8_t drawing[] = {1, 2, 3};
+
+  /* Templates come only from a server: a new device holds none. */
+  EXPECT(iro_form_templates_json(store, &json, &error) == IRO_OK);
+  EXPECT(json != NULL && strcmp(json, "[]") == 0);
+  iro_free(json);
+  EXPECT(iro_form_templates_json(store, NULL, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_document_create(store, "form_template", "", "{\"family\": \"mine\"}", &json, &error) ==
+         IRO_ERR_INVALID_INPUT); /* server-written kind */
+
+  /* Starting on a template the device lacks, by id or family. */
+  session = (iro_child_session_t*)&error; /* garbage: must be reset */
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", NULL, &session, &error) ==
+         IRO_ERR_NOT_FOUND);
+  EXPECT(session == NULL);
+  EXPECT(contains(error.message, "review_under_8"));
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "01890a5d-ac96-774b-bcce-b302099a0101",
+                                 "{\"helped_by\": \"carer\"}", &session,
+                                 &error) == IRO_ERR_NOT_FOUND);
+  /* Bad setup JSON is refused before anything else. */
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", "{\"helped_by\": ", &session,
+                                 &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", "{\"colour\": \"red\"}",
+                                 &session, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "colour"));
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", "{\"review_id\": 7}",
+                                 &session, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", "[]", &session, &error) ==
+         IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_child_session_start(store, NULL, "review_under_8", NULL, &session, &error) ==
+         IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_start(store, "DEMO-0001", NULL, NULL, &session, &error) ==
+         IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_start(store, "DEMO-0001", "review_under_8", NULL, NULL, &error) ==
+         IRO_ERR_MISUSE);
+  EXPECT(session == NULL);
+
+  /* Opening: an unknown record, a record that is not a consultation. */
+  EXPECT(iro_child_session_open(store, "01890a5d-ac96-774b-bcce-b302099a0101", &session, &error) ==
+         IRO_ERR_NOT_FOUND);
+  EXPECT(iro_document_create(store, "visit", "DEMO-0001", "{\"note\": \"x\"}", &visit, &error) ==
+         IRO_OK);
+  EXPECT(iro_child_session_open(store, visit, &session, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "not a consultation"));
+  EXPECT(session == NULL);
+  EXPECT(iro_child_session_open(store, NULL, &session, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_open(store, visit, NULL, &error) == IRO_ERR_MISUSE);
+  iro_free(visit);
+
+  /* Session calls on NULL, made-up and wrong-type handles. */
+  EXPECT(iro_child_session_form_json(NULL, &json, &error) == IRO_ERR_MISUSE);
+  EXPECT(contains(error.message, "child session handle is NULL"));
+  EXPECT(json == NULL);
+  EXPECT(iro_child_session_answer(NULL, "q", "a", &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_attach(NULL, drawing, sizeof drawing, &json, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_finish(NULL, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_answer(made_up, "q", "a", &error) == IRO_ERR_MISUSE);
+  EXPECT(contains(error.message, "closed or invalid"));
+  EXPECT(iro_child_session_finish((iro_child_session_t*)store, &error) == IRO_ERR_MISUSE);
+  EXPECT(contains(error.message, "a store handle was given where a child session handle"));
+  EXPECT(iro_store_pending_changes((iro_store_t*)made_up, NULL, &error) == IRO_ERR_MISUSE);
+  iro_child_session_close(NULL);
+  iro_child_session_close(made_up);
+  iro_child_session_close((iro_child_session_t*)store); /* not a child session: ignored */
+  EXPECT(iro_live_handles() == 1);
+  iro_store_close(store);
+}
+
 static void misuse(iro_store_t* closed) {
   iro_error_t error;
   char* text = NULL;
@@ -534,6 +680,7 @@ static void misuse(iro_store_t* closed) {
   iro_sync_session_t* session = NULL;
   uint8_t* frame = NULL;
   size_t length = 0;
+  iro_child_session_t* child = NULL;
   iro_store_t* made_up = (iro_store_t*)(uintptr_t)0x1234;
 
   EXPECT(iro_note_add(NULL, "DEMO-0001", "x", &text, &error) == IRO_ERR_MISUSE);
@@ -568,6 +715,14 @@ static void misuse(iro_store_t* closed) {
   EXPECT(iro_sync_session_start(closed, IRO_SYNC_FOLLOW, &session, &frame, &length, &error) ==
          IRO_ERR_MISUSE);
   EXPECT(session == NULL);
+  EXPECT(iro_attachment_add(closed, "x", (const uint8_t*)"x", 1, &text, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachment_get(closed, "x", &frame, &length, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_attachments_json(closed, &text, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_form_templates_json(closed, &text, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_start(closed, "DEMO-0001", "review_under_8", NULL, &child, &error) ==
+         IRO_ERR_MISUSE);
+  EXPECT(iro_child_session_open(closed, "x", &child, &error) == IRO_ERR_MISUSE);
+  EXPECT(child == NULL);
   iro_store_close(closed); /* twice: ignored */
 
   /* A handle that was never issued. */
@@ -587,7 +742,7 @@ int main(int argc, char** argv) {
   prefix = argv[1];
 
   EXPECT(iro_api_version() == IRO_API_VERSION);
-  EXPECT(IRO_API_VERSION == 4);
+  EXPECT(IRO_API_VERSION == 5);
   EXPECT(iro_live_handles() == 0);
   opening_and_keys();
 
@@ -602,6 +757,9 @@ int main(int argc, char** argv) {
   iro_store_close(store);
   EXPECT(iro_live_handles() == 0);
   misuse(store);
+  attachments();
+  forms_and_child_sessions();
+  EXPECT(iro_live_handles() == 0);
 
   two_threads();
   EXPECT(iro_live_handles() == 0);

@@ -11,7 +11,8 @@ import org.irosync.IroStore;
 /**
  * The Android view of the bridge, run by ctest: org.irosync.IroStore over
  * libiro_jni over libiro, as an app would call it. One case syncs a visit
- * note with a real iro-server on 127.0.0.1 (SyncCases); the others show misuse
+ * note with a real iro-server on 127.0.0.1 (SyncCases), another a child's
+ * consultation form in child mode (ChildModeCases); the others show misuse
  * refused, not crashed (MisuseCases), and the listener and threads
  * (ListenerCases). Exits non-zero when any case fails or a store leaks.
  *
@@ -36,6 +37,8 @@ public final class IroStoreTest {
     Map<String, Case> cases = new LinkedHashMap<>();
     cases.put("a visit note recorded offline reaches a real server",
         dir -> SyncCases.noteReachesServer(serverBinary, dir));
+    cases.put("a child's consultation and drawing reach a real server (child mode)",
+        dir -> ChildModeCases.consultationReachesServer(serverBinary, dir));
     cases.put("use after close is refused, not a crash", MisuseCases::useAfterClose);
     cases.put("invalid JSON and bad keys are INVALID_INPUT", MisuseCases::invalidInput);
     cases.put("a wrong key for an existing store is WRONG_KEY", MisuseCases::wrongKey);

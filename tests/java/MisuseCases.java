@@ -36,6 +36,14 @@ final class MisuseCases {
     Check.refused(Code.MISUSE, what + "sync", () -> store.sync(0, 1));
     Check.refused(Code.MISUSE, what + "cancelSync", store::cancelSync);
     Check.refused(Code.MISUSE, what + "setListener", () -> store.setListener(new EventLog()));
+    Check.refused(Code.MISUSE, what + "addAttachment",
+        () -> store.addAttachment(noteId, new byte[] {1, 2, 3}));
+    Check.refused(Code.MISUSE, what + "getAttachment", () -> store.getAttachment("00"));
+    Check.refused(Code.MISUSE, what + "attachmentsJson", store::attachmentsJson);
+    Check.refused(Code.MISUSE, what + "formTemplatesJson", store::formTemplatesJson);
+    Check.refused(Code.MISUSE, what + "startChildSession",
+        () -> store.startChildSession(CHILD, "review_under_8", null));
+    Check.refused(Code.MISUSE, what + "openChildSession", () -> store.openChildSession(noteId));
 
     // libiro refuses the token itself too, not only the Java check: a close
     // on another thread may land between the check and the call.
@@ -104,6 +112,27 @@ final class MisuseCases {
           () -> store.resolveConflict(noteId, "note#1", IroStore.Resolution.TEXT, null));
       Check.refused(Code.MISUSE, "enrol(null url)", () -> store.enrol(null, "code", null));
       Check.refused(Code.MISUSE, "timescales(null)", () -> IroStore.timescales(null));
+      Check.refused(
+          Code.MISUSE, "addAttachment(null bytes)", () -> store.addAttachment(noteId, null));
+      Check.refused(Code.MISUSE, "getAttachment(null)", () -> store.getAttachment(null));
+      Check.refused(Code.MISUSE, "startChildSession(null child)",
+          () -> store.startChildSession(null, "review_under_8", null));
+      Check.refused(Code.MISUSE, "openChildSession(null)", () -> store.openChildSession(null));
+      // An attachment round trip, and what a device without templates says.
+      byte[] photo = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff};
+      String hash = store.addAttachment(noteId, photo);
+      Check.that(java.util.Arrays.equals(photo, store.getAttachment(hash)), "getAttachment");
+      Check.refused(Code.NOT_FOUND, "getAttachment(unknown)",
+          ()
+              -> store.getAttachment(
+                  "0000000000000000000000000000000000000000000000000000000000000000"));
+      Check.refused(Code.INVALID_INPUT, "addAttachment(no bytes)",
+          () -> store.addAttachment(noteId, new byte[0]));
+      Check.equal("[]", store.formTemplatesJson(), "formTemplatesJson without a sync");
+      Check.refused(Code.NOT_FOUND, "startChildSession(unknown template)",
+          () -> store.startChildSession(CHILD, "review_under_8", null));
+      Check.refused(Code.INVALID_INPUT, "startChildSession(bad setup JSON)",
+          () -> store.startChildSession(CHILD, "review_under_8", "{\"helped_by\": "));
       // Where iro.h allows NULL, null is fine.
       Check.that(store.queryDocuments(null, null).contains(noteId), "queryDocuments(null, null)");
       store.setListener(null);

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class TestServer implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:([0-9]+)");
 
+  private static final String TENANT = "demo-county"; // what demo-county sets up
+
   private final String binary;
   private final Path data;
   private final Path log;
@@ -62,6 +64,19 @@ final class TestServer implements AutoCloseable {
 
   /** What the user's devices may hold, as the server has it (`admin export`). */
   String export(String user) throws Exception { return admin("export", "--user", user); }
+
+  /** Publishes a form template (JSON, as data/form-templates/); returns its id (printed last). */
+  String publishTemplate(Path file) throws Exception {
+    String[] lines =
+        admin("publish-template", "--tenant", TENANT, file.toString()).trim().split("\n");
+    return lines[lines.length - 1].trim();
+  }
+
+  /** The bytes of an attachment the server holds (`admin attachment`), through `out`. */
+  byte[] attachment(String hash, Path out) throws Exception {
+    admin("attachment", "--tenant", TENANT, "--hash", hash, "--out", out.toString());
+    return Files.readAllBytes(out);
+  }
 
   /** Revokes a lost device: its next sync wipes it. */
   void revoke(String deviceId) throws Exception { admin("revoke", "--device", deviceId); }

@@ -11,6 +11,8 @@
  *   same call may succeed later (IRO_ERR_STORAGE_BUSY, IRO_ERR_NETWORK).
  *   Expected misses are not errors: a record that is not there comes back as
  *   NULL with IRO_OK (iro_document_get), a query that matches nothing as "[]".
+ *   (iro_attachment_get is the exception: bytes not held yet are
+ *   IRO_ERR_NOT_FOUND, as a sync may fetch them.)
  *   On failure, out-parameters are set to NULL (or 0).
  *
  * Ownership. Strings are UTF-8 and NUL-terminated. A `char**` (or
@@ -21,13 +23,13 @@
  *   library returns is one compact line, except iro_store_export_json's,
  *   which is `iro export --json` byte for byte.
  *
- * Handles. iro_store_t* and iro_sync_session_t* are opaque tokens, not
- *   pointers: each names an entry in the library's table of open handles by
- *   an id never reused. A NULL, closed or made-up handle is refused with
- *   IRO_ERR_MISUSE ("the store handle is closed or invalid"), never
- *   dereferenced, so a use after close cannot crash. Closing functions accept
- *   NULL and closed handles. iro_live_handles() counts what is open; tests
- *   use it to catch leaks.
+ * Handles. iro_store_t*, iro_sync_session_t* and iro_child_session_t* are
+ *   opaque tokens, not pointers: each names an entry in the library's table
+ *   of open handles by an id never reused. A NULL, closed or made-up handle
+ *   is refused with IRO_ERR_MISUSE ("the store handle is closed or
+ *   invalid"), never dereferenced, so a use after close cannot crash.
+ *   Closing functions accept NULL and closed handles. iro_live_handles()
+ *   counts what is open; tests use it to catch leaks.
  *
  * Threads. Every function may be called from any thread. Calls on one store
  *   handle are serialised (one runs at a time; the others wait), and so are
@@ -73,8 +75,11 @@ extern "C" {
  * (closed handles refused), a host key in iro_store_open, documents as JSON,
  * conflicts, status, a change listener, sync through the built-in transport
  * (iro_enrol, iro_sync_run) and sans-IO sessions. 4 = the offline lease:
- * IRO_ERR_LEASE_EXPIRED, "lease_expires" and "locked" in the status JSON. */
-#define IRO_API_VERSION 4
+ * IRO_ERR_LEASE_EXPIRED, "lease_expires" and "locked" in the status JSON.
+ * 5 = consultation forms: iro_form_templates_json and child-mode sessions
+ * (iro_child_session_t); attachments (iro_attachment_add, iro_attachment_get,
+ * iro_attachments_json). */
+#define IRO_API_VERSION 5
 
 /* Mirrors iro::ErrorCode one to one; IRO_ERR_MISUSE is the bridge's own. */
 typedef enum iro_status {
@@ -116,7 +121,7 @@ IRO_API int iro_api_version(void);
 /* Frees a buffer this library returned. NULL is ignored. */
 IRO_API void iro_free(void* buffer);
 
-/* Handles (stores and sync sessions) currently open. */
+/* Handles (stores, sync sessions and child sessions) currently open. */
 IRO_API size_t iro_live_handles(void);
 
 /* ---- Stores ------------------------------------------------------------ */
@@ -282,6 +287,105 @@ IRO_API iro_status_t iro_child_timescales(iro_store_t* store, const char* child_
  * for a bad date, an unknown policy or field, or reviews out of order. Caller
  * frees *out_json. */
 IRO_API iro_status_t iro_timescales(const char* request_json, char** out_json, iro_error_t* error);
+
+/* ---- Attachments -------------------------------------------------------- */
+/* A child's drawing or a photo: a blob named by the lower-case hex SHA-256 of
+ * its bytes, at most 10 MiB, kept on the device (sealed like the records in a
+ * store with a key) and synced apart from the records (docs/ARCHITECTURE.md,
+ * "Attachments"). */
+
+/* Stores `length` bytes (length > 0) and adds their hash to the `attachments`
+ * of record `doc_id` (a consultation or a visit), in one change that syncs.
+ * *out_hash receives the hash (caller frees). IRO_ERR_INVALID_INPUT for no
+ * bytes, more than 10 MiB or a kind without attachments; IRO_ERR_NOT_FOUND
+ * for an unknown record; IRO_ERR_LEASE_EXPIRED when the store is locked. */
+IRO_API iro_status_t iro_attachment_add(iro_store_t* store, const char* doc_id,
+                                        const uint8_t* bytes, size_t length, char** out_hash,
+                                        iro_error_t* error);
+
+/* The bytes of attachment `hash`: *out_bytes (caller frees with iro_free)
+ * and *out_length. IRO_ERR_NOT_FOUND when the device does not hold all of
+ * them (not yet fetched: a sync fetches what records point at). */
+IRO_API iro_status_t iro_attachment_get(iro_store_t* store, const char* hash, uint8_t** out_bytes,
+                                        size_t* out_length, iro_error_t* error);
+
+/* Every attachment the device holds or awaits, as the JSON array
+ * `iro attachments --json` prints, by hash:
+ *   {"hash", "size", "received", "state": "local" | "held" | "wanted" |
+ *    "failed", "reason" (only when failed)}
+ * "[]" when there are none. Caller frees. */
+IRO_API iro_status_t iro_attachments_json(iro_store_t* store, char** out_json, iro_error_t* error);
+
+/* ---- Consultation forms and child mode ---------------------------------- */
+/* Form templates come from the server (an administrator publishes them); a
+ * device holds those it has synced. A child session is what the IRO hands
+ * the child: it reaches one consultation (the child's chosen name, the
+ * questions of the template version it was started on, the answers so far)
+ * and nothing else of the store. Its calls are serialised with its store's;
+ * once the store is closed the session's calls are refused with
+ * IRO_ERR_MISUSE (close the session too). Answers and attachments are
+ * changes that sync and are reported to the store's listener as local
+ * changes of the consultation. */
+
+/* The templates the device holds, newest version of each family, by family,
+ * as a JSON array (caller frees; "[]" before the first sync):
+ *   {"id", "family", "name", "age_variant", "intro", "version",
+ *    "questions": [{"id", "type", "prompt", "picture" (when set),
+ *                   "options" (choice), "min", "max" (scale),
+ *                   "replaces" (when set)}, ...]}
+ * Question types: free_text, choice, scale, yes_no, people, where_when,
+ * do_not_discuss. A template that does not read is left out. */
+IRO_API iro_status_t iro_form_templates_json(iro_store_t* store, char** out_json,
+                                             iro_error_t* error);
+
+/* A child-mode session on one consultation. */
+typedef struct iro_child_session iro_child_session_t;
+
+/* Starts a consultation for child `child_id` on template `template_id` (a
+ * template's "id", or a family for its newest version) and opens a session
+ * on it. `setup_json` is NULL or an object with optional strings
+ * {"helped_by": "carer" (nobody, carer, advocate, iro, parent, social_worker,
+ * other), "review_id": ID}. *out_session is closed with
+ * iro_child_session_close. IRO_ERR_NOT_FOUND when the device holds no such
+ * template; IRO_ERR_INVALID_INPUT for bad setup JSON or values. */
+IRO_API iro_status_t iro_child_session_start(iro_store_t* store, const char* child_id,
+                                             const char* template_id, const char* setup_json,
+                                             iro_child_session_t** out_session, iro_error_t* error);
+
+/* Opens a session on an existing consultation (to carry on where the child
+ * left off). IRO_ERR_NOT_FOUND when the store lacks the consultation or the
+ * template version it was started on; IRO_ERR_INVALID_INPUT for a record
+ * that is not a consultation. */
+IRO_API iro_status_t iro_child_session_open(iro_store_t* store, const char* consultation_id,
+                                            iro_child_session_t** out_session, iro_error_t* error);
+
+/* What the child sees, as JSON (caller frees):
+ *   {"consultation_id", "child_name" ("" when unknown), "finished": bool,
+ *    "template": {"id", "family", "version", "name", "age_variant", "intro"},
+ *    "questions": [{"id", "type", "prompt", ... as in iro_form_templates_json,
+ *                   "answer": "..." or null}, ...]} */
+IRO_API iro_status_t iro_child_session_form_json(iro_child_session_t* session, char** out_json,
+                                                 iro_error_t* error);
+
+/* Records the answer to `question_id` (empty text clears it). Scales take
+ * the number as text ("7"), yes_no "yes" or "no", choice one of the options.
+ * IRO_ERR_INVALID_INPUT for a question the template version lacks, an
+ * answer that does not fit, or a finished consultation. */
+IRO_API iro_status_t iro_child_session_answer(iro_child_session_t* session, const char* question_id,
+                                              const char* text, iro_error_t* error);
+
+/* Attaches a drawing (or other picture) to the consultation, as
+ * iro_attachment_add; *out_hash receives its hash (caller frees).
+ * IRO_ERR_INVALID_INPUT after finish. */
+IRO_API iro_status_t iro_child_session_attach(iro_child_session_t* session, const uint8_t* bytes,
+                                              size_t length, char** out_hash, iro_error_t* error);
+
+/* Marks the consultation completed; later answers and attachments are
+ * refused (IRO_ERR_INVALID_INPUT). */
+IRO_API iro_status_t iro_child_session_finish(iro_child_session_t* session, iro_error_t* error);
+
+/* Closes the session (not the store). NULL and closed handles are ignored. */
+IRO_API void iro_child_session_close(iro_child_session_t* session);
 
 /* ---- Sync through the built-in transport ------------------------------- */
 /* A Boost.Beast WebSocket client that connects, drives the protocol and

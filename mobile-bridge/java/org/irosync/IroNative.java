@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The native methods of libiro_jni (mobile-bridge/jni/iro_jni.cpp), one per C
- * function of iro.h. Package-private: apps use {@link IroStore}.
+ * function of iro.h. Package-private: apps use {@link IroStore} and
+ * {@link IroChildSession}.
  *
- * <p>Store handles are libiro's tokens as {@code long}s (never pointers: a
+ * <p>Store and child session handles are libiro's tokens as {@code long}s (never pointers: a
  * closed one is refused, not dereferenced). Strings cross as byte arrays of
  * standard UTF-8, encoded and decoded here, because JNI's own string
  * functions use "modified UTF-8", which differs for characters outside the
@@ -75,6 +76,29 @@ final class IroNative {
   static native void documentDelete(long store, byte[] docId);
 
   static native byte[] noteAdd(long store, byte[] childId, byte[] text);
+
+  static native byte[] attachmentAdd(long store, byte[] docId, byte[] bytes);
+
+  static native byte[] attachmentGet(long store, byte[] hash);
+
+  static native byte[] attachmentsJson(long store);
+
+  static native byte[] formTemplatesJson(long store);
+
+  static native long childSessionStart(
+      long store, byte[] childId, byte[] templateId, byte[] setupJson);
+
+  static native long childSessionOpen(long store, byte[] consultationId);
+
+  static native void childSessionClose(long session);
+
+  static native byte[] childSessionFormJson(long session);
+
+  static native void childSessionAnswer(long session, byte[] questionId, byte[] text);
+
+  static native byte[] childSessionAttach(long session, byte[] bytes);
+
+  static native void childSessionFinish(long session);
 
   static native byte[] conflictList(long store);
 

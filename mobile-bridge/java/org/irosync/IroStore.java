@@ -153,6 +153,54 @@ public final class IroStore implements AutoCloseable {
         IroNative.noteAdd(handle(), IroNative.utf8(childId), IroNative.utf8(text)));
   }
 
+  // ---- Attachments -------------------------------------------------------------
+
+  /**
+   * Stores {@code bytes} (a drawing, a photo; at most 10 MiB) with a
+   * consultation or visit; returns the attachment's SHA-256 hex. It syncs
+   * with the record. INVALID_INPUT for no bytes or a kind without
+   * attachments, NOT_FOUND for an unknown record.
+   */
+  public String addAttachment(String docId, byte[] bytes) {
+    if (bytes == null) throw new IroException(IroException.Code.MISUSE, false, "bytes is null");
+    return IroNative.text(IroNative.attachmentAdd(handle(), IroNative.utf8(docId), bytes));
+  }
+
+  /** The attachment's bytes; NOT_FOUND when the device does not hold them (yet). */
+  public byte[] getAttachment(String hash) {
+    return IroNative.attachmentGet(handle(), IroNative.utf8(hash));
+  }
+
+  /** Every attachment the device holds or awaits, as a JSON array ({@code iro attachments}). */
+  public String attachmentsJson() { return IroNative.text(IroNative.attachmentsJson(handle())); }
+
+  // ---- Consultation forms and child mode ------------------------------------------
+
+  /**
+   * The form templates the device holds (from the server), newest version of
+   * each family, with their questions, as a JSON array.
+   */
+  public String formTemplatesJson() {
+    return IroNative.text(IroNative.formTemplatesJson(handle()));
+  }
+
+  /**
+   * Starts a consultation for a child on a form template ({@code templateId}:
+   * a template's id, or a family for its newest version) and opens child mode
+   * on it. {@code setupJson}: null or {@code {"helped_by": "carer",
+   * "review_id": ID}}. NOT_FOUND when the device holds no such template.
+   */
+  public IroChildSession startChildSession(String childId, String templateId, String setupJson) {
+    return new IroChildSession(IroNative.childSessionStart(
+        handle(), IroNative.utf8(childId), IroNative.utf8(templateId), IroNative.utf8(setupJson)));
+  }
+
+  /** Opens child mode on an existing consultation, to carry on where the child left off. */
+  public IroChildSession openChildSession(String consultationId) {
+    return new IroChildSession(
+        IroNative.childSessionOpen(handle(), IroNative.utf8(consultationId)));
+  }
+
   // ---- Conflicts and timescales ------------------------------------------------
 
   /** Words that lost a merge, as a JSON array ({@code iro conflicts --json}). */
