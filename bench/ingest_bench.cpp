@@ -1,0 +1,196 @@
+// Issue 10's ingest figure: changes a second through the whole path (device
+// encode -> WebSocket -> merge -> SQLite commit -> ack) with 50 devices
+// pushing at once to a real iro-server process on 127.0.0.1, against the raw
+// SQLite insert rate measured in the same run (sqlite_limit.hpp). A change is
+// one field value of one record. Also the wire cost: bytes a Push frame
+// spends per change, against the change's value.
+//
+// Each device belongs to an IRO of its own with one child, so no device
+// pulls another's notes: the timed sync is the push and its acknowledgement.
+//
+//   iro_bench_ingest [--devices N] [--changes-per-device N]
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "iro/protocol.hpp"
+#include "iro/store.hpp"
+#include "iro/transport.hpp"
+#include "sqlite_limit.hpp"
+#include "support/process.hpp"
+#include "support/server_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using namespace iro;
+using iro::test::lines_of;
+using iro::test::run_process;
+
+constexpr int kFieldsPerVisit = 4;  // note, place, date, visit_type
+constexpr double kRatioGoal = 0.25;
+
+struct Options {
+  int devices = 50;
+  int changes_per_device = 2'000;
+};
+
+std::string admin(const std::filesystem::path& data, std::vector<std::string> args) {
+  args.insert(args.begin(), {IRO_SERVER, "admin", "--data", data.string()});
+  const auto result = run_process(args, "", std::chrono::seconds(60));
+  if (result.exit_code != 0) throw std::runtime_error(args[4] + " failed: " + result.err);
+  const auto lines = lines_of(result.out);
+  return lines.empty() ? "" : lines.back();
+}
+
+// A 200-byte visit note, different per device and visit.
+std::string note(int device, int visit) {
+  std::string text = "Visit " + std::to_string(visit) + " by device " + std::to_string(device) +
+                     ": seen at the placement, talked about school and family time. ";
+  while (text.size() < 200) text += "Settled and chatty. ";
+  return text.substr(0, 200);
+}
+
+// The visits a device records offline before the timed sync.
+void record_visits(DeviceStore& store, int device, const std::string& child, int visits) {
+  std::vector<NewRecord> batch;
+  for (int visit = 0; visit < visits; ++visit) {
+    NewRecord& record = batch.emplace_back();
+    record.kind = Kind::visit;
+    record.child_id = child;
+    record.fields = {{"note", note(device, visit)},
+                     {"place", std::string("Foster home")},
+                     {"date", Date::from_ymd(2026, 11, 2)},
+                     {"visit_type", std::string("pre_review")}};
+  }
+  for (const CreateResult& result : store.create_batch(batch)) {
+    if (!result.error.empty()) throw std::runtime_error(result.error);
+  }
+}
+
+void print(const char* name, double value, const char* unit, const char* goal, const char* ok) {
+  std::printf("{\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", \"goal\": %s, \"ok\": %s}\n",
+              name, value, unit, goal, ok);
+}
+
+// Bytes per change in a Push of `count` visit-note changes, and the note's own bytes.
+void print_wire_figures() {
+  std::vector<Change> changes;
+  for (int i = 0; i < 500; ++i) {
+    Change change;
+    change.doc_id = "01890a5d-ac96-774b-bcce-b3020" + std::to_string(9'000'000 + i);
+    change.kind = Kind::visit;
+    change.child_id = "DEMO-0001";
+    change.field = "note";
+    change.value = note(0, i);
+    change.hlc = Hlc::from_parts(1'790'000'000'000 + std::uint64_t(i), 0);
+    change.device_seq = std::uint64_t(i + 1);
+    changes.push_back(std::move(change));
+  }
+  const double frame = double(encode_message(Push{changes}).size());
+  const double per_change = frame / double(changes.size());
+  print("wire_bytes_per_change", per_change, "bytes", "null", "null");
+  print("wire_overhead_per_200_byte_value", per_change / 200.0, "ratio", "null", "null");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--devices" && i + 1 < argc) {
+      options.devices = std::atoi(argv[++i]);
+    } else if (arg == "--changes-per-device" && i + 1 < argc) {
+      options.changes_per_device = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: %s [--devices N] [--changes-per-device N]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (options.devices < 1 || options.changes_per_device < kFieldsPerVisit) {
+    std::fprintf(stderr, "iro_bench_ingest: at least 1 device and %d changes each\n",
+                 kFieldsPerVisit);
+    return 2;
+  }
+  try {
+    iro::test::TempDir dir;
+    const auto data = dir / "server";
+    admin(data, {"demo-county", "--children", std::to_string(options.devices), "--no-reviews"});
+    std::vector<std::string> codes;
+    for (int i = 0; i < options.devices; ++i) {
+      const std::string user = admin(data, {"add-user", "--tenant", "demo-county", "--name",
+                                            "Bench Iro " + std::to_string(i), "--role", "iro"});
+      char child[16];
+      std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
+      admin(data, {"allocate", "--child", child, "--user", user});
+      codes.push_back(admin(data, {"enrol", "--user", user}));
+    }
+    iro::test::ServerProcess server(IRO_SERVER, data, 0, {"--insecure-loopback"});
+
+    transport::TransportOptions transport_options;
+    transport_options.client_name = "iro-bench-ingest";
+    std::vector<std::unique_ptr<DeviceStore>> devices;
+    const int visits = options.changes_per_device / kFieldsPerVisit;
+    for (int i = 0; i < options.devices; ++i) {
+      auto& store = devices.emplace_back(
+          DeviceStore::open(dir / ("device-" + std::to_string(i) + ".db"), {.durable = false}));
+      const auto enrolled = transport::enrol_with_server(*store, server.url(),
+                                                         codes[std::size_t(i)], transport_options);
+      if (!enrolled.enrolled) throw std::runtime_error("enrol: " + enrolled.message);
+      if (transport::sync_with_server(*store, transport_options).result !=
+          transport::SyncResult::synced) {
+        throw std::runtime_error("first sync failed");
+      }
+      char child[16];
+      std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
+      record_visits(*store, i, child, visits);
+    }
+
+    // Timed: every device syncs at once.
+    std::vector<std::size_t> pushed(devices.size(), 0);
+    std::vector<std::string> failures(devices.size());
+    const auto start = std::chrono::steady_clock::now();
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t i = 0; i < devices.size(); ++i) {
+        threads.emplace_back([&, i] {
+          const auto report = transport::sync_with_server(*devices[i], transport_options);
+          pushed[i] = report.progress.pushed;
+          if (report.result != transport::SyncResult::synced) failures[i] = report.message;
+        });
+      }
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      if (!failures[i].empty()) throw std::runtime_error("device sync failed: " + failures[i]);
+      total += pushed[i];
+    }
+    const double ingest = double(total) / elapsed.count();
+    std::fprintf(stderr, "iro_bench_ingest: %zu changes from %d devices in %.2f s\n", total,
+                 options.devices, elapsed.count());
+    server.stop(std::chrono::seconds(10));
+
+    const double limit = bench::sqlite_rows_per_second(dir / "raw.db", 100'000, bench::Keys::none);
+    const double ratio = ingest / limit;
+    print("ingest_changes_per_s", ingest, "changes/s", "null", "null");
+    print("ingest_sqlite_raw_rows_per_s", limit, "rows/s", "null", "null");
+    print("ingest_vs_sqlite_ratio", ratio, "ratio", "0.25", ratio >= kRatioGoal ? "true" : "false");
+    print_wire_figures();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "iro_bench_ingest: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
