@@ -71,8 +71,10 @@ HolidayCalendar HolidayCalendar::updated_with_csv(std::string_view csv,
   updated.m_data_years = m_data_years;
   for (const auto& entry : listed) updated.m_data_years.push_back(entry.first);
   std::ranges::sort(updated.m_data_years);
-  const auto duplicates = std::ranges::unique(updated.m_data_years);
-  updated.m_data_years.erase(duplicates.begin(), duplicates.end());
+  // std::unique, not std::ranges::unique: clang 14 (the fuzz build) cannot
+  // compile the subrange libstdc++ 12 returns.
+  updated.m_data_years.erase(std::unique(updated.m_data_years.begin(), updated.m_data_years.end()),
+                             updated.m_data_years.end());
   return updated;
 }
 
