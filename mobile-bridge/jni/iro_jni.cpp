@@ -98,22 +98,25 @@ jlong store_open(JNIEnv* env, jclass, jbyteArray path, jbyteArray key, jlong box
   return token_of(store);
 }
 
+// A C ABI call that gives the store's text (JSON, an id) through `char**`.
+jbyteArray store_text(JNIEnv* env, jlong token,
+                      iro_status_t (*call)(iro_store_t*, char**, iro_error_t*)) {
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status = call(store_of(token), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
 void store_close(JNIEnv*, jclass, jlong token) {
   iro_store_close(store_of(token));
 }
 
 jbyteArray device_id(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_store_device_id(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_store_device_id);
 }
 
 jbyteArray status_json(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_store_status_json(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_store_status_json);
 }
 
 jlong pending_changes(JNIEnv* env, jclass, jlong token) {
@@ -124,10 +127,7 @@ jlong pending_changes(JNIEnv* env, jclass, jlong token) {
 }
 
 jbyteArray export_json(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_store_export_json(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_store_export_json);
 }
 
 // ---- Records ----------------------------------------------------------------
@@ -211,19 +211,13 @@ jbyteArray attachment_get(JNIEnv* env, jclass, jlong token, jbyteArray hash) {
 }
 
 jbyteArray attachments_json(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_attachments_json(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_attachments_json);
 }
 
 // ---- Forms and child sessions -----------------------------------------------
 
 jbyteArray form_templates_json(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_form_templates_json(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_form_templates_json);
 }
 
 jlong returned_child(JNIEnv* env, iro_status_t status, const iro_error_t& error,
@@ -290,10 +284,7 @@ void child_session_finish(JNIEnv* env, jclass, jlong session) {
 // ---- Conflicts and timescales -----------------------------------------------
 
 jbyteArray conflict_list(JNIEnv* env, jclass, jlong token) {
-  iro_error_t error{};
-  char* out = nullptr;
-  const iro_status_t status = iro_conflict_list(store_of(token), &out, &error);
-  return returned_string(env, status, error, out);
+  return store_text(env, token, iro_conflict_list);
 }
 
 void conflict_resolve(JNIEnv* env, jclass, jlong token, jbyteArray doc_id, jbyteArray conflict_id,

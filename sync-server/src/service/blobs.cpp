@@ -89,7 +89,7 @@ BlobAck receive_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const 
 }
 
 BlobReply read_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const BlobGet& get,
-                          std::string_view remote, std::uint64_t now_ms) {
+                          std::string_view remote, std::uint64_t now_ms, bool in_scope_already) {
   BlobReply reply;
   reply.data.hash = get.hash;
   const auto audit = [&](AuditOutcome outcome, std::string detail) {
@@ -99,7 +99,7 @@ BlobReply read_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const B
   };
   // Scope first, so a device cannot learn whether the council holds a blob
   // it has no record of.
-  if (!in_scope(txn, identity, get.hash)) {
+  if (!in_scope_already && !in_scope(txn, identity, get.hash)) {
     reply.data.refused = "no record in this device's caseload has this attachment";
     audit(AuditOutcome::refused, "not in the device's scope");
     return reply;

@@ -27,7 +27,10 @@ struct BlobReply {
   BlobData data;
   std::optional<AuditRow> audit;
 };
+// `in_scope_already`: this session found the blob in the device's scope for
+// an earlier chunk, so the scope is not read again for every chunk.
 BlobReply read_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const BlobGet& get,
-                          std::string_view remote, std::uint64_t now_ms);
+                          std::string_view remote, std::uint64_t now_ms,
+                          bool in_scope_already = false);
 
 }  // namespace iro::server

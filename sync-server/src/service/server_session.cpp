@@ -303,34 +303,33 @@ void ServerSession::on_pull(const Pull& pull) {
 void ServerSession::on_blob_put(BlobPut put) {
   auto ack = std::make_shared<BlobAck>();
   auto chunk = std::make_shared<BlobPut>(std::move(put));
-  commit(
-      [identity = *m_identity, chunk, ack, remote = m_peer,
-       now = m_services.clock.now_ms()](StoreTxn& txn) {
-        *ack = receive_blob_chunk(txn, identity, *chunk, remote, now);
-      },
-      [this, ack](std::exception_ptr failure) {
-        if (m_closed) return;
-        if (failure) {
-          spdlog::error("session {}: an attachment chunk failed: {}", m_peer, describe(failure));
-          return refuse(RefusalCode::server_error,
-                        "the server could not save an attachment; it will be retried");
-        }
-        m_link.send(encode_message(*ack));
-        m_link.resume_reading();
-      });
+  commit([identity = *m_identity, chunk, ack, remote = m_peer, now = m_services.clock.now_ms()](
+             StoreTxn& txn) { *ack = receive_blob_chunk(txn, identity, *chunk, remote, now); },
+         [this, ack](std::exception_ptr failure) {
+           if (m_closed) return;
+           if (failure) {
+             spdlog::error("session {}: an attachment chunk failed: {}", m_peer, describe(failure));
+             return refuse(RefusalCode::server_error,
+                           "the server could not save an attachment; it will be retried");
+           }
+           m_link.send(encode_message(*ack));
+           m_link.resume_reading();
+         });
 }
 
 void ServerSession::on_blob_get(const BlobGet& get) {
   BlobReply reply;
   try {
     m_services.store.read([&](StoreTxn& txn) {
-      reply = read_blob_chunk(txn, *m_identity, get, m_peer, m_services.clock.now_ms());
+      reply = read_blob_chunk(txn, *m_identity, get, m_peer, m_services.clock.now_ms(),
+                              m_blobs_in_scope.contains(get.hash));
     });
   } catch (const std::exception& error) {
     spdlog::error("session {}: reading an attachment failed: {}", m_peer, error.what());
     return refuse(RefusalCode::server_error, "the server could not read an attachment; try again");
   }
   if (reply.audit) audit_later([row = *reply.audit](StoreTxn& txn) { txn.append_audit(row); });
+  if (reply.data.refused.empty()) m_blobs_in_scope.insert(get.hash);
   m_link.send(encode_message(reply.data));
   m_link.resume_reading();
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 
@@ -110,6 +111,9 @@ class ServerSession {
   std::string m_peer;
   std::string m_address;  // the peer's address without its port
   std::optional<DeviceIdentity> m_identity;
+  // Attachments found in the device's scope in this session: their later
+  // chunks need no second look at the scope.
+  std::set<std::string> m_blobs_in_scope;
   // Set for a device revoked with --collect-first: its first Pull is
   // answered with Wipe, giving this reason.
   std::optional<std::string> m_wipe_after_push;
