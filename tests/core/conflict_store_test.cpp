@@ -358,3 +358,26 @@ TEST_CASE("from schema version 4 on, the conflict table is keyed by slot") {
     CHECK(store->get(kVisit)->conflicts.size() == 1);
   }
 }
+
+TEST_CASE(
+    "an edit typed on top of one the server has not acknowledged waits for its verdict, then "
+    "builds on it") {
+  DeviceWithNote device;
+  device.edit_note("Sam showed me the garden.");
+  const std::vector<Change> first = device.store->next_push_batch(100, 1 << 20, 0);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].base == 5);
+  device.edit_note("Sam showed me the garden and the pond.");  // while the push is in flight
+
+  // The line dropped before the verdict: the retry holds the first edit only,
+  // as the second's base (5) is older than the words it was typed on.
+  const std::vector<Change> retry = device.store->next_push_batch(100, 1 << 20, 0);
+  REQUIRE(retry.size() == 1);
+  CHECK(retry[0].device_seq == first[0].device_seq);
+
+  device.answer(first[0].device_seq, PushOutcome::accepted, 8, "Sam showed me the garden.");
+  const std::vector<Change> second = device.store->next_push_batch(100, 1 << 20, 0);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].base == 8);
+  CHECK(second[0].value == text("Sam showed me the garden and the pond."));
+}

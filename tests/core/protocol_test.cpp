@@ -85,7 +85,8 @@ Changes sample_changes() {
 // One message of every type, each field away from its default.
 std::vector<Message> sample_messages() {
   return {
-      Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0"},
+      Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0",
+            31},
       Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987, "sunderland", Bytes(32, 0xa5), 14},
       Refused{RefusalCode::bad_token, "this device was not recognised"},
       Wipe{"reported lost on 2024-05-01"},
@@ -479,4 +480,17 @@ TEST_CASE(
   CHECK(decode_error_code(encode_message(BlobPut{kBlobHash, kMaxBlobBytes, 0, oversized_chunk})) ==
         ErrorCode::corrupt_data);
   check_every_truncation_is_corrupt(encode_message(BlobData{kBlobHash, 3, 0, Bytes{1, 2, 3}, ""}));
+}
+
+TEST_CASE("a Hello from a device that predates the scope cursor reads as scope cursor 0") {
+  const Hello hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro", 31};
+  Bytes frame = encode_message(hello);
+  frame.resize(frame.size() - 8);  // what an older device sends: no scope_cursor
+  const Message decoded = decode_message(frame);
+  REQUIRE(std::holds_alternative<Hello>(decoded));
+  CHECK(std::get<Hello>(decoded).cursor == 42);
+  CHECK(std::get<Hello>(decoded).scope_cursor == 0);
+  // Anything but a whole u64 after the client name is refused, not guessed at.
+  frame.push_back(7);
+  CHECK(decode_error_code(frame) == ErrorCode::corrupt_data);
 }

@@ -340,3 +340,30 @@ TEST_CASE("a change sent but unacknowledged for an hour marks the outbox stuck")
   CHECK(status.last_sync_error.find("Connection refused") != std::string::npos);
   CHECK(status.pending_changes == 1);
 }
+
+TEST_CASE("children leaving the caseload are remembered across a restart until purged") {
+  DeviceFixture device;
+  const ChangeEntry c1 = from_other_device("018f0000-0000-7000-8000-0000000000c1", "C1", "note",
+                                           std::string("Seen at home."), 3);
+  const ChangeEntry c2 = from_other_device("018f0000-0000-7000-8000-0000000000c2", "C2", "note",
+                                           std::string("Seen at school."), 4);
+  device.store->apply_changes(std::vector<ChangeEntry>{c1, c2}, 4);
+  const std::vector<std::string> leaving = {"C2", "C1"};
+  device.store->mark_children_leaving(leaving, 12);
+
+  device.store = device.open();  // the app was killed before the purge
+  CHECK(device.store->children_leaving() == std::vector<std::string>{"C1", "C2"});
+  CHECK(device.store->scope_cursor() == 12);
+
+  // A page that brings C1's records again: C1 was allocated back, so it stays.
+  const ChangeEntry c1_again = from_other_device("018f0000-0000-7000-8000-0000000000c1", "C1",
+                                                 "note", std::string("Seen at home again."), 9);
+  device.store->apply_changes(std::span(&c1_again, 1), 9);
+  CHECK(device.store->children_leaving() == std::vector<std::string>{"C2"});
+
+  const std::vector<std::string> purge = {"C2"};
+  device.store->purge_children(purge);
+  CHECK(device.store->children_leaving().empty());
+  CHECK(device.store->query(DocumentQuery::of_child("C2")).empty());
+  CHECK(device.store->query(DocumentQuery::of_child("C1")).size() == 1);
+}

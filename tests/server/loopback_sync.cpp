@@ -165,7 +165,16 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
   Transcript transcript;
   std::deque<Bytes> to_server{std::move(opening)};
   std::size_t delivered = 0;
-  const auto cut = [&] { return cut_after_frames && delivered >= *cut_after_frames; };
+  bool hook_cut = false;
+  const auto cut = [&] { return hook_cut || (cut_after_frames && delivered >= *cut_after_frames); };
+  const auto delivered_one = [&](bool to_device, const Bytes& frame) {
+    ++delivered;
+    if (!after_frame) return;
+    try {
+      hook_cut = after_frame(to_device, decode_message(frame)) || hook_cut;
+    } catch (const Error&) {  // a test's malformed frame: nothing to show the hook
+    }
+  };
   auto idle = 0ms;
   for (int step = 0; !done() && !cut(); ++step) {
     REQUIRE_MESSAGE(step < kMaxSteps, "the session did not finish in " << kMaxSteps << " steps");
@@ -173,8 +182,8 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
     while (!link.to_device.empty() && !done() && !cut()) {
       const Bytes frame = std::move(link.to_device.front());
       link.to_device.pop_front();
-      ++delivered;
       for (Bytes& reply : device(frame)) to_server.push_back(std::move(reply));
+      delivered_one(true, frame);
       progressed = true;
     }
     if (done() || cut()) break;
@@ -182,13 +191,13 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
       link.reading = false;
       const Bytes frame = std::move(to_server.front());
       to_server.pop_front();
-      ++delivered;
       // A frame that does not decode (a test's malformed one) is left out.
       try {
         transcript.from_device.push_back(decode_message(frame));
       } catch (const Error&) {
       }
       server.on_frame(frame, true);
+      delivered_one(false, frame);
       progressed = true;
     }
     if (tasks.run(progressed ? 0ms : kIdleWait) > 0) progressed = true;

@@ -51,6 +51,10 @@ class LoopbackCouncil : public ServerFixture {
   // "address:port", and the server's limit on failed authentication (none).
   std::string peer = "192.0.2.7:50000";
   server::AuthThrottle* throttle = nullptr;
+  // Called after each frame is delivered (`to_device`: which way it went),
+  // between steps of the conversation, where an admin may act; returning
+  // true cuts the connection there. Empty: no hook.
+  std::function<bool(bool to_device, const Message& message)> after_frame;
 
   // A device store on the council's clock, or on its own (a tablet whose clock is wrong).
   std::unique_ptr<DeviceStore> open_device(const std::string& name, Clock* own_clock = nullptr);

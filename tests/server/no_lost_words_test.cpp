@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "server/loopback_sync.hpp"
+#include "support/typed_words.hpp"
 
 using namespace iro;
 using namespace iro::test;
@@ -23,24 +24,6 @@ namespace {
 constexpr int kDevices = 3;
 constexpr int kNotes = 2;
 constexpr std::uint64_t kYearMs = 365ull * 24 * 60 * 60 * 1000;
-
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::istringstream in{std::string(text)};
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
-
-std::string text_of(const std::vector<std::string>& words) {
-  std::string text;
-  for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
-std::string text_value(const Value& value) {
-  const auto* text = std::get_if<std::string>(&value);
-  return text ? *text : std::string();
-}
 
 class Scenario {
  public:
@@ -53,9 +36,7 @@ class Scenario {
     // The notes start on device 0 and reach every device before the edits begin.
     for (int n = 0; n < kNotes; ++n) {
       std::vector<std::string> words;
-      for (int w = 0; w < 6; ++w)
-        words.push_back("n" + std::to_string(n) + "base" + std::to_string(w));
-      m_typed.insert(words.begin(), words.end());
+      for (int w = 0; w < 6; ++w) words.push_back(m_words.fresh(0));
       m_notes.push_back(
           m_devices[0]->create(Kind::visit, n == 0 ? "C1" : "C2", {{"note", text_of(words)}}));
     }
@@ -95,20 +76,18 @@ class Scenario {
     std::set<std::string> kept;  // every word the server still holds, anywhere
     for (const Document& document :
          m_council.documents_in_scope(m_council.identity_of_device(*m_devices[0]))) {
-      if (const Value* note = document.field("note")) {
-        for (auto& word : words_of(text_value(*note))) kept.insert(word);
-      }
+      for (auto& word : words_of(text_value(document.field("note")))) kept.insert(word);
       for (const Conflict& conflict : document.conflicts) {
-        for (auto& word : words_of(text_value(conflict.value))) kept.insert(word);
+        for (auto& word : words_of(text_value(&conflict.value))) kept.insert(word);
       }
     }
     std::vector<server::HistoryRow> quarantine;
     m_council.store->read([&](server::StoreTxn& txn) { quarantine = txn.quarantine("", 100000); });
     for (const auto& row : quarantine) {
-      for (auto& word : words_of(text_value(row.change.value))) kept.insert(word);
+      for (auto& word : words_of(text_value(&row.change.value))) kept.insert(word);
     }
-    for (const std::string& word : m_typed) {
-      if (m_deleted.count(word) == 0) CHECK_MESSAGE(kept.count(word) == 1, word << " was lost");
+    for (const std::string& word : m_words.typed()) {
+      if (!m_words.was_deleted(word)) CHECK_MESSAGE(kept.count(word) == 1, word << " was lost");
     }
   }
 
@@ -117,33 +96,12 @@ class Scenario {
  private:
   int pick(int low, int high) { return std::uniform_int_distribution<int>(low, high)(m_random); }
 
-  std::string fresh_word(int device) {
-    std::string word = "d" + std::to_string(device) + "w" + std::to_string(m_typed.size());
-    m_typed.insert(word);
-    return word;
-  }
-
   // The IRO edits a note on one device: inserts, deletes and rewrites words.
   void edit(int device) {
     DeviceStore& store = *m_devices[device];
     const std::string& note = m_notes[pick(0, kNotes - 1)];
-    std::vector<std::string> words = words_of(text_value(*store.get(note)->field("note")));
-    const int edits = pick(1, 3);
-    for (int i = 0; i < edits; ++i) {
-      const auto at = static_cast<std::size_t>(pick(0, static_cast<int>(words.size())));
-      const int what = pick(0, 3);
-      if (what <= 1 || at == words.size()) {
-        words.insert(words.begin() + static_cast<std::ptrdiff_t>(at), fresh_word(device));
-      } else {
-        m_deleted.insert(words[at]);
-        if (what == 2) {
-          words.erase(words.begin() + static_cast<std::ptrdiff_t>(at));
-        } else {
-          words[at] = fresh_word(device);
-        }
-      }
-    }
-    if (words.empty()) words.push_back(fresh_word(device));
+    std::vector<std::string> words = words_of(text_value(store.get(note)->field("note")));
+    m_words.edit(words, static_cast<std::size_t>(device), m_random);
     store.edit(note, {{"note", text_of(words)}});
     m_log << "device " << device << " edits " << note.substr(30) << ": " << text_of(words) << "\n";
   }
@@ -157,8 +115,7 @@ class Scenario {
     if (!run.transcript.cut) REQUIRE(run.state == SyncState::done);
   }
 
-  // The IRO settles a conflict: usually keeps every word, sometimes takes
-  // one side (the words dropped are then deleted by the IRO, on purpose).
+  // The IRO settles the first conflict it sees (TypedWords::settle).
   void resolve(int device) {
     DeviceStore& store = *m_devices[device];
     for (const std::string& note : m_notes) {
@@ -166,25 +123,11 @@ class Scenario {
       if (document.conflicts.empty()) continue;
       ++m_conflicts_seen;
       const Conflict& conflict = document.conflicts.front();
-      const std::vector<std::string> current = words_of(text_value(*document.field("note")));
-      const std::vector<std::string> losing = words_of(text_value(conflict.value));
-      const int how = pick(0, 3);
-      if (how == 0) {  // take the conflict's words
-        for (const auto& word : current) {
-          if (std::find(losing.begin(), losing.end(), word) == losing.end()) m_deleted.insert(word);
-        }
-        store.resolve_conflict(note, conflict.slot, conflict.value);
-      } else if (how == 1) {  // keep the note as it is
-        for (const auto& word : losing) m_deleted.insert(word);
-        store.resolve_conflict(note, conflict.slot);
-      } else {  // keep everything
-        std::vector<std::string> merged = current;
-        for (const auto& word : losing) {
-          if (std::find(merged.begin(), merged.end(), word) == merged.end()) merged.push_back(word);
-        }
-        store.resolve_conflict(note, conflict.slot, Value{text_of(merged)});
-      }
-      m_log << "device " << device << " resolves " << conflict.slot << " (" << how << ")\n";
+      const std::optional<Value> settled =
+          m_words.settle(words_of(text_value(document.field("note"))),
+                         words_of(text_value(&conflict.value)), m_random);
+      store.resolve_conflict(note, conflict.slot, settled);
+      m_log << "device " << device << " resolves " << conflict.slot << "\n";
       return;
     }
   }
@@ -194,8 +137,7 @@ class Scenario {
   ManualClock m_fast_clock;
   std::vector<std::unique_ptr<DeviceStore>> m_devices;
   std::vector<std::string> m_notes;
-  std::set<std::string> m_typed;
-  std::set<std::string> m_deleted;  // removed by an IRO's own edit: allowed to go
+  TypedWords m_words;
   std::ostringstream m_log;
   int m_conflicts_seen = 0;
 };

@@ -17,6 +17,7 @@
 #include "iro/sync_session.hpp"
 #include "server/loopback_sync.hpp"
 #include "service/accounts.hpp"
+#include "service/caseload.hpp"
 
 using namespace iro;
 using namespace iro::server;
@@ -147,4 +148,58 @@ TEST_CASE("a device's own changes are not sent back to it but reach its twin") {
   CHECK(twin.progress.pulled == 10);
   CHECK(visits_on(*laptop) == 10);
   CHECK(device_export(*laptop) == device_export(*tablet));
+}
+
+TEST_CASE("a child moved to another IRO while the device pulls is purged, even if the line drops") {
+  SyncRig rig;
+  auto laptop = rig.enrolled_device("laptop", rig.ann);
+  auto tablet = rig.enrolled_device("tablet", rig.ann);
+  rig.write_notes(*laptop, 4, {"C1", "C2"});
+  REQUIRE(rig.sync(*laptop).state == SyncState::done);
+  REQUIRE(rig.sync(*tablet).state == SyncState::done);
+  REQUIRE_FALSE(tablet->query(DocumentQuery::of_child("C2")).empty());
+  rig.write_notes(*laptop, 12, {"C1", "C2"});
+  REQUIRE(rig.sync(*laptop).state == SyncState::done);
+
+  // The tablet pulls in pages of 4. After its first page C2 moves to Bob and
+  // C1's record changes (so there is more to pull after the move). The line
+  // drops after a page that takes the tablet's cursor past the move, while
+  // there is still more to pull: before the tablet got round to the purge.
+  int pages = 0;
+  bool told = false;
+  std::uint64_t moved_at = 0;
+  rig.after_frame = [&](bool to_device, const Message& message) {
+    if (!to_device) return false;
+    if (const auto* scope = std::get_if<ScopeChanged>(&message)) {
+      CHECK(scope->removed_children == std::vector<std::string>{"C2"});
+      told = true;
+    }
+    const auto* page = std::get_if<Changes>(&message);
+    if (!page) return false;
+    if (++pages == 1) {
+      rig.write_with_clock([&](StoreTxn& txn, TxnClock& clock) {
+        allocate_child(txn, "C2", rig.bob, clock);
+        moved_at = txn.head_seq();
+        ChildRecordRow renamed = iro::test::child_row("C1", Date::from_ymd(2012, 3, 15));
+        renamed.fields["first_name"] = std::string("Robin");
+        renamed.fields["preferred_name"] = std::string("Rob");
+        renamed.fields["legal_status"] = std::string("S20");
+        import_children(txn, "shire", std::span(&renamed, 1), clock, rig.ids);
+      });
+    }
+    return told && page->more && page->next_cursor > moved_at;
+  };
+  const SyncRun cut = rig.sync(*tablet, {.pull_page = 4});
+  REQUIRE(cut.transcript.cut);
+  CHECK(told);
+  // The server will not say it again: the cursor is past the move.
+  CHECK(tablet->status().cursor > moved_at);
+  CHECK(tablet->children_leaving() == std::vector<std::string>{"C2"});
+  CHECK_FALSE(tablet->query(DocumentQuery::of_child("C2")).empty());
+
+  rig.after_frame = nullptr;
+  REQUIRE(rig.sync(*tablet).state == SyncState::done);
+  CHECK(tablet->query(DocumentQuery::of_child("C2")).empty());
+  CHECK(tablet->children_leaving().empty());
+  CHECK(device_export(*tablet) == rig.server_export(*tablet));
 }

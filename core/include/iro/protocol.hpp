@@ -45,6 +45,11 @@ struct Hello {
   std::string device_token;
   std::uint64_t cursor = 0;  // the last server sequence number the device applied
   std::string client;        // "iro-cli 0.1.0", for logs
+  // The removed_at_seq of the last ScopeChanged the device has recorded: the
+  // server tells it again of every child that left its scope after this, so a
+  // ScopeChanged lost with a dropped line is never missed. Optional on the
+  // wire (a device that predates it sends none: 0, told of every removal).
+  std::uint64_t scope_cursor = 0;
   bool operator==(const Hello&) const = default;
 };
 

@@ -279,7 +279,18 @@ class DeviceStore {
   // fetched again at the next sync).
   bool store_blob_chunk(const BlobData& data);
 
-  // Removes every record of these children (they left the IRO's caseload).
+  // Children that left the IRO's caseload (ScopeChanged) and are purged once
+  // what the device holds for them has been pushed. Kept in the store, so a
+  // sync cut before the purge still purges at the next one; a page of changes
+  // that brings a child's records again (allocated back) takes it off the list.
+  // `removed_at_seq`: the ScopeChanged's, kept as the scope cursor the
+  // device's Hello sends (the server repeats removals after it).
+  void mark_children_leaving(std::span<const std::string> children, std::uint64_t removed_at_seq);
+  std::vector<std::string> children_leaving() const;
+  std::uint64_t scope_cursor() const;
+
+  // Removes every record of these children (they left the IRO's caseload),
+  // and takes them off the leaving list.
   void purge_children(std::span<const std::string> children);
 
   // How the last sync attempt ended: success clears the error and sets last_sync.

@@ -109,7 +109,6 @@ class DeviceSyncSession {
   bool m_caught_up = false;
   std::vector<std::uint64_t> m_pushed_seqs;  // the batch awaiting its PushAck
   std::vector<std::string> m_pushed_docs;    // its records, for the event sink
-  std::set<std::string> m_children_to_purge;
   // Attachments not to try again in this session (the server did not have
   // one yet, or its bytes came wrong); the next sync tries them again.
   std::set<std::string> m_blobs_skipped;

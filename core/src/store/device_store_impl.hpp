@@ -21,6 +21,10 @@ namespace iro {
 inline constexpr std::string_view kDeviceIdKey = "device_id";
 inline constexpr std::string_view kHlcKey = "hlc";
 inline constexpr std::string_view kLastSyncKey = "last_sync_ms";
+// Children to purge once pushed (DeviceStore::mark_children_leaving), one per line.
+inline constexpr std::string_view kChildrenLeavingKey = "children_leaving";
+// The removed_at_seq of the last ScopeChanged recorded (Hello's scope_cursor).
+inline constexpr std::string_view kScopeCursorKey = "scope_cursor";
 
 struct DeviceStore::Impl {
   Impl(const std::filesystem::path& path, const StoreOptions& options)

@@ -1,6 +1,7 @@
 // DeviceStore's side of sync: enrolment, the push batch, applying the
 // server's verdicts and changes, purging, and the sync state `status` shows.
 #include <set>
+#include <sstream>
 
 #include "iro/blob.hpp"
 #include "iro/error.hpp"
@@ -13,6 +14,25 @@
 
 namespace iro {
 namespace {
+
+std::set<std::string> children_leaving_in(sqlite::Database& db) {
+  std::set<std::string> leaving;
+  std::istringstream lines(rows::meta_text(db, kChildrenLeavingKey).value_or(""));
+  for (std::string child; std::getline(lines, child);) {
+    if (!child.empty()) leaving.insert(child);
+  }
+  return leaving;
+}
+
+void save_children_leaving(sqlite::Database& db, const std::set<std::string>& leaving) {
+  if (leaving.empty()) {
+    db.cached("DELETE FROM meta WHERE key = ?1").bind_all(kChildrenLeavingKey).run();
+    return;
+  }
+  std::string lines;
+  for (const std::string& child : leaving) lines += child + "\n";
+  rows::set_meta(db, kChildrenLeavingKey, std::string_view(lines));
+}
 
 constexpr std::string_view kServerKey = "server";
 constexpr std::string_view kTokenKey = "device_token";
@@ -239,15 +259,48 @@ void DeviceStore::apply_changes(std::span<const ChangeEntry> entries, std::uint6
         break;
     }
   }
+  // The server sends a child's records only while the child is in scope: one
+  // that was leaving has been allocated back, and must not be purged now.
+  std::set<std::string> leaving = children_leaving_in(self.db);
+  if (!leaving.empty()) {
+    for (const ChangeEntry& entry : entries) leaving.erase(entry.change.child_id);
+    save_children_leaving(self.db, leaving);
+  }
   const std::uint64_t cursor = std::uint64_t(rows::meta_int(self.db, kCursorKey).value_or(0));
   if (next_cursor > cursor) rows::set_meta(self.db, kCursorKey, std::int64_t(next_cursor));
   self.save_clock();
   transaction.commit();
 }
 
+void DeviceStore::mark_children_leaving(std::span<const std::string> children,
+                                        std::uint64_t removed_at_seq) {
+  sqlite::Database& db = m_impl->db;
+  sqlite::Transaction transaction(db);
+  std::set<std::string> leaving = children_leaving_in(db);
+  leaving.insert(children.begin(), children.end());
+  save_children_leaving(db, leaving);
+  if (removed_at_seq > scope_cursor())
+    rows::set_meta(db, kScopeCursorKey, std::int64_t(removed_at_seq));
+  transaction.commit();
+}
+
+std::uint64_t DeviceStore::scope_cursor() const {
+  return std::uint64_t(rows::meta_int(m_impl->db, kScopeCursorKey).value_or(0));
+}
+
+std::vector<std::string> DeviceStore::children_leaving() const {
+  const std::set<std::string> leaving = children_leaving_in(m_impl->db);
+  return {leaving.begin(), leaving.end()};
+}
+
 void DeviceStore::purge_children(std::span<const std::string> children) {
   sqlite::Transaction transaction(m_impl->db);
-  for (const std::string& child : children) rows::erase_children(m_impl->db, child);
+  std::set<std::string> leaving = children_leaving_in(m_impl->db);
+  for (const std::string& child : children) {
+    rows::erase_children(m_impl->db, child);
+    leaving.erase(child);
+  }
+  save_children_leaving(m_impl->db, leaving);
   drop_unreferenced_attachments(*m_impl);
   transaction.commit();
 }

@@ -1,5 +1,9 @@
 #include "store/outbox_rows.hpp"
 
+#include <set>
+#include <string>
+#include <utility>
+
 #include "store/value_codec.hpp"
 
 namespace iro::rows {
@@ -112,6 +116,7 @@ std::vector<Change> take_push_batch(sqlite::Database& db, const ValueCodec& code
   auto statement = db.cached(select_changes("outbox", "ORDER BY device_seq LIMIT ?1"));
   statement.bind(1, std::int64_t(max_changes));
   std::vector<Change> batch;
+  std::set<std::pair<std::string, std::string>> fields;  // (doc_id, field) in the batch
   std::size_t bytes = 0;
   while (statement.step()) {
     // Fixed-width fields and lengths take about 64 bytes; the rest is the ids
@@ -119,6 +124,12 @@ std::vector<Change> take_push_batch(sqlite::Database& db, const ValueCodec& code
     const std::size_t size = 64 + statement.text(1).size() + statement.text(3).size() +
                              statement.text(5).size() + statement.blob(6).size();
     if (!batch.empty() && bytes + size > max_bytes) break;
+    // A second edit of a field already in the batch was typed on top of the
+    // first, which the server may not have acknowledged (a retry after a cut):
+    // its base is older than its text. It waits for the first one's verdict,
+    // which rebases it (apply_push_results), so the server merges it from the
+    // right version instead of applying the first edit's words twice.
+    if (!fields.emplace(statement.text(1), statement.text(5)).second) break;
     bytes += size;
     batch.push_back(read_change(statement, codec, "outbox", device_id));
   }

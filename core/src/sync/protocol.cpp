@@ -51,6 +51,7 @@ struct MessageWriter {
     out.string(m.device_token);
     out.u64(m.cursor);
     out.string(m.client);
+    out.u64(m.scope_cursor);
   }
   void operator()(const Welcome& m) const {
     out.u8(std::uint8_t(MessageType::welcome));
@@ -204,6 +205,7 @@ Message read_message(BinaryReader& in) {
       m.device_token = in.string(kMaxToken, "the device token");
       m.cursor = in.u64();
       m.client = in.string(kMaxName, "the client name");
+      if (in.remaining() > 0) m.scope_cursor = in.u64();
       return m;
     }
     case MessageType::welcome: {

@@ -88,8 +88,8 @@ Bytes DeviceSyncSession::start(std::string_view client_name) {
   m_state = SyncState::greeting;
   m_awaiting = Awaiting::welcome;
   update_pending();
-  return encode_message(
-      Hello{credentials->device_id, credentials->device_token, m_cursor, std::string(client_name)});
+  return encode_message(Hello{credentials->device_id, credentials->device_token, m_cursor,
+                              std::string(client_name), m_store.scope_cursor()});
 }
 
 std::vector<Bytes> DeviceSyncSession::receive(std::span<const std::uint8_t> frame) {
@@ -188,9 +188,9 @@ std::vector<Bytes> DeviceSyncSession::on_changes(const Changes& changes) {
 }
 
 std::vector<Bytes> DeviceSyncSession::on_scope_changed(const ScopeChanged& scope) {
-  m_children_to_purge.insert(scope.removed_children.begin(), scope.removed_children.end());
-  // Push what the device has for those children first; advance() purges
-  // once the outbox is empty.
+  // Kept in the store: push what the device has for those children first;
+  // advance() purges once the outbox is empty, in this sync or the next.
+  m_store.mark_children_leaving(scope.removed_children, scope.removed_at_seq);
   if (m_awaiting != Awaiting::nothing) return {};
   return advance();
 }
@@ -275,8 +275,7 @@ std::vector<Bytes> DeviceSyncSession::advance() {
     m_awaiting = Awaiting::push_ack;
     return encoded(Push{std::move(batch)});
   }
-  if (!m_children_to_purge.empty()) {
-    const std::vector<std::string> children(m_children_to_purge.begin(), m_children_to_purge.end());
+  if (const std::vector<std::string> children = m_store.children_leaving(); !children.empty()) {
     // Which records go, asked before they are gone (only when someone listens).
     std::vector<std::string> doc_ids;
     if (m_sink) {
@@ -287,7 +286,6 @@ std::vector<Bytes> DeviceSyncSession::advance() {
       }
     }
     m_store.purge_children(children);
-    m_children_to_purge.clear();
     report(SyncEvent::Type::purged, std::move(doc_ids), children);
   }
   if (!m_caught_up) return {pull()};

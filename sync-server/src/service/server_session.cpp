@@ -170,7 +170,8 @@ void ServerSession::on_hello(const Hello& hello) {
           }
         }
       },
-      [this, verdict, head, policy, lease, cursor = hello.cursor](std::exception_ptr failure) {
+      [this, verdict, head, policy, lease, cursor = hello.cursor,
+       scope_cursor = hello.scope_cursor](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("session {}: hello failed: {}", m_peer, describe(failure));
@@ -193,7 +194,7 @@ void ServerSession::on_hello(const Hello& hello) {
         m_identity = authenticated.identity;
         if (authenticated.collect_then_wipe) m_wipe_after_push = authenticated.wipe_reason;
         m_cursor = cursor;
-        m_scope_cursor = cursor;
+        m_scope_cursor = scope_cursor;
         spdlog::info("session {}: device {} of user {} ({}) from cursor {}{}", m_peer,
                      m_identity->device_id, m_identity->user_id, m_identity->tenant, cursor,
                      m_wipe_after_push ? ", revoked: collecting, then wiping" : "");
@@ -276,8 +277,7 @@ void ServerSession::on_pull(const Pull& pull) {
   }
   Changes page;
   try {
-    m_services.store.read(
-        [&](StoreTxn& txn) { page = txn.pull_page(*m_identity, pull.cursor, pull.limit); });
+    page = read_page(pull.cursor, pull.limit);
   } catch (const std::exception& error) {
     spdlog::error("session {}: pull failed: {}", m_peer, error.what());
     return refuse(RefusalCode::server_error, "the server could not read changes; try again");
@@ -375,7 +375,7 @@ void ServerSession::send_live_changes() {
   }
   Changes page;
   try {
-    m_services.store.read([&](StoreTxn& txn) { page = txn.pull_page(*m_identity, m_cursor, 500); });
+    page = read_page(m_cursor, 500);
   } catch (const std::exception& error) {
     spdlog::error("session {}: live pull failed: {}", m_peer, error.what());
     return;
@@ -395,14 +395,33 @@ void ServerSession::send_live_changes() {
 void ServerSession::send_scope_changes(std::uint64_t after_seq) {
   ScopeChanged scope;
   try {
-    m_services.store.read([&](StoreTxn& txn) {
-      scope.removed_children = txn.removed_children(*m_identity, after_seq);
-      scope.removed_at_seq = txn.head_seq();
-    });
+    m_services.store.read([&](StoreTxn& txn) { scope = read_scope_changes(txn, after_seq); });
   } catch (const std::exception& error) {
     spdlog::error("session {}: scope check failed: {}", m_peer, error.what());
     return;
   }
+  announce(std::move(scope));
+}
+
+ScopeChanged ServerSession::read_scope_changes(StoreTxn& txn, std::uint64_t after_seq) {
+  ScopeChanged scope;
+  scope.removed_children = txn.removed_children(*m_identity, after_seq);
+  scope.removed_at_seq = txn.head_seq();
+  return scope;
+}
+
+Changes ServerSession::read_page(std::uint64_t cursor, std::uint32_t limit) {
+  Changes page;
+  ScopeChanged scope;
+  m_services.store.read([&](StoreTxn& txn) {
+    scope = read_scope_changes(txn, m_scope_cursor);
+    page = txn.pull_page(*m_identity, cursor, limit);
+  });
+  announce(std::move(scope));
+  return page;
+}
+
+void ServerSession::announce(ScopeChanged scope) {
   m_scope_cursor = std::max(m_scope_cursor, scope.removed_at_seq);
   if (scope.removed_children.empty()) return;
   audit_later([identity = *m_identity, remote = m_peer, removed = scope.removed_children,

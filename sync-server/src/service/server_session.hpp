@@ -88,6 +88,14 @@ class ServerSession {
   void on_blob_get(const BlobGet& get);
   void send_live_changes();
   void send_scope_changes(std::uint64_t after_seq);
+  ScopeChanged read_scope_changes(StoreTxn& txn, std::uint64_t after_seq);
+  // A page of changes after `cursor`, read in one transaction with the
+  // children that left the device's scope since the last look; those are
+  // announced (ScopeChanged) before the page goes, so a device never moves its
+  // cursor past a child's removal without having been told.
+  Changes read_page(std::uint64_t cursor, std::uint32_t limit);
+  // Sends the children that left the scope, if any, audited; moves the scope cursor.
+  void announce(ScopeChanged scope);
   // Sends a page once the audit log holds which children it discloses (at
   // once when it is empty), then runs `then` on the strand.
   void send_page(Changes page, bool live, std::function<void()> then);
