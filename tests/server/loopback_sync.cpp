@@ -24,11 +24,11 @@ namespace {
 class TaskQueue {
  public:
   void post(std::function<void()> task) {
-    {
-      std::lock_guard<std::mutex> hold(m_lock);
-      m_tasks.push_back(std::move(task));
-      ++m_posted;
-    }
+    // Notified under the lock: once the test thread sees the task it may
+    // destroy the queue, and must not do so while this thread still signals.
+    std::lock_guard<std::mutex> hold(m_lock);
+    m_tasks.push_back(std::move(task));
+    ++m_posted;
     m_ready.notify_one();
   }
 

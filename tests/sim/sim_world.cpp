@@ -27,11 +27,11 @@ class PostedTasks {
     std::lock_guard<std::mutex> hold(m_lock);
     ++m_handed_out;
     return [this](std::function<void()> task) {
-      {
-        std::lock_guard<std::mutex> posting(m_lock);
-        m_tasks.push_back(std::move(task));
-        ++m_posted;
-      }
+      // Notified under the lock: once the simulation sees the task it may
+      // destroy this object (a server crash), so not after letting go.
+      std::lock_guard<std::mutex> posting(m_lock);
+      m_tasks.push_back(std::move(task));
+      ++m_posted;
       m_ready.notify_all();
     };
   }

@@ -143,7 +143,7 @@ void ServerSession::commit(ServerStore::Job job, std::function<void(std::excepti
   SessionLink::Poster post = m_link.poster();
   m_services.commits.submit(
       std::move(job), [post = std::move(post), then = std::move(then)](std::exception_ptr failure) {
-        post([then, failure] { then(failure); });
+        post([then, failure = std::move(failure)] { then(failure); });
       });
 }
 

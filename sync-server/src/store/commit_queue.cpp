@@ -58,7 +58,9 @@ void CommitQueue::run() {
     bool any_committed = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       any_committed = any_committed || !failures[i];
-      batch[i].done(failures[i]);
+      // Moved: the session that gets a failure owns it alone, so it is freed
+      // on that session's strand, not raced for here.
+      batch[i].done(std::move(failures[i]));
     }
     if (any_committed && m_on_committed) m_on_committed();
   }
