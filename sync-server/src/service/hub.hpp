@@ -32,8 +32,13 @@ class Hub {
  private:
   std::vector<std::shared_ptr<LiveSession>> snapshot();
 
+  struct Entry {
+    const LiveSession* address;  // what leave() matches on
+    std::weak_ptr<LiveSession> session;
+  };
+
   std::mutex m_lock;
-  std::vector<std::weak_ptr<LiveSession>> m_sessions;
+  std::vector<Entry> m_sessions;
 };
 
 }  // namespace iro::server
