@@ -183,12 +183,6 @@ bool World::connected(std::size_t device) const {
   return connection_of(device) != nullptr;
 }
 
-std::size_t World::open_connections() const {
-  std::size_t open = 0;
-  for (const auto& connection : m_connections) open += connection ? 1 : 0;
-  return open;
-}
-
 void World::connect(std::size_t device) {
   if (connected(device)) return;
   SimDevice& sim_device = m_devices.at(device);

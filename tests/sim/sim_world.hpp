@@ -80,7 +80,6 @@ class World {
 
   // --- connections ---
   bool connected(std::size_t device) const;
-  std::size_t open_connections() const;
   // Opens a connection: the device's Hello is queued for the server.
   void connect(std::size_t device);
   // Delivers the next frame of the device's connection, towards the server
