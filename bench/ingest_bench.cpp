@@ -26,6 +26,7 @@
 #include "iro/protocol.hpp"
 #include "iro/store.hpp"
 #include "iro/transport.hpp"
+#include "report.hpp"
 #include "sqlite_limit.hpp"
 #include "support/process.hpp"
 #include "support/server_process.hpp"
@@ -34,6 +35,7 @@
 namespace {
 
 using namespace iro;
+using iro::bench::print_figure;
 using iro::test::lines_of;
 using iro::test::run_process;
 
@@ -78,11 +80,6 @@ void record_visits(DeviceStore& store, int device, const std::string& child, int
   }
 }
 
-void print(const char* name, double value, const char* unit, const char* goal, const char* ok) {
-  std::printf("{\"name\": \"%s\", \"value\": %.3f, \"unit\": \"%s\", \"goal\": %s, \"ok\": %s}\n",
-              name, value, unit, goal, ok);
-}
-
 // Bytes per change in a Push of `count` visit-note changes, and the note's own bytes.
 void print_wire_figures() {
   std::vector<Change> changes;
@@ -99,8 +96,8 @@ void print_wire_figures() {
   }
   const double frame = double(encode_message(Push{changes}).size());
   const double per_change = frame / double(changes.size());
-  print("wire_bytes_per_change", per_change, "bytes", "null", "null");
-  print("wire_overhead_per_200_byte_value", per_change / 200.0, "ratio", "null", "null");
+  print_figure("wire_bytes_per_change", per_change, "bytes", "null", "null");
+  print_figure("wire_overhead_per_200_byte_value", per_change / 200.0, "ratio", "null", "null");
 }
 
 }  // namespace
@@ -184,9 +181,10 @@ int main(int argc, char** argv) {
 
     const double limit = bench::sqlite_rows_per_second(dir / "raw.db", 100'000, bench::Keys::none);
     const double ratio = ingest / limit;
-    print("ingest_changes_per_s", ingest, "changes/s", "null", "null");
-    print("ingest_sqlite_raw_rows_per_s", limit, "rows/s", "null", "null");
-    print("ingest_vs_sqlite_ratio", ratio, "ratio", "0.25", ratio >= kRatioGoal ? "true" : "false");
+    print_figure("ingest_changes_per_s", ingest, "changes/s", "null", "null");
+    print_figure("ingest_sqlite_raw_rows_per_s", limit, "rows/s", "null", "null");
+    print_figure("ingest_vs_sqlite_ratio", ratio, "ratio", "0.25",
+                 ratio >= kRatioGoal ? "true" : "false");
     print_wire_figures();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "iro_bench_ingest: %s\n", error.what());
