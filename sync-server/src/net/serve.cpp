@@ -65,9 +65,9 @@ int serve(const ServeConfig& config) {
   std::unique_ptr<ServerStore> store = open_sqlite_server_store(config.data_dir);
   Hub hub;
   std::atomic<std::uint64_t> known_head{read_head(*store)};
-  CommitQueue commits(*store, [&] {
+  CommitQueue commits(*store, [&](const std::vector<std::string>& changed_tenants) {
     known_head = read_head(*store);
-    hub.notify_all();
+    hub.notify(changed_tenants);
   });
   ServerShared shared{*store, commits, hub, system_clock(), {}, tls ? &*tls : nullptr};
   AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());

@@ -197,12 +197,18 @@ SessionLink::Poster WebsocketSession<NextLayer>::poster() {
 template <class NextLayer>
 void WebsocketSession<NextLayer>::went_live(const DeviceIdentity& identity) {
   spdlog::debug("session {}: device {} is live", m_logic.peer(), identity.device_id);
+  m_shared.hub.went_live(this, identity.tenant);
 }
 
 template <class NextLayer>
 void WebsocketSession<NextLayer>::on_store_changed() {
-  net::post(m_ws.get_executor(),
-            [self = this->shared_from_this()] { self->m_logic.on_store_changed(); });
+  // One wake in flight is enough: it reads everything committed before it
+  // runs, so commits that land meanwhile add no second read.
+  if (m_wake_posted.exchange(true)) return;
+  net::post(m_ws.get_executor(), [self = this->shared_from_this()] {
+    self->m_wake_posted = false;
+    self->m_logic.on_store_changed();
+  });
 }
 
 template <class NextLayer>

@@ -90,6 +90,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   bool m_closing = false;
   bool m_shutting_down = false;
   bool m_in_hub = false;
+  std::atomic<bool> m_wake_posted{false};  // an on_store_changed is queued on the strand
 };
 
 template <class NextLayer>

@@ -6,7 +6,14 @@ namespace iro::server {
 
 void Hub::join(const std::shared_ptr<LiveSession>& session) {
   std::lock_guard<std::mutex> hold(m_lock);
-  m_sessions.push_back(Entry{session.get(), session});
+  m_sessions.push_back(Entry{session.get(), session, {}});
+}
+
+void Hub::went_live(const LiveSession* session, std::string tenant) {
+  std::lock_guard<std::mutex> hold(m_lock);
+  for (Entry& entry : m_sessions) {
+    if (entry.address == session) entry.tenant = tenant;
+  }
 }
 
 void Hub::leave(const LiveSession* session) {
@@ -19,28 +26,39 @@ void Hub::leave(const LiveSession* session) {
   });
 }
 
-std::vector<std::shared_ptr<LiveSession>> Hub::snapshot() {
+std::vector<std::shared_ptr<LiveSession>> Hub::snapshot(
+    const std::function<bool(const Entry&)>& wanted) {
   // The sessions are owned by the returned vector, so any that this makes
   // the last owner of is destroyed by the caller, outside the lock.
   std::lock_guard<std::mutex> hold(m_lock);
-  std::vector<std::shared_ptr<LiveSession>> live;
-  live.reserve(m_sessions.size());
+  std::vector<std::shared_ptr<LiveSession>> chosen;
   for (const Entry& entry : m_sessions) {
-    if (auto session = entry.session.lock()) live.push_back(std::move(session));
+    if (!wanted(entry)) continue;
+    if (auto session = entry.session.lock()) chosen.push_back(std::move(session));
   }
-  return live;
+  return chosen;
+}
+
+void Hub::notify(std::span<const std::string> tenants) {
+  if (tenants.empty()) return;
+  const auto in_council = [tenants](const Entry& entry) {
+    return !entry.tenant.empty() &&
+           std::binary_search(tenants.begin(), tenants.end(), entry.tenant);
+  };
+  for (const auto& session : snapshot(in_council)) session->on_store_changed();
 }
 
 void Hub::notify_all() {
-  for (const auto& session : snapshot()) session->on_store_changed();
+  const auto live = [](const Entry& entry) { return !entry.tenant.empty(); };
+  for (const auto& session : snapshot(live)) session->on_store_changed();
 }
 
 void Hub::shut_down_all() {
-  for (const auto& session : snapshot()) session->shut_down();
+  for (const auto& session : snapshot([](const Entry&) { return true; })) session->shut_down();
 }
 
 std::size_t Hub::size() {
-  return snapshot().size();
+  return snapshot([](const Entry&) { return true; }).size();
 }
 
 }  // namespace iro::server

@@ -5,7 +5,7 @@
 
 namespace iro::server {
 
-CommitQueue::CommitQueue(ServerStore& store, std::function<void()> on_committed)
+CommitQueue::CommitQueue(ServerStore& store, Committed on_committed)
     : m_store(store), m_on_committed(std::move(on_committed)), m_thread([this] { run(); }) {}
 
 CommitQueue::~CommitQueue() {
@@ -48,13 +48,14 @@ void CommitQueue::run() {
     std::vector<ServerStore::Job> jobs;
     jobs.reserve(batch.size());
     for (Pending& pending : batch) jobs.push_back(std::move(pending.job));
-    std::vector<std::exception_ptr> failures;
+    BatchOutcome outcome;
     try {
-      failures = m_store.write_batch(jobs);
+      outcome = m_store.write_batch(jobs);
     } catch (...) {
       // The commit itself failed (disk full, I/O error): nothing in the batch holds.
-      failures.assign(batch.size(), std::current_exception());
+      outcome.failures.assign(batch.size(), std::current_exception());
     }
+    std::vector<std::exception_ptr>& failures = outcome.failures;
     bool any_committed = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       any_committed = any_committed || !failures[i];
@@ -62,7 +63,9 @@ void CommitQueue::run() {
       // on that session's strand, not raced for here.
       batch[i].done(std::move(failures[i]));
     }
-    if (any_committed && m_on_committed) m_on_committed();
+    if (any_committed && !outcome.changed_tenants.empty() && m_on_committed) {
+      m_on_committed(outcome.changed_tenants);
+    }
   }
 }
 

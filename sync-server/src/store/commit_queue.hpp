@@ -10,7 +10,9 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "store/server_store.hpp"
 
@@ -21,8 +23,10 @@ class CommitQueue {
   using Done = std::function<void(std::exception_ptr failure)>;
 
   // `on_committed` runs on the committer thread after each commit that
-  // succeeded (the hub tells live sessions to look for new changes).
-  CommitQueue(ServerStore& store, std::function<void()> on_committed);
+  // moved some council's feed, with those councils, sorted (the hub tells
+  // their live sessions to look for new changes).
+  using Committed = std::function<void(const std::vector<std::string>& changed_tenants)>;
+  CommitQueue(ServerStore& store, Committed on_committed);
   ~CommitQueue();  // stop()
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -46,7 +50,7 @@ class CommitQueue {
   void run();
 
   ServerStore& m_store;
-  std::function<void()> m_on_committed;
+  Committed m_on_committed;
   std::mutex m_lock;
   std::condition_variable m_wake;
   std::deque<Pending> m_pending;

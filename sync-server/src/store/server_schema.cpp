@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 4> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 5> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -182,6 +182,18 @@ constexpr std::array<sqlite::SchemaStep, 4> kSteps = {{
         data BLOB NOT NULL,
         PRIMARY KEY (tenant, hash, offset)
       );
+    )sql"},
+    {5, R"sql(
+      -- owner: the user the record's child is allocated to (NULL: nobody, or
+      -- a record for the whole council), kept in step with allocation by the
+      -- store. An IRO's feed is then one range of field_by_owner, read in
+      -- sequence order, however large the council: a pull reads its page and
+      -- no one else's changes. device_id is in the index so counting what is
+      -- left to pull needs no table row.
+      ALTER TABLE field_state ADD COLUMN owner TEXT;
+      UPDATE field_state SET owner = (SELECT a.user_id FROM allocation a
+        WHERE a.tenant = field_state.tenant AND a.child_id = field_state.child_id);
+      CREATE INDEX field_by_owner ON field_state (tenant, owner, seq, device_id);
     )sql"},
 }};
 

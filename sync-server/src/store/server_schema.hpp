@@ -8,6 +8,7 @@
 //   3  tenant.lease_days (the offline lease; meta's lease_master_secret)
 //   4  blob, blob_chunk (attachments); field_shared: the index of records for
 //      the whole council (child_id '': consultation form templates)
+//   5  field_state.owner and field_by_owner: an IRO's feed as one index range
 //
 // Every version is readable: a file at any of them is upgraded on open.
 #pragma once
@@ -16,7 +17,7 @@
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 4;
+inline constexpr int kServerSchemaVersion = 5;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,6 +109,10 @@ struct DeviceIdentity {
 class StoreTxn {
  public:
   virtual ~StoreTxn() = default;
+
+  // The councils whose feed this transaction changed (field rows written,
+  // children allocated): after the commit, their live sessions are woken.
+  const std::set<std::string, std::less<>>& changed_tenants() const { return m_changed_tenants; }
 
   // The next server sequence number: gap-free, in commit order.
   virtual std::uint64_t next_seq() = 0;
@@ -212,6 +217,22 @@ class StoreTxn {
   virtual std::vector<Document> documents_in_scope(const DeviceIdentity& identity) = 0;
   // The same, of one kind only: a report on reviews need not load every visit note.
   virtual std::vector<Document> documents_in_scope(const DeviceIdentity& identity, Kind kind) = 0;
+
+ protected:
+  // Engines call this from every write that moves a council's feed.
+  void feed_changed(std::string_view tenant) {
+    if (!m_changed_tenants.contains(tenant)) m_changed_tenants.emplace(tenant);
+  }
+
+ private:
+  std::set<std::string, std::less<>> m_changed_tenants;
+};
+
+// What a group commit did: one failure slot per job (null: it succeeded),
+// and the councils whose feed moved.
+struct BatchOutcome {
+  std::vector<std::exception_ptr> failures;
+  std::vector<std::string> changed_tenants;  // sorted
 };
 
 class ServerStore {
@@ -225,8 +246,12 @@ class ServerStore {
 
   // Runs the jobs in one transaction, each in its own savepoint, and commits
   // once (one fsync for the lot: group commit). A job that throws is undone
-  // alone; its exception is returned in its slot (null for success).
-  virtual std::vector<std::exception_ptr> write_batch(std::span<const Job> jobs) = 0;
+  // alone; its exception is returned in its slot (null for success). A
+  // council a failed job touched may be named among the changed: a spurious
+  // wake costs a read, a missed one a live update. A job may run twice (its
+  // first run undone, when another job of the batch threw): it must keep
+  // what it learns by assignment, not by appending.
+  virtual BatchOutcome write_batch(std::span<const Job> jobs) = 0;
 
   // Runs `job` in a read transaction (a consistent snapshot). Safe from any thread.
   virtual void read(const Job& job) = 0;

@@ -55,12 +55,16 @@ const std::string kSlotRow = "instr(f.name, '#') > 0";
 // sequence number and timestamp its PushAck gave), unless the child once left
 // the user's caseload: the device purged the child's records then, and needs
 // them all again now that the child is back.
+//
+// An IRO's records are one range of field_by_owner (owner: the user the child
+// is allocated to), read in sequence order: a page costs its own rows, not
+// the council's.
 const std::string kIroScope =
-    "FROM field_state f JOIN allocation a ON a.tenant = f.tenant AND a.child_id = f.child_id "
-    "WHERE f.tenant = ?1 AND a.user_id = ?2 AND f.seq > ?3 AND (f.device_id <> ?4 OR " +
+    "FROM field_state f INDEXED BY field_by_owner "
+    "WHERE f.tenant = ?1 AND f.owner = ?2 AND f.seq > ?3 AND (f.device_id <> ?4 OR " +
     kSlotRow +
     " OR EXISTS (SELECT 1 FROM scope_removal r WHERE r.tenant = f.tenant "
-    "AND r.user_id = a.user_id AND r.child_id = f.child_id)) ";
+    "AND r.user_id = ?2 AND r.child_id = f.child_id)) ";
 // Managers and admins see the whole council (?2 unused).
 const std::string kCouncilScope =
     "FROM field_state f WHERE f.tenant = ?1 AND f.seq > ?3 AND (f.device_id <> ?4 OR " + kSlotRow +
@@ -73,8 +77,10 @@ const std::string kSharedScope =
     "FROM field_state f WHERE f.tenant = ?1 AND f.child_id = '' AND f.seq > ?3 AND "
     "(f.device_id <> ?4 OR " +
     kSlotRow + ") ";
-const std::string kIroPage = "SELECT * FROM (" + kEntryColumns + kIroScope + "UNION ALL " +
-                             kEntryColumns + kSharedScope + ") ORDER BY seq LIMIT ?5";
+// A compound ORDER BY merges the two ranges, each already in sequence order,
+// and stops at the limit: nothing is sorted.
+const std::string kIroPage =
+    kEntryColumns + kIroScope + "UNION ALL " + kEntryColumns + kSharedScope + "ORDER BY 1 LIMIT ?5";
 const std::string kIroRemaining =
     "SELECT (SELECT count(*) " + kIroScope + ") + (SELECT count(*) " + kSharedScope + ")";
 const std::string kCouncilPage = kEntryColumns + kCouncilScope + "ORDER BY f.seq LIMIT ?5";
@@ -292,6 +298,11 @@ void SqliteTxn::set_allocation(std::string_view tenant, std::string_view child_i
           "VALUES (?1, ?2, ?3, ?4)")
       .bind_all(tenant, child_id, user_id, std::int64_t(seq))
       .run();
+  feed_changed(tenant);
+  // Each field row names its child's IRO (schema step 5): the pull's index.
+  m_db.cached("UPDATE field_state SET owner = ?3 WHERE tenant = ?1 AND child_id = ?2")
+      .bind_all(tenant, child_id, user_id)
+      .run();
 }
 
 void SqliteTxn::insert_scope_removal(std::string_view tenant, std::string_view user_id,
@@ -302,6 +313,7 @@ void SqliteTxn::insert_scope_removal(std::string_view tenant, std::string_view u
           "VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind_all(tenant, user_id, child_id, std::int64_t(seq), std::int64_t(now_ms))
       .run();
+  feed_changed(tenant);
 }
 
 std::optional<std::uint64_t> SqliteTxn::scope_removed_ms(std::string_view tenant,
@@ -315,6 +327,7 @@ std::optional<std::uint64_t> SqliteTxn::scope_removed_ms(std::string_view tenant
 }
 
 void SqliteTxn::resequence_child(std::string_view tenant, std::string_view child_id) {
+  feed_changed(tenant);
   struct Row {
     std::string doc_id, name;
     Kind kind;
@@ -421,11 +434,13 @@ void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
   }
   m_db.cached(
           "INSERT OR REPLACE INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, "
-          "device_id, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+          "device_id, seq, owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+          "(SELECT user_id FROM allocation WHERE tenant = ?3 AND child_id = ?4))")
       .bind_all(document.id, name, document.tenant, document.child_id, std::int64_t(document.kind),
                 std::span<const std::uint8_t>(value), std::int64_t(field.hlc.packed),
                 field.device_id, std::int64_t(field.seq))
       .run();
+  feed_changed(document.tenant);
 }
 
 std::optional<Value> SqliteTxn::field_version(std::string_view doc_id, std::string_view name,

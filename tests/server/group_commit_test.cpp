@@ -1,0 +1,81 @@
+// A group commit on a real SQLite store: jobs that succeed are committed
+// together, once each; a job that throws is undone alone, whatever it wrote
+// before throwing.
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <vector>
+
+#include "store/sqlite_server_store.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace iro;
+using namespace iro::server;
+
+namespace {
+
+AuditRow audit_entry(const char* action) {
+  AuditRow row;
+  row.time_ms = 1;
+  row.actor = "admin";
+  row.action = action;
+  row.outcome = "ok";
+  return row;
+}
+
+std::vector<std::string> actions(ServerStore& store) {
+  std::vector<std::string> found;
+  store.read([&](StoreTxn& txn) {
+    for (const AuditRow& row : txn.audit_log({})) found.push_back(row.action);
+  });
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("a group commit keeps every job that succeeded once, and undoes a failed one alone") {
+  test::TempDir dir;
+  auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+  const std::vector<ServerStore::Job> jobs = {
+      [](StoreTxn& txn) {
+        txn.insert_tenant("shire", 1);
+        txn.append_audit(audit_entry("first"));
+      },
+      [](StoreTxn& txn) {
+        txn.insert_tenant("vale", 1);
+        txn.append_audit(audit_entry("failed"));
+        throw std::runtime_error("disk says no");
+      },
+      [](StoreTxn& txn) { txn.append_audit(audit_entry("third")); },
+  };
+  const BatchOutcome outcome = store->write_batch(jobs);
+  REQUIRE(outcome.failures.size() == 3);
+  CHECK_FALSE(outcome.failures[0]);
+  CHECK(outcome.failures[1]);
+  CHECK_FALSE(outcome.failures[2]);
+  CHECK(actions(*store) == std::vector<std::string>{"first", "third"});
+  store->read([](StoreTxn& txn) {
+    CHECK(txn.tenant_exists("shire"));
+    CHECK_FALSE(txn.tenant_exists("vale"));
+  });
+}
+
+TEST_CASE("a group commit in which nothing fails commits every job once") {
+  test::TempDir dir;
+  auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+  int runs = 0;
+  const std::vector<ServerStore::Job> jobs = {
+      [&](StoreTxn& txn) {
+        ++runs;
+        txn.append_audit(audit_entry("one"));
+      },
+      [&](StoreTxn& txn) {
+        ++runs;
+        txn.append_audit(audit_entry("two"));
+      },
+  };
+  const BatchOutcome outcome = store->write_batch(jobs);
+  CHECK(outcome.failures == std::vector<std::exception_ptr>(2));
+  CHECK(runs == 2);
+  CHECK(actions(*store) == std::vector<std::string>{"one", "two"});
+}
