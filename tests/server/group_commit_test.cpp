@@ -79,3 +79,28 @@ TEST_CASE("a group commit in which nothing fails commits every job once") {
   CHECK(runs == 2);
   CHECK(actions(*store) == std::vector<std::string>{"one", "two"});
 }
+
+TEST_CASE("sequence numbers stay gap-free and survive reopening when a job of a batch fails") {
+  test::TempDir dir;
+  std::vector<std::uint64_t> handed_out;
+  {
+    auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+    const std::vector<ServerStore::Job> jobs = {
+        [&](StoreTxn& txn) { handed_out.push_back(txn.next_seq()); },
+        [&](StoreTxn& txn) {
+          txn.next_seq();
+          txn.next_seq();
+          throw std::runtime_error("disk says no");
+        },
+        [&](StoreTxn& txn) { handed_out.push_back(txn.next_seq()); },
+    };
+    store->write_batch(jobs);
+    store->write([&](StoreTxn& txn) { handed_out.push_back(txn.next_seq()); });
+  }
+  // Run twice (all or nothing, then each in a savepoint), the batch keeps
+  // the numbers of its second run only: 1 and 2, then the write after it 3.
+  auto reopened = open_sqlite_server_store(dir.path(), {.durable = false});
+  reopened->read([](StoreTxn& txn) { CHECK(txn.head_seq() == 3); });
+  reopened->write([](StoreTxn& txn) { CHECK(txn.next_seq() == 4); });
+  CHECK(std::vector(handed_out.end() - 3, handed_out.end()) == std::vector<std::uint64_t>{1, 2, 3});
+}

@@ -88,11 +88,13 @@ TEST_CASE("a store made before field rows named their owner is upgraded and pull
   const auto file = council.database_file();
   council.store.reset();
   {
-    // The file as schema version 4 left it: no owner column, no index.
+    // The file as schema version 4 left it: no owner column nor its index,
+    // and the two indexes step 6 drops.
     sqlite::Database old(file);
     old.execute(
         "DROP INDEX field_by_owner; ALTER TABLE field_state DROP COLUMN owner; "
-        "PRAGMA user_version = 4");
+        "CREATE INDEX field_by_child ON field_state (tenant, child_id); "
+        "CREATE INDEX history_by_doc ON history (doc_id); PRAGMA user_version = 4");
   }
   council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
   check_scopes(council);
@@ -101,4 +103,6 @@ TEST_CASE("a store made before field rows named their owner is upgraded and pull
   CHECK(upgraded.query_int("SELECT count(*) FROM field_state WHERE child_id <> '' AND owner IS "
                            "NOT (SELECT user_id FROM allocation a WHERE a.tenant = "
                            "field_state.tenant AND a.child_id = field_state.child_id)") == 0);
+  CHECK(upgraded.query_int("SELECT count(*) FROM sqlite_master WHERE name IN "
+                           "('field_by_child', 'history_by_doc')") == 0);
 }

@@ -154,3 +154,32 @@ TEST_CASE("each refused change is audited by why, without the value it carried")
     }
   }
 }
+
+TEST_CASE("a record pushed whole shares one audit entry, a refusal in the same push has its own") {
+  Council council;
+  const std::size_t before = council.audit().size();
+  const std::string visit = council.new_id();
+  const std::string other_visit = council.new_id();
+  const std::vector<PushResult> results = council.push(
+      council.ann_laptop,
+      {set_field(visit, Kind::visit, "C1", "note", text("Seen at home."), council.at()),
+       set_field(visit, Kind::visit, "C1", "place", text("Foster home"), council.at()),
+       set_field(visit, Kind::visit, "C1", "date", Date::from_ymd(2026, 11, 2), council.at()),
+       set_field(council.new_id(), Kind::visit, "C2", "note", text("Bob's child."), council.at()),
+       set_field(other_visit, Kind::visit, "C1", "note", text("Seen at school."), council.at())});
+  REQUIRE(results.size() == 5);
+  CHECK(results[3].outcome == PushOutcome::refused);
+
+  std::vector<AuditRow> rows = council.audit();
+  REQUIRE(rows.size() == before + 3);
+  rows.erase(rows.begin(), rows.begin() + std::ptrdiff_t(before));
+  // In the order of each entry's first change.
+  CHECK(rows[0].doc_id == visit);
+  CHECK(rows[0].outcome == "accepted");
+  CHECK(rows[0].detail == "visit.note, place, date");
+  CHECK(rows[1].outcome == "refused");
+  CHECK(rows[1].child_id == "C2");
+  CHECK(rows[1].detail == "visit.note: the child is not in this user's caseload");
+  CHECK(rows[2].doc_id == other_visit);
+  CHECK(rows[2].detail == "visit.note");
+}

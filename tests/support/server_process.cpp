@@ -35,6 +35,11 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
     : m_binary(std::move(binary)), m_data_dir(std::move(data_dir)) {
   m_tls = std::find(security.begin(), security.end(), "--tls-cert") != security.end();
   m_log = m_data_dir.string() + ".log";
+  // A server restarted on the same data directory appends to the same log:
+  // only this run's lines say where it listens.
+  std::error_code no_log_yet;
+  std::uintmax_t log_start = std::filesystem::file_size(m_log, no_log_yet);
+  if (no_log_yet) log_start = 0;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -57,7 +62,8 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
-    const std::string text = log();
+    const std::string whole = log();
+    const std::string text = whole.substr(std::min<std::uintmax_t>(log_start, whole.size()));
     if (std::regex_search(text, match, listening)) {
       m_port = static_cast<std::uint16_t>(std::stoi(match[1]));
       return;

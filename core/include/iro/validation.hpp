@@ -36,4 +36,8 @@ struct ChildFacts {
 // the review date (PN0 under 4, PN1-PN7 at 4 and over).
 void validate_cross_field_rules(const Document& proposed, const ChildFacts& child);
 
+// Whether validate_cross_field_rules checks anything on a kind: for the
+// others a server need not read the record back to check a change.
+bool has_cross_field_rules(Kind kind) noexcept;
+
 }  // namespace iro

@@ -241,6 +241,7 @@ void validate_letter(const Document& letter) {
 }  // namespace
 
 void validate_cross_field_rules(const Document& proposed, const ChildFacts& child) {
+  // A kind added here is added to has_cross_field_rules too.
   switch (proposed.kind) {
     case Kind::review:
       validate_review(proposed, child);
@@ -251,6 +252,10 @@ void validate_cross_field_rules(const Document& proposed, const ChildFacts& chil
     default:
       return;
   }
+}
+
+bool has_cross_field_rules(Kind kind) noexcept {
+  return kind == Kind::review || kind == Kind::letter;
 }
 
 }  // namespace iro

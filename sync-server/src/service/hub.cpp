@@ -3,6 +3,11 @@
 #include <algorithm>
 
 namespace iro::server {
+namespace {
+
+const auto kEverySession = [](const auto&) { return true; };
+
+}  // namespace
 
 void Hub::join(const std::shared_ptr<LiveSession>& session) {
   std::lock_guard<std::mutex> hold(m_lock);
@@ -54,11 +59,11 @@ void Hub::notify_all() {
 }
 
 void Hub::shut_down_all() {
-  for (const auto& session : snapshot([](const Entry&) { return true; })) session->shut_down();
+  for (const auto& session : snapshot(kEverySession)) session->shut_down();
 }
 
 std::size_t Hub::size() {
-  return snapshot([](const Entry&) { return true; }).size();
+  return snapshot(kEverySession).size();
 }
 
 }  // namespace iro::server

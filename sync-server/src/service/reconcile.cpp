@@ -1,5 +1,8 @@
 #include "service/reconcile.hpp"
 
+#include <map>
+#include <utility>
+
 #include "iro/error.hpp"
 #include "iro/form_template.hpp"
 #include "iro/merge.hpp"
@@ -57,6 +60,16 @@ class Reconciler {
     m_txn.append_history(history);
     audit(change, result, history.received_ms);
     return result;
+  }
+
+  // Writes the push's audit entries, in the order of their first change.
+  void finish_audit() {
+    for (AuditRow& row : m_audit_rows) {
+      row.detail = audit_detail(row.detail);
+      m_txn.append_audit(row);
+    }
+    m_audit_rows.clear();
+    m_audit_groups.clear();
   }
 
   // A refused change says whether the server has the record at all, as it
@@ -164,7 +177,15 @@ class Reconciler {
     return {};
   }
 
+  // Asked for every change: a push is one transaction, so a child's
+  // allocation cannot change under it.
   bool may_write_child(const std::string& child_id) {
+    auto [known, first_time] = m_writable_children.try_emplace(child_id, false);
+    if (first_time) known->second = may_write_child_now(child_id);
+    return known->second;
+  }
+
+  bool may_write_child_now(const std::string& child_id) {
     if (may_see_child(m_txn, m_identity, child_id)) return true;
     const auto removed = m_txn.scope_removed_ms(m_identity.tenant, m_identity.user_id, child_id);
     return removed && m_clock.now_ms() <= *removed + kPushAfterRemovalMs;
@@ -284,6 +305,8 @@ class Reconciler {
   // Rules across fields and records (a participation code must fit the
   // child's age on the review date), on the record as it would become.
   Refusal check_cross_field(const Change& change, const std::optional<DocumentRow>& document) {
+    // Most changes are of kinds with no such rule: nothing to read back.
+    if (!has_cross_field_rules(change.kind) && change.kind != Kind::consultation) return {};
     Document proposed;
     proposed.kind = change.kind;
     proposed.child_id = change.child_id;
@@ -410,11 +433,25 @@ class Reconciler {
     return result;
   }
 
-  // One audit entry per change received: which record and field, and what
-  // became of it (a refusal by its audit detail, never the value).
+  // An audit entry for each change received: which record and field, and
+  // what became of it (a refusal by its audit detail, never the value). The
+  // fields of one record accepted (or merged) in one push share an entry,
+  // "visit.note, place, date": an entry costs five index writes, and a
+  // record is usually pushed whole.
   void audit(const Change& change, const PushResult& result, std::uint64_t now_ms) {
-    AuditRow row = device_audit_row(m_identity, m_remote, AuditAction::push,
-                                    audit_outcome(result.outcome), now_ms);
+    const bool shares_entry =
+        change.op == ChangeOp::set_field &&
+        (result.outcome == PushOutcome::accepted || result.outcome == PushOutcome::merged);
+    if (shares_entry) {
+      auto [group, first_time] =
+          m_audit_groups.try_emplace(std::pair(change.doc_id, result.outcome), m_audit_rows.size());
+      if (!first_time) {
+        m_audit_rows[group->second].detail += ", " + change.field;
+        return;
+      }
+    }
+    AuditRow& row = m_audit_rows.emplace_back(device_audit_row(
+        m_identity, m_remote, AuditAction::push, audit_outcome(result.outcome), now_ms));
     row.child_id = change.child_id;
     row.doc_id = change.doc_id;
     std::string detail(to_string(change.kind));
@@ -430,8 +467,7 @@ class Reconciler {
     } else if (result.outcome == PushOutcome::refused) {
       detail += ": " + m_refusal_audit;
     }
-    row.detail = audit_detail(detail);
-    m_txn.append_audit(row);
+    row.detail = std::move(detail);  // cut to length once complete
   }
 
   StoreTxn& m_txn;
@@ -440,6 +476,10 @@ class Reconciler {
   std::string_view m_remote;
   std::uint64_t m_written_seq = 0;  // what the change being applied wrote, for its history
   std::string m_refusal_audit;      // why the change being applied was refused, for the audit
+  std::map<std::string, bool, std::less<>> m_writable_children;
+  std::vector<AuditRow> m_audit_rows;  // written by finish_audit
+  // Which of m_audit_rows a record's accepted (or merged) fields share.
+  std::map<std::pair<std::string, PushOutcome>, std::size_t> m_audit_groups;
 };
 
 }  // namespace
@@ -452,6 +492,7 @@ std::vector<PushResult> apply_push(StoreTxn& txn, const DeviceIdentity& identity
   results.reserve(changes.size());
   for (const Change& change : changes) results.push_back(reconciler.apply(change));
   reconciler.settle(results, changes);
+  reconciler.finish_audit();
   clock.save();
   return results;
 }

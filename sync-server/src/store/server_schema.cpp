@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 5> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 6> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -194,6 +194,14 @@ constexpr std::array<sqlite::SchemaStep, 5> kSteps = {{
       UPDATE field_state SET owner = (SELECT a.user_id FROM allocation a
         WHERE a.tenant = field_state.tenant AND a.child_id = field_state.child_id);
       CREATE INDEX field_by_owner ON field_state (tenant, owner, seq, device_id);
+    )sql"},
+    {6, R"sql(
+      -- Every index is written on every change: these two were read by
+      -- nothing a device does. A child's fields (a reallocation, rare) are
+      -- found through document_by_child; history is read by device and
+      -- sequence (history_by_device) or by refusal, never by record.
+      DROP INDEX field_by_child;
+      DROP INDEX history_by_doc;
     )sql"},
 }};
 

@@ -9,6 +9,7 @@
 //   4  blob, blob_chunk (attachments); field_shared: the index of records for
 //      the whole council (child_id '': consultation form templates)
 //   5  field_state.owner and field_by_owner: an IRO's feed as one index range
+//   6  two indexes nothing read dropped (field_by_child, history_by_doc)
 //
 // Every version is readable: a file at any of them is upgraded on open.
 #pragma once
@@ -17,7 +18,7 @@
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 5;
+inline constexpr int kServerSchemaVersion = 6;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;

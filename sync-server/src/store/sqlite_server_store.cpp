@@ -27,6 +27,12 @@ constexpr const char* kReaderCache = "PRAGMA cache_size = -8192";
 // pwrite per page, a third of a storm's server time. In memory it stays.
 constexpr const char* kJournalsInMemory = "PRAGMA temp_store = MEMORY";
 
+// Every write transaction ends here: the txn saves what it keeps in memory.
+void commit(sqlite::Transaction& transaction, SqliteTxn& txn) {
+  txn.save_sequence();
+  transaction.commit();
+}
+
 void configure(sqlite::Database& db, bool durable) {
   if (db.query_text("PRAGMA journal_mode = WAL") != "wal") {
     throw Error(ErrorCode::storage_failure,
@@ -51,7 +57,7 @@ class SqliteServerStore final : public ServerStore {
     sqlite::Transaction transaction(m_writer);
     SqliteTxn txn(m_writer);
     job(txn);
-    transaction.commit();
+    commit(transaction, txn);
   }
 
   BatchOutcome write_batch(std::span<const Job> jobs) override {
@@ -110,9 +116,8 @@ class SqliteServerStore final : public ServerStore {
         return std::nullopt;  // rolled back by the transaction's destructor
       }
     }
-    transaction.commit();
-    return BatchOutcome{std::vector<std::exception_ptr>(jobs.size()),
-                        {txn.changed_tenants().begin(), txn.changed_tenants().end()}};
+    commit(transaction, txn);
+    return outcome_of(std::vector<std::exception_ptr>(jobs.size()), txn);
   }
 
   // A job threw: run them all again, each in a savepoint, so the failure is
@@ -122,16 +127,22 @@ class SqliteServerStore final : public ServerStore {
     sqlite::Transaction transaction(m_writer);
     SqliteTxn txn(m_writer);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
+      txn.save_sequence();  // a failed job's numbers are handed out again: no gap
       m_writer.cached("SAVEPOINT job").run();
       try {
         jobs[i](txn);
       } catch (...) {
         failures[i] = std::current_exception();
         m_writer.cached("ROLLBACK TO job").run();
+        txn.discard_unsaved_sequence();
       }
       m_writer.cached("RELEASE job").run();
     }
-    transaction.commit();
+    commit(transaction, txn);
+    return outcome_of(std::move(failures), txn);
+  }
+
+  static BatchOutcome outcome_of(std::vector<std::exception_ptr> failures, SqliteTxn& txn) {
     return {std::move(failures), {txn.changed_tenants().begin(), txn.changed_tenants().end()}};
   }
 

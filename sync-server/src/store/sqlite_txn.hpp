@@ -10,6 +10,13 @@ class SqliteTxn final : public StoreTxn {
  public:
   explicit SqliteTxn(sqlite::Database& db) : m_db(db) {}
 
+  // The sequence numbers next_seq() handed out are kept in memory: call this
+  // before committing, or the next transaction hands them out again. To keep
+  // the numbers gap-free across a savepoint, save before it and, if it is
+  // rolled back, discard what was handed out since.
+  void save_sequence();
+  void discard_unsaved_sequence();
+
   std::uint64_t next_seq() override;
   std::uint64_t head_seq() override;
   Hlc server_hlc() override;
@@ -86,6 +93,8 @@ class SqliteTxn final : public StoreTxn {
   void set_meta(std::string_view key, std::int64_t value);
 
   sqlite::Database& m_db;
+  std::optional<std::uint64_t> m_last_seq;  // once read: the newest sequence number handed out
+  bool m_seq_unsaved = false;
 };
 
 }  // namespace iro::server
