@@ -7,6 +7,8 @@
 //
 // Each device belongs to an IRO of its own with one child, so no device
 // pulls another's notes: the timed sync is the push and its acknowledgement.
+// Then the same again into PostgreSQL (issue 11: the engine for several
+// nodes), in a throwaway cluster on this machine (scripts/pg-cluster).
 //
 //   iro_bench_ingest [--devices N] [--changes-per-device N]
 #include <netinet/in.h>
@@ -47,13 +49,43 @@ struct Options {
   int changes_per_device = 2'000;
 };
 
-std::string admin(const std::filesystem::path& data, std::vector<std::string> args) {
-  args.insert(args.begin(), {IRO_SERVER, "admin", "--data", data.string()});
+// Where the server keeps its records: {"--data", DIR} or {"--store", URL}.
+using StoreOptions = std::vector<std::string>;
+
+std::string admin(const StoreOptions& store, std::vector<std::string> args) {
+  const std::string command = args.front();
+  args.insert(args.begin(), store.begin(), store.end());
+  args.insert(args.begin(), {IRO_SERVER, "admin"});
   const auto result = run_process(args, "", std::chrono::seconds(60));
-  if (result.exit_code != 0) throw std::runtime_error(args[4] + " failed: " + result.err);
+  if (result.exit_code != 0) throw std::runtime_error(command + " failed: " + result.err);
   const auto lines = lines_of(result.out);
   return lines.empty() ? "" : lines.back();
 }
+
+// A throwaway PostgreSQL cluster (scripts/pg-cluster), stopped when destroyed.
+class PgCluster {
+ public:
+  explicit PgCluster(std::filesystem::path dir) : m_dir(std::move(dir)) {
+    const auto started =
+        run_process({IRO_PG_CLUSTER, "start", m_dir.string()}, "", std::chrono::seconds(60));
+    const auto lines = lines_of(started.out);
+    if (started.exit_code != 0 || lines.empty()) {
+      throw std::runtime_error("no PostgreSQL cluster: " + started.err);
+    }
+    m_url = lines.back();
+  }
+  ~PgCluster() {
+    run_process({IRO_PG_CLUSTER, "stop", m_dir.string()}, "", std::chrono::seconds(60));
+  }
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  const std::string& url() const { return m_url; }
+
+ private:
+  std::filesystem::path m_dir;
+  std::string m_url;
+};
 
 // A 200-byte visit note, different per device and visit.
 std::string note(int device, int visit) {
@@ -100,6 +132,72 @@ void print_wire_figures() {
   print_figure("wire_overhead_per_200_byte_value", per_change / 200.0, "ratio", "null", "null");
 }
 
+// Changes a second through the whole path, into the store `store` names
+// (devices and logs in `dir`).
+double measure_ingest(const std::filesystem::path& dir, const StoreOptions& store,
+                      const Options& options) {
+  std::filesystem::create_directories(dir);
+  admin(store, {"demo-county", "--children", std::to_string(options.devices), "--no-reviews"});
+  std::vector<std::string> codes;
+  for (int i = 0; i < options.devices; ++i) {
+    const std::string user = admin(store, {"add-user", "--tenant", "demo-county", "--name",
+                                           "Bench Iro " + std::to_string(i), "--role", "iro"});
+    char child[16];
+    std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
+    admin(store, {"allocate", "--child", child, "--user", user});
+    codes.push_back(admin(store, {"enrol", "--user", user}));
+  }
+  StoreOptions serve_options = {"--insecure-loopback"};
+  if (store.front() == "--store")
+    serve_options.insert(serve_options.end(), store.begin(), store.end());
+  iro::test::ServerProcess server(IRO_SERVER, dir / "server", 0, serve_options);
+
+  transport::TransportOptions transport_options;
+  transport_options.client_name = "iro-bench-ingest";
+  std::vector<std::unique_ptr<DeviceStore>> devices;
+  const int visits = options.changes_per_device / kFieldsPerVisit;
+  for (int i = 0; i < options.devices; ++i) {
+    auto& device = devices.emplace_back(
+        DeviceStore::open(dir / ("device-" + std::to_string(i) + ".db"), {.durable = false}));
+    const auto enrolled = transport::enrol_with_server(*device, server.url(), codes[std::size_t(i)],
+                                                       transport_options);
+    if (!enrolled.enrolled) throw std::runtime_error("enrol: " + enrolled.message);
+    if (transport::sync_with_server(*device, transport_options).result !=
+        transport::SyncResult::synced) {
+      throw std::runtime_error("first sync failed");
+    }
+    char child[16];
+    std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
+    record_visits(*device, i, child, visits);
+  }
+
+  // Timed: every device syncs at once.
+  std::vector<std::size_t> pushed(devices.size(), 0);
+  std::vector<std::string> failures(devices.size());
+  const auto start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      threads.emplace_back([&, i] {
+        const auto report = transport::sync_with_server(*devices[i], transport_options);
+        pushed[i] = report.progress.pushed;
+        if (report.result != transport::SyncResult::synced) failures[i] = report.message;
+      });
+    }
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (!failures[i].empty()) throw std::runtime_error("device sync failed: " + failures[i]);
+    total += pushed[i];
+  }
+  std::fprintf(stderr, "iro_bench_ingest: %s: %zu changes from %d devices in %.2f s\n",
+               store.front() == "--store" ? "PostgreSQL" : "SQLite", total, options.devices,
+               elapsed.count());
+  server.stop(std::chrono::seconds(10));
+  return double(total) / elapsed.count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,62 +220,8 @@ int main(int argc, char** argv) {
   }
   try {
     iro::test::TempDir dir;
-    const auto data = dir / "server";
-    admin(data, {"demo-county", "--children", std::to_string(options.devices), "--no-reviews"});
-    std::vector<std::string> codes;
-    for (int i = 0; i < options.devices; ++i) {
-      const std::string user = admin(data, {"add-user", "--tenant", "demo-county", "--name",
-                                            "Bench Iro " + std::to_string(i), "--role", "iro"});
-      char child[16];
-      std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
-      admin(data, {"allocate", "--child", child, "--user", user});
-      codes.push_back(admin(data, {"enrol", "--user", user}));
-    }
-    iro::test::ServerProcess server(IRO_SERVER, data, 0, {"--insecure-loopback"});
-
-    transport::TransportOptions transport_options;
-    transport_options.client_name = "iro-bench-ingest";
-    std::vector<std::unique_ptr<DeviceStore>> devices;
-    const int visits = options.changes_per_device / kFieldsPerVisit;
-    for (int i = 0; i < options.devices; ++i) {
-      auto& store = devices.emplace_back(
-          DeviceStore::open(dir / ("device-" + std::to_string(i) + ".db"), {.durable = false}));
-      const auto enrolled = transport::enrol_with_server(*store, server.url(),
-                                                         codes[std::size_t(i)], transport_options);
-      if (!enrolled.enrolled) throw std::runtime_error("enrol: " + enrolled.message);
-      if (transport::sync_with_server(*store, transport_options).result !=
-          transport::SyncResult::synced) {
-        throw std::runtime_error("first sync failed");
-      }
-      char child[16];
-      std::snprintf(child, sizeof child, "DEMO-%04d", i + 1);
-      record_visits(*store, i, child, visits);
-    }
-
-    // Timed: every device syncs at once.
-    std::vector<std::size_t> pushed(devices.size(), 0);
-    std::vector<std::string> failures(devices.size());
-    const auto start = std::chrono::steady_clock::now();
-    {
-      std::vector<std::jthread> threads;
-      for (std::size_t i = 0; i < devices.size(); ++i) {
-        threads.emplace_back([&, i] {
-          const auto report = transport::sync_with_server(*devices[i], transport_options);
-          pushed[i] = report.progress.pushed;
-          if (report.result != transport::SyncResult::synced) failures[i] = report.message;
-        });
-      }
-    }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < devices.size(); ++i) {
-      if (!failures[i].empty()) throw std::runtime_error("device sync failed: " + failures[i]);
-      total += pushed[i];
-    }
-    const double ingest = double(total) / elapsed.count();
-    std::fprintf(stderr, "iro_bench_ingest: %zu changes from %d devices in %.2f s\n", total,
-                 options.devices, elapsed.count());
-    server.stop(std::chrono::seconds(10));
+    const double ingest =
+        measure_ingest(dir / "sqlite", {"--data", (dir / "sqlite" / "server").string()}, options);
 
     const double limit = bench::sqlite_rows_per_second(dir / "raw.db", 100'000, bench::Keys::none);
     const double ratio = ingest / limit;
@@ -186,6 +230,14 @@ int main(int argc, char** argv) {
     print_figure("ingest_vs_sqlite_ratio", ratio, "ratio", "0.25",
                  ratio >= kRatioGoal ? "true" : "false");
     print_wire_figures();
+    // The same devices and changes into PostgreSQL, for a council that runs
+    // several nodes (issue 11), on a throwaway cluster on this machine.
+    // (Not under the temp dir: the cluster belongs to the postgres user when
+    // run as root, and the temp dir is private.)
+    PgCluster cluster(std::filesystem::temp_directory_path() /
+                      ("iro-bench-pg-" + std::to_string(::getpid())));
+    const double pg_ingest = measure_ingest(dir / "postgres", {"--store", cluster.url()}, options);
+    print_figure("ingest_postgres_changes_per_s", pg_ingest, "changes/s", "null", "null");
   } catch (const std::exception& error) {
     std::fprintf(stderr, "iro_bench_ingest: %s\n", error.what());
     return 1;

@@ -45,7 +45,11 @@ int main(int argc, char** argv) {
   iro::server::ServeConfig serve_config;
   std::string listen = "127.0.0.1:8765";
   auto* serve = app.add_subcommand("serve", "Run the sync service");
-  serve->add_option("--data", serve_config.data_dir, "The data directory")->required();
+  serve->add_option("--data", serve_config.data_dir,
+                    "The data directory (the embedded SQLite store)");
+  serve->add_option("--store", serve_config.store_url,
+                    "A PostgreSQL database instead, shared by several nodes: "
+                    "postgres://user@host:port/database");
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port, printed)");
   serve->add_flag("--insecure-loopback", serve_config.insecure_loopback,
                   "Plain ws:// without TLS; only on a loopback address");
@@ -58,7 +62,10 @@ int main(int argc, char** argv) {
 
   iro::server::AdminContext admin_context(std::cout, std::cerr);
   auto* admin = app.add_subcommand("admin", "Manage councils, users, children and devices");
-  admin->add_option("--data", admin_context.data_dir, "The data directory")->required();
+  admin->add_option("--data", admin_context.data_dir,
+                    "The data directory (the embedded SQLite store)");
+  admin->add_option("--store", admin_context.store_url,
+                    "A PostgreSQL database instead: postgres://user@host:port/database");
   admin->require_subcommand(1);
   iro::server::add_admin_commands(*admin, admin_context);
 

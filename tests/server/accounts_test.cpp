@@ -12,6 +12,7 @@
 
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
+#include "server/test_store.hpp"
 #include "service/secrets.hpp"
 #include "support/expect_error.hpp"
 
@@ -188,14 +189,17 @@ TEST_CASE("enrolment codes and device tokens are stored only as hashes") {
     const std::string normalised = normalised_code(issued);
     CHECK(accounts.query_int("SELECT count(*) FROM enrolment WHERE code_hash = '" +
                              sha256_hex(normalised) + "'") == 1);
-    CHECK(accounts.query_int("SELECT count(*) FROM enrolment WHERE instr(code_hash, '" +
-                             normalised + "') OR instr(user_id, '" + normalised +
-                             "') OR instr(tenant, '" + normalised + "')") == 0);
+    const std::string anywhere = "LIKE '%" + normalised + "%'";
+    CHECK(accounts.query_int("SELECT count(*) FROM enrolment WHERE code_hash " + anywhere +
+                             " OR user_id " + anywhere + " OR tenant " + anywhere) == 0);
   }
   CHECK(accounts.query_int("SELECT count(*) FROM device WHERE token_hash = '" + sha256_hex(token) +
                            "'") == 1);
 
-  // Nowhere in the files either, in any spelling the server has seen.
+  // Nowhere in the files either, in any spelling the server has seen (the
+  // SQLite engine's files: PostgreSQL's are the cluster's, checked above by
+  // the tables that could hold them).
+  if (iro::test::testing_postgres()) return;
   const std::string bytes = all_bytes_of(accounts.dir / "server");
   REQUIRE_FALSE(bytes.empty());
   for (const std::string& secret :

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "admin/admin_commands.hpp"
+#include "server/test_store.hpp"
 
 namespace iro::test {
 
@@ -12,10 +13,13 @@ AdminRun run_admin(const std::filesystem::path& data_dir, std::vector<std::strin
   server::AdminContext context(out, err);
   CLI::App app{"iro-server"};
   auto* command = app.add_subcommand("admin");
-  command->add_option("--data", context.data_dir)->required();
+  command->add_option("--data", context.data_dir);
+  command->add_option("--store", context.store_url);
   command->require_subcommand(1);
   server::add_admin_commands(*command, context);
-  args.insert(args.begin(), {"iro-server", "admin", "--data", data_dir.string()});
+  const std::vector<std::string> store = test_store_options(data_dir);
+  args.insert(args.begin(), store.begin(), store.end());
+  args.insert(args.begin(), {"iro-server", "admin"});
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
   AdminRun run;

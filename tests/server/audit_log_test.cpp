@@ -10,12 +10,8 @@
 
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
+#include "server/test_store.hpp"
 #include "service/audit.hpp"
-#include "store/schema_migration.hpp"
-#include "store/server_schema.hpp"
-#include "store/sqlite.hpp"
-#include "store/sqlite_server_store.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace iro;
 using namespace iro::server;
@@ -47,7 +43,7 @@ std::vector<std::string> actions_of(const std::vector<AuditRow>& rows) {
 
 }  // namespace
 
-TEST_CASE("the audit table refuses UPDATE and DELETE, even as raw SQL on the file") {
+TEST_CASE("the audit table refuses UPDATE and DELETE, even as raw SQL on the store") {
   ServerFixture fixture;
   fixture.store->write([](StoreTxn& txn) {
     txn.append_audit(entry(1000, "device-a", "pull", "C1", "ann"));
@@ -56,7 +52,6 @@ TEST_CASE("the audit table refuses UPDATE and DELETE, even as raw SQL on the fil
   const std::int64_t before = fixture.query_int("SELECT count(*) FROM audit");
   CHECK(before >= 2);
 
-  sqlite::Database raw(fixture.database_file());
   const char* tampering[] = {
       "UPDATE audit SET outcome = 'ok' WHERE action = 'push'",
       "UPDATE audit SET detail = ''",
@@ -66,7 +61,7 @@ TEST_CASE("the audit table refuses UPDATE and DELETE, even as raw SQL on the fil
   for (const char* sql : tampering) {
     CAPTURE(sql);
     try {
-      raw.execute(sql);
+      execute_in_test_store(fixture.dir / "server", sql);
       FAIL("the audit log was changed");
     } catch (const Error& error) {
       CHECK(std::string(error.what()).find("the audit log is append-only") != std::string::npos);
@@ -134,27 +129,6 @@ TEST_CASE(
   CHECK(actions_of(fixture.audit({.limit = 2})) ==
         std::vector<std::string>{"allocate:C1", "pull:V1"});
   CHECK(fixture.audit({.child_id = "C9"}).empty());
-}
-
-TEST_CASE("a store made before the audit log gains it when opened, keeping its records") {
-  TempDir dir;
-  {
-    sqlite::Database old(dir / "iro-server.db");
-    migrate_server_schema(old, 1);
-    old.execute("INSERT INTO tenant (name, created_ms) VALUES ('shire', 1)");
-    CHECK(sqlite::schema_version(old) == 1);
-  }
-  auto store = open_sqlite_server_store(dir.path(), {.durable = false});
-  store->write([](StoreTxn& txn) {
-    CHECK(txn.tenant_exists("shire"));
-    txn.append_audit(entry(1000, "admin", "add-user", ""));
-  });
-  std::vector<AuditRow> rows;
-  store->read([&](StoreTxn& txn) { rows = txn.audit_log({}); });
-  CHECK(rows.size() == 1);
-  sqlite::Database raw(dir / "iro-server.db");
-  CHECK(sqlite::schema_version(raw) == kServerSchemaVersion);
-  CHECK_THROWS_AS(raw.execute("DELETE FROM audit"), Error);
 }
 
 TEST_CASE("an audit detail is cut at a character boundary and holds no control characters") {

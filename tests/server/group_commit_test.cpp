@@ -1,4 +1,4 @@
-// A group commit on a real SQLite store: jobs that succeed are committed
+// A group commit on a real store (either engine): jobs that succeed are committed
 // together, once each; a job that throws is undone alone, whatever it wrote
 // before throwing.
 #include <doctest/doctest.h>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "store/sqlite_server_store.hpp"
+#include "server/test_store.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace iro;
@@ -35,7 +35,7 @@ std::vector<std::string> actions(ServerStore& store) {
 
 TEST_CASE("a group commit keeps every job that succeeded once, and undoes a failed one alone") {
   test::TempDir dir;
-  auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+  auto store = test::open_test_store(dir.path());
   const std::vector<ServerStore::Job> jobs = {
       [](StoreTxn& txn) {
         txn.insert_tenant("shire", 1);
@@ -62,7 +62,7 @@ TEST_CASE("a group commit keeps every job that succeeded once, and undoes a fail
 
 TEST_CASE("a group commit in which nothing fails commits every job once") {
   test::TempDir dir;
-  auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+  auto store = test::open_test_store(dir.path());
   int runs = 0;
   const std::vector<ServerStore::Job> jobs = {
       [&](StoreTxn& txn) {
@@ -84,7 +84,7 @@ TEST_CASE("sequence numbers stay gap-free and survive reopening when a job of a 
   test::TempDir dir;
   std::vector<std::uint64_t> handed_out;
   {
-    auto store = open_sqlite_server_store(dir.path(), {.durable = false});
+    auto store = test::open_test_store(dir.path());
     const std::vector<ServerStore::Job> jobs = {
         [&](StoreTxn& txn) { handed_out.push_back(txn.next_seq()); },
         [&](StoreTxn& txn) {
@@ -99,7 +99,7 @@ TEST_CASE("sequence numbers stay gap-free and survive reopening when a job of a 
   }
   // Run twice (all or nothing, then each in a savepoint), the batch keeps
   // the numbers of its second run only: 1 and 2, then the write after it 3.
-  auto reopened = open_sqlite_server_store(dir.path(), {.durable = false});
+  auto reopened = test::open_test_store(dir.path());
   reopened->read([](StoreTxn& txn) { CHECK(txn.head_seq() == 3); });
   reopened->write([](StoreTxn& txn) { CHECK(txn.next_seq() == 4); });
   CHECK(std::vector(handed_out.end() - 3, handed_out.end()) == std::vector<std::uint64_t>{1, 2, 3});

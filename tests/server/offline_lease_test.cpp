@@ -8,7 +8,6 @@
 
 #include <doctest/doctest.h>
 
-
 #include "iro/error.hpp"
 #include "iro/store.hpp"
 #include "server/admin_run.hpp"

@@ -4,11 +4,10 @@
 
 #include <variant>
 
+#include "server/test_store.hpp"
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
 #include "service/reconcile.hpp"
-#include "store/sqlite.hpp"
-#include "store/sqlite_server_store.hpp"
 
 namespace iro::test {
 
@@ -23,9 +22,7 @@ server::ChildRecordRow child_row(std::string_view child_id, Date date_of_birth) 
   return row;
 }
 
-// Not durable: the tests never pull the plug, and an fsync per commit only slows them.
-ServerFixture::ServerFixture()
-    : store(server::open_sqlite_server_store(dir / "server", {.durable = false})) {}
+ServerFixture::ServerFixture() : store(open_test_store(dir / "server")) {}
 
 ServerFixture::~ServerFixture() = default;
 
@@ -95,8 +92,7 @@ std::filesystem::path ServerFixture::database_file() const {
 }
 
 std::int64_t ServerFixture::query_int(std::string_view sql) const {
-  sqlite::Database database(database_file());
-  return database.query_int(sql);
+  return query_test_store(dir / "server", sql);
 }
 
 std::vector<server::AuditRow> ServerFixture::audit(const server::AuditQuery& query) {
@@ -163,6 +159,19 @@ Changes Council::pull(const server::DeviceIdentity& device, std::uint64_t cursor
   Changes page;
   store->read([&](server::StoreTxn& txn) { page = txn.pull_page(device, cursor, 500); });
   return page;
+}
+
+std::set<std::string> Council::children_pulled(const server::DeviceIdentity& device,
+                                               std::uint64_t cursor) {
+  std::set<std::string> children;
+  for (int page = 0; page < 100; ++page) {
+    const Changes changes = pull(device, cursor);
+    for (const ChangeEntry& entry : changes.entries) children.insert(entry.change.child_id);
+    cursor = changes.next_cursor;
+    if (!changes.more) return children;
+  }
+  FAIL("a pull did not end within 100 pages");
+  return children;
 }
 
 std::optional<server::FieldRow> Council::field(const std::string& doc_id, std::string_view name) {

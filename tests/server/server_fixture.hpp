@@ -1,4 +1,5 @@
-// A council on a real SQLite server store in a fresh temp dir, and the admin
+// A council on a real server store (SQLite in a fresh temp dir, or a fresh
+// PostgreSQL schema: server/test_store.hpp), and the admin
 // steps the server tests build on: tenants, users, children, allocations and
 // enrolled devices, each in its own write transaction as the admin commands
 // do it. Time is a ManualClock the test moves by hand.
@@ -10,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,9 +72,10 @@ class ServerFixture {
   std::vector<Document> documents_in_scope(const server::DeviceIdentity& identity);
   std::uint64_t head_seq();
 
-  // The server's database file, for reads that bypass the store.
+  // The server's SQLite file, for tests of that engine.
   std::filesystem::path database_file() const;
-  // One number read straight from the SQLite file, e.g. "SELECT count(*) FROM history".
+  // One number read straight from the store's tables, e.g. "SELECT count(*)
+  // FROM history", in SQL both engines read alike.
   std::int64_t query_int(std::string_view sql) const;
 
   // The audit log's entries that match, oldest first.
@@ -120,6 +123,9 @@ class Council : public ServerFixture {
 
   // What a Pull from `cursor` gives the device (one page of up to 500).
   Changes pull(const server::DeviceIdentity& device, std::uint64_t cursor = 0);
+  // The children whose records a pull from `cursor` carries, following `more`.
+  std::set<std::string> children_pulled(const server::DeviceIdentity& device,
+                                        std::uint64_t cursor = 0);
 
   std::optional<server::FieldRow> field(const std::string& doc_id, std::string_view name);
   std::optional<server::DocumentRow> document(const std::string& doc_id);

@@ -13,10 +13,10 @@
 #include "iro/store.hpp"
 #include "iro/sync_session.hpp"
 #include "server/loopback_sync.hpp"
+#include "server/test_store.hpp"
 #include "service/accounts.hpp"
 #include "service/auth_throttle.hpp"
 #include "service/caseload.hpp"
-#include "store/sqlite.hpp"
 
 using namespace iro;
 using namespace iro::server;
@@ -141,12 +141,15 @@ TEST_CASE("a sync is audited: its hello, each pushed change, and the children ea
 TEST_CASE("a page of changes is not sent when its audit entries cannot be saved") {
   SyncRig rig;
   auto tablet = rig.enrolled_device("tablet", rig.ann);
-  {
-    sqlite::Database raw(rig.database_file());
-    raw.execute(
-        "CREATE TRIGGER no_pull_audit BEFORE INSERT ON audit WHEN NEW.action = 'pull' "
-        "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-  }
+  // The disk fails just as a pull's audit entries are written.
+  execute_in_test_store(rig.dir / "server",
+                        testing_postgres()
+                            ? "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$; "
+                              "CREATE TRIGGER no_pull_audit BEFORE INSERT ON audit FOR EACH ROW "
+                              "WHEN (NEW.action = 'pull') EXECUTE FUNCTION disk_full()"
+                            : "CREATE TRIGGER no_pull_audit BEFORE INSERT ON audit WHEN "
+                              "NEW.action = 'pull' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
   const SyncRun run = rig.sync(*tablet);
   CHECK(run.state == SyncState::refused);
   REQUIRE(run.refusal.has_value());

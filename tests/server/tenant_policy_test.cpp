@@ -9,7 +9,7 @@
 #include "iro/error.hpp"
 #include "iro/store.hpp"
 #include "server/loopback_sync.hpp"
-#include "store/sqlite_server_store.hpp"
+#include "server/test_store.hpp"
 
 using namespace iro;
 using namespace iro::server;
@@ -49,7 +49,7 @@ TEST_CASE("a council works to the statutory timescales until an administrator se
 
   // Kept in the data directory: a restarted server still knows it.
   council.store.reset();
-  council.store = open_sqlite_server_store(council.dir / "server", {.durable = false});
+  council.store = iro::test::open_test_store(council.dir / "server");
   CHECK(policy_of(*council.store, "shire") == "herefordshire");
   CHECK(council.query_int("SELECT count(*) FROM tenant WHERE timescale_policy = 'herefordshire'") ==
         1);

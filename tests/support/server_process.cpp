@@ -45,8 +45,12 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
   posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
-  std::vector<std::string> argv = {m_binary,   "serve", "--data", m_data_dir.string(),
-                                   "--listen", listen};
+  std::vector<std::string> argv = {m_binary, "serve", "--listen", listen};
+  // A PostgreSQL store instead of the data directory's SQLite file (the
+  // directory still names the log).
+  if (std::find(security.begin(), security.end(), "--store") == security.end()) {
+    argv.insert(argv.end(), {"--data", m_data_dir.string()});
+  }
   argv.insert(argv.end(), security.begin(), security.end());
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());

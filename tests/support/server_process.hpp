@@ -18,7 +18,8 @@ class ServerProcess {
  public:
   // Starts `iro-server serve` on `data_dir`; waits (bounded) until it
   // listens. `security`: the serve flags that choose TLS or plaintext
-  // (tls_flags() below, or the default, --insecure-loopback).
+  // (tls_flags() below, or the default, --insecure-loopback), and
+  // `--store URL` for a PostgreSQL store instead of the data directory's.
   ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port = 0,
                 std::vector<std::string> security = {"--insecure-loopback"});
   ~ServerProcess();

@@ -15,7 +15,7 @@
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
 #include "service/children_csv.hpp"
-#include "store/sqlite_server_store.hpp"
+#include "store/store_location.hpp"
 
 namespace iro::server {
 namespace {
@@ -37,8 +37,7 @@ std::string read_text_file(const std::string& path) {
 
 ServerStore& AdminContext::store() {
   if (!m_store) {
-    if (data_dir.empty()) throw Error(ErrorCode::invalid_input, "admin commands need --data DIR");
-    m_store = open_sqlite_server_store(data_dir);
+    m_store = open_server_store({data_dir, store_url});
   }
   return *m_store;
 }
@@ -124,8 +123,8 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   import_command->add_option("--tenant", import->tenant, "The council")->required();
   import_command->add_option("FILE", import->file, "CSV with a header row")->required();
   import_command->callback([&context, import] {
-    const ParsedChildren parsed =
-        parse_children_csv(read_text_file(import->file), Date::from_unix_ms(system_clock().now_ms()));
+    const ParsedChildren parsed = parse_children_csv(read_text_file(import->file),
+                                                     Date::from_unix_ms(system_clock().now_ms()));
     std::size_t changed = 0;
     UuidV7Generator ids;
     std::size_t refused = 0;

@@ -19,7 +19,8 @@ class AdminContext {
  public:
   AdminContext(std::ostream& out, std::ostream& err) : m_out(out), m_err(err) {}
 
-  std::string data_dir;
+  std::string data_dir;   // the embedded SQLite store's directory, or
+  std::string store_url;  // a PostgreSQL database (store/store_location.hpp)
   // Non-zero makes the process exit with it after a command that reported
   // problems without failing outright (import-children with refused rows).
   int exit_code = 0;

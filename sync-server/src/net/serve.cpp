@@ -12,7 +12,7 @@
 #include "iro/error.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
-#include "store/sqlite_server_store.hpp"
+#include "store/store_location.hpp"
 
 namespace iro::server {
 namespace {
@@ -62,13 +62,17 @@ int serve(const ServeConfig& config) {
   std::optional<ssl::context> tls;
   if (has_tls) tls.emplace(make_server_tls_context(config.tls_cert, config.tls_key));
 
-  std::unique_ptr<ServerStore> store = open_sqlite_server_store(config.data_dir);
+  std::unique_ptr<ServerStore> store = open_server_store({config.data_dir, config.store_url});
   Hub hub;
   std::atomic<std::uint64_t> known_head{read_head(*store)};
-  CommitQueue commits(*store, [&](const std::vector<std::string>& changed_tenants) {
+  const auto feeds_moved = [&](const std::vector<std::string>& changed_tenants) {
     known_head = read_head(*store);
     hub.notify(changed_tenants);
-  });
+  };
+  CommitQueue commits(*store, feeds_moved);
+  // Other nodes' commits, as they happen (PostgreSQL); the poll below
+  // catches any the watch misses, and everything on SQLite.
+  const std::unique_ptr<CommitWatch> other_nodes = store->watch_other_commits(feeds_moved);
   ServerShared shared{*store, commits, hub, system_clock(), {}, tls ? &*tls : nullptr};
   AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());
   shared.auth_throttle = &auth_throttle;

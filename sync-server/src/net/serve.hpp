@@ -8,7 +8,8 @@
 namespace iro::server {
 
 struct ServeConfig {
-  std::string data_dir;
+  std::string data_dir;   // the embedded SQLite store's directory, or
+  std::string store_url;  // a PostgreSQL database shared with other nodes
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the system picks; the chosen port is printed
   bool insecure_loopback = false;

@@ -235,9 +235,16 @@ struct BatchOutcome {
   std::vector<std::string> changed_tenants;  // sorted
 };
 
+// Stops watching when destroyed (ServerStore::watch_other_commits).
+class CommitWatch {
+ public:
+  virtual ~CommitWatch() = default;
+};
+
 class ServerStore {
  public:
   using Job = std::function<void(StoreTxn&)>;
+  using FeedsMoved = std::function<void(const std::vector<std::string>& tenants)>;
   virtual ~ServerStore() = default;
 
   // Runs `job` in a write transaction and commits; if it throws, rolls back
@@ -255,6 +262,13 @@ class ServerStore {
 
   // Runs `job` in a read transaction (a consistent snapshot). Safe from any thread.
   virtual void read(const Job& job) = 0;
+  // Calls `moved`, on a thread of the engine's, with the councils whose feed
+  // a commit by another process (another node) moved, soon after it
+  // commits. Null when the engine has no such signal: the caller polls.
+  virtual std::unique_ptr<CommitWatch> watch_other_commits(FeedsMoved moved) {
+    (void)moved;
+    return nullptr;
+  }
 };
 
 }  // namespace iro::server

@@ -1,6 +1,7 @@
 // SqliteTxn's attachments (schema step 4): blob rows and their chunks.
 #include "iro/blob.hpp"
 #include "iro/codec.hpp"
+#include "store/blob_chunks.hpp"
 #include "store/sqlite_txn.hpp"
 
 namespace iro::server {
@@ -41,20 +42,11 @@ Bytes SqliteTxn::read_blob(std::string_view tenant, std::string_view hash, std::
       "SELECT offset, data FROM blob_chunk WHERE tenant = ?1 AND hash = ?2 AND offset < ?4 "
       "AND offset + length(data) > ?3 ORDER BY offset");
   row.bind_all(tenant, hash, std::int64_t(offset), std::int64_t(offset + max_bytes));
-  Bytes out;
-  std::uint64_t at = offset;
-  while (row.step() && out.size() < max_bytes) {
-    const std::uint64_t chunk_offset = std::uint64_t(row.int64(0));
-    const std::span<const std::uint8_t> chunk = row.blob(1);
-    if (chunk_offset > at) break;  // a gap: only what is contiguous
-    const std::size_t skip = std::size_t(at - chunk_offset);
-    if (skip >= chunk.size()) continue;
-    const std::size_t take = std::min(chunk.size() - skip, max_bytes - out.size());
-    out.insert(out.end(), chunk.begin() + std::ptrdiff_t(skip),
-               chunk.begin() + std::ptrdiff_t(skip + take));
-    at += take;
+  BlobReader reader(offset, max_bytes);
+  while (row.step()) {
+    if (!reader.add(std::uint64_t(row.int64(0)), row.blob(1))) break;
   }
-  return out;
+  return reader.take();
 }
 
 void SqliteTxn::delete_blob(std::string_view tenant, std::string_view hash) {
