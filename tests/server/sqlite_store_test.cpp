@@ -13,6 +13,7 @@
 #include "store/schema_migration.hpp"
 #include "store/server_schema.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_location.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace iro;
@@ -70,4 +71,23 @@ TEST_CASE("a store made before field rows named their owner is upgraded and pull
                            "field_state.tenant AND a.child_id = field_state.child_id)") == 0);
   CHECK(upgraded.query_int("SELECT count(*) FROM sqlite_master WHERE name IN "
                            "('field_by_child', 'history_by_doc')") == 0);
+}
+
+TEST_CASE("a store location must name exactly one engine, and --store a PostgreSQL URL") {
+  TempDir dir;
+  const auto refusal = [](const StoreLocation& location) {
+    try {
+      open_server_store(location);
+    } catch (const Error& error) {
+      CHECK(error.code() == ErrorCode::invalid_input);
+      return std::string(error.what());
+    }
+    return std::string("opened");
+  };
+  CHECK(refusal({}).find("give either --data DIR") != std::string::npos);
+  CHECK(refusal({dir.path().string(), "postgres://iro@127.0.0.1:1/x"}).find("not both") !=
+        std::string::npos);
+  CHECK(refusal({"", "mysql://iro@127.0.0.1/x"}).find("takes a PostgreSQL URL") !=
+        std::string::npos);
+  CHECK(open_server_store({dir.path().string(), ""}) != nullptr);  // the default engine
 }
