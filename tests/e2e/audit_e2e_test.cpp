@@ -19,6 +19,7 @@
 #include "support/process.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_store.hpp"
 
 using namespace iro;
 using namespace iro::test;
@@ -34,8 +35,14 @@ class TwoCouncils {
  public:
   explicit TwoCouncils(std::vector<std::string> serve_flags) {
     const auto data = m_dir / "server";
-    const ProcessResult made = run_process({IRO_SERVER, "admin", "--data", data.string(),
-                                            "demo-county", "--children", "6", "--no-reviews"});
+    const auto admin_command = [&](std::vector<std::string> args) {
+      std::vector<std::string> command = {IRO_SERVER, "admin"};
+      for (std::string& option : test_store_options(data)) command.push_back(std::move(option));
+      command.insert(command.end(), args.begin(), args.end());
+      return command;
+    };
+    const ProcessResult made =
+        run_process(admin_command({"demo-county", "--children", "6", "--no-reviews"}));
     REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     for (const std::string& line : lines_of(made.out)) {
       std::istringstream words(line);
@@ -45,8 +52,7 @@ class TwoCouncils {
     }
     REQUIRE(iros.size() == 3);
     const auto admin = [&](std::vector<std::string> args) {
-      args.insert(args.begin(), {IRO_SERVER, "admin", "--data", data.string()});
-      const ProcessResult result = run_process(args);
+      const ProcessResult result = run_process(admin_command(args));
       REQUIRE_MESSAGE(result.exit_code == 0, result.err);
       return lines_of(result.out).empty() ? std::string() : lines_of(result.out).back();
     };
@@ -85,8 +91,6 @@ class TwoCouncils {
     for (const std::string& line : lines_of(listed.out)) rows.push_back(json::parse(line));
     return rows;
   }
-
-  std::filesystem::path database() const { return m_dir / "server" / "iro-server.db"; }
 
   std::vector<std::string> iros;
   std::string val;
@@ -177,8 +181,8 @@ TEST_CASE("the attack matrix: each attack is refused with a clear error and is i
   // An expired enrolment code, and a reused one.
   const std::string stale = councils.code_for(councils.iros[2]);
   {
-    sqlite::Database raw(councils.database());
-    raw.execute("UPDATE enrolment SET expires_ms = 1 WHERE used_ms IS NULL");
+    execute_in_test_store(councils.server->data_dir(),
+                          "UPDATE enrolment SET expires_ms = 1 WHERE used_ms IS NULL");
   }
   DeviceProcess late = councils.new_device();
   const ProcessResult expired = late.run({"enrol", "--server", server.url(), "--code", stale});

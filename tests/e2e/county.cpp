@@ -4,13 +4,18 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/test_store.hpp"
+
 namespace iro::test {
 
 County::County(int children, Transport transport) {
   const auto data = m_dir / "server";
   // Set up the county before the server starts, as an administrator would.
-  ProcessResult made = run_process({IRO_SERVER, "admin", "--data", data.string(), "demo-county",
-                                    "--children", std::to_string(children), "--no-reviews"});
+  std::vector<std::string> admin = {IRO_SERVER, "admin"};
+  for (std::string& option : test_store_options(data)) admin.push_back(std::move(option));
+  admin.insert(admin.end(),
+               {"demo-county", "--children", std::to_string(children), "--no-reviews"});
+  ProcessResult made = run_process(admin);
   if (made.exit_code != 0) throw std::runtime_error("demo-county failed: " + made.err);
   for (const std::string& line : lines_of(made.out)) {
     std::istringstream words(line);

@@ -2,7 +2,8 @@
 // one process, each with its own connections, as two iro-server processes
 // would have) on one database. Writes are serialized across them, so
 // sequence numbers follow commit order; a commit on one reaches the other's
-// watch. Linked into the PostgreSQL run of the server suite only.
+// watch; a node whose connections break connects again. Linked into the
+// PostgreSQL run of the server suite only.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -140,4 +141,44 @@ TEST_CASE("a commit on one node reaches the other node's watch, not its own") {
   // Node A's own sessions were woken at its commit; its watch stays quiet.
   arrived.wait_for(hold, std::chrono::milliseconds(500), [&] { return !seen_by_a.empty(); });
   CHECK(seen_by_a.empty());
+}
+
+TEST_CASE("a node whose connections the database ended writes, reads and watches again") {
+  test::TempDir dir;
+  auto node_a = test::open_test_store(dir.path());
+  auto node_b = test::open_test_store(dir.path());
+  node_a->write([](StoreTxn& txn) { txn.insert_tenant("shire", 1); });
+  node_a->read([](StoreTxn& txn) { CHECK(txn.tenant_exists("shire")); });
+  std::mutex lock;
+  std::condition_variable arrived;
+  std::vector<std::string> seen_by_a;
+  const auto watch_a = node_a->watch_other_commits([&](const std::vector<std::string>& tenants) {
+    std::lock_guard<std::mutex> hold(lock);
+    seen_by_a.insert(seen_by_a.end(), tenants.begin(), tenants.end());
+    arrived.notify_all();
+  });
+
+  // What a database restart or failover does to a node's connections (the
+  // store's connections carry the test schema as their application name).
+  // The statement's own connection shares it and is spared.
+  const std::int64_t ended = test::query_test_store(
+      dir.path(),
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = current_schema() AND pid <> pg_backend_pid()");
+  REQUIRE(ended >= 4);  // both writers, a reader, the listener
+
+  // The first write after it is not failed by the dead connection.
+  node_a->write([](StoreTxn& txn) { write_field(txn, "shire", "doc-after"); });
+  node_a->read([](StoreTxn& txn) { CHECK(txn.head_seq() == 1); });
+  // The listener connects again (within its retry pause) and hears node B.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::unique_lock<std::mutex> hold(lock);
+  while (seen_by_a.empty() && std::chrono::steady_clock::now() < deadline) {
+    hold.unlock();
+    node_b->write([](StoreTxn& txn) { write_field(txn, "shire", "doc-b"); });
+    hold.lock();
+    arrived.wait_for(hold, std::chrono::milliseconds(300), [&] { return !seen_by_a.empty(); });
+  }
+  REQUIRE_FALSE(seen_by_a.empty());
+  CHECK(seen_by_a.front() == "shire");
 }

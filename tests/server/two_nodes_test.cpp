@@ -1,8 +1,8 @@
 // Two real iro-server processes on one PostgreSQL database (issue 11), each
 // with its own devices on 127.0.0.1: a note saved through one node reaches a
 // device following the other live, and a node killed with SIGKILL after
-// acknowledging a push loses nothing: the other node serves it. Linked into
-// the PostgreSQL run of the server suite only.
+// acknowledging a push loses nothing: the other node serves it. A program of
+// its own (iro_two_nodes_tests), run with the PostgreSQL cases.
 #include <doctest/doctest.h>
 
 #include <atomic>

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/test_store.hpp"
+
 extern char** environ;
 
 namespace iro::test {
@@ -46,10 +48,11 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   std::vector<std::string> argv = {m_binary, "serve", "--listen", listen};
-  // A PostgreSQL store instead of the data directory's SQLite file (the
-  // directory still names the log).
+  // The store: the data directory's, on the engine the tests run on
+  // (support/test_store.hpp), unless the caller names one.
   if (std::find(security.begin(), security.end(), "--store") == security.end()) {
-    argv.insert(argv.end(), {"--data", m_data_dir.string()});
+    const auto store = test_store_options(m_data_dir);
+    argv.insert(argv.end(), store.begin(), store.end());
   }
   argv.insert(argv.end(), security.begin(), security.end());
   std::vector<char*> args;
@@ -117,8 +120,11 @@ void ServerProcess::kill_now() {
 }
 
 ProcessResult ServerProcess::admin(std::vector<std::string> args) const {
-  args.insert(args.begin(), {m_binary, "admin", "--data", m_data_dir.string()});
-  return run_process(args);
+  std::vector<std::string> argv = {m_binary, "admin"};
+  const auto store = test_store_options(m_data_dir);
+  argv.insert(argv.end(), store.begin(), store.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv);
 }
 
 ProcessResult DeviceProcess::run(std::vector<std::string> args) const {

@@ -164,6 +164,10 @@ Result Connection::query(std::string_view sql, const Params& params) {
   return Result(result);
 }
 
+bool Connection::broken() const {
+  return PQstatus(m_conn) != CONNECTION_OK;
+}
+
 int Connection::socket() const {
   return PQsocket(m_conn);
 }

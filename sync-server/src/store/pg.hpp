@@ -96,6 +96,10 @@ class Connection {
   // Runs one statement, prepared on first use and kept for the connection's life.
   Result query(std::string_view sql, const Params& params = Params());
 
+  // True once the connection is lost (the server restarted, or an
+  // administrator ended it): only a new connection works after that.
+  bool broken() const;
+
   // For LISTEN: the socket to wait on, and the notifications received so
   // far (reads what the socket holds without blocking).
   int socket() const;

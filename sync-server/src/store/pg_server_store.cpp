@@ -2,7 +2,10 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "iro/error.hpp"
+#include "store/group_commit.hpp"
 #include "store/pg.hpp"
 #include "store/pg_schema.hpp"
 #include "store/pg_txn.hpp"
@@ -40,12 +44,18 @@ std::string make_node_id() {
   return std::to_string(random()) + "-" + std::to_string(random());
 }
 
-// LISTENs on its own connection and thread until destroyed.
+// How long the listener waits before connecting again after its
+// connection broke (the database restarting takes seconds).
+constexpr auto kListenRetry = std::chrono::seconds(1);
+
+// LISTENs on its own connection and thread until destroyed; connects again
+// when the connection breaks (what other nodes commit meanwhile, the
+// server's head poll sees).
 class FeedListener final : public CommitWatch {
  public:
   FeedListener(const std::string& url, std::string own_node, ServerStore::FeedsMoved moved)
-      : m_connection(url), m_own_node(std::move(own_node)), m_moved(std::move(moved)) {
-    m_connection.execute("LISTEN " + quoted(feed_channel(m_connection)));
+      : m_url(url), m_own_node(std::move(own_node)), m_moved(std::move(moved)) {
+    m_connection = listen();  // the first connection's failure is the caller's
     m_thread = std::thread([this] { run(); });
   }
 
@@ -55,20 +65,32 @@ class FeedListener final : public CommitWatch {
   }
 
  private:
+  std::unique_ptr<pg::Connection> listen() {
+    auto connection = std::make_unique<pg::Connection>(m_url);
+    connection->execute("LISTEN " + quoted(feed_channel(*connection)));
+    return connection;
+  }
+
   void run() {
     while (!m_stop) {
-      pollfd wait{m_connection.socket(), POLLIN, 0};
+      if (m_connection && m_connection->broken()) m_connection.reset();
+      if (!m_connection) {
+        reconnect();
+        continue;
+      }
+      pollfd wait{m_connection->socket(), POLLIN, 0};
       if (::poll(&wait, 1, kListenPollMs) <= 0) continue;
       std::vector<std::string> tenants;
       try {
-        for (const pg::Notification& note : m_connection.take_notifications()) {
+        for (const pg::Notification& note : m_connection->take_notifications()) {
           // Payload: "<node id> <tenant>".
           const auto space = note.payload.find(' ');
           if (space == std::string::npos || note.payload.substr(0, space) == m_own_node) continue;
           tenants.push_back(note.payload.substr(space + 1));
         }
       } catch (const std::exception&) {
-        return;  // the connection broke: the server's head poll still sees other commits
+        m_connection.reset();  // broken: connect again
+        continue;
       }
       if (tenants.empty()) continue;
       std::sort(tenants.begin(), tenants.end());
@@ -77,44 +99,115 @@ class FeedListener final : public CommitWatch {
     }
   }
 
-  pg::Connection m_connection;
+  // One attempt, after a pause that still looks up for the stop.
+  void reconnect() {
+    const auto at = std::chrono::steady_clock::now() + kListenRetry;
+    while (!m_stop && std::chrono::steady_clock::now() < at) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(kListenPollMs));
+    }
+    if (m_stop) return;
+    try {
+      m_connection = listen();
+    } catch (const std::exception&) {
+      // Still down: the next round tries again.
+    }
+  }
+
+  std::string m_url;
   std::string m_own_node;
   ServerStore::FeedsMoved m_moved;
+  std::unique_ptr<pg::Connection> m_connection;  // null while disconnected
   std::atomic<bool> m_stop{false};
   std::thread m_thread;
 };
 
+void roll_back(pg::Connection& connection) noexcept {
+  try {
+    connection.execute("ROLLBACK");
+  } catch (...) {
+    // The connection is gone: PostgreSQL rolled the transaction back itself.
+  }
+}
+
+// Every write transaction starts by locking the sequence row: the lock is
+// what orders writes across nodes (see pg_server_store.hpp). Returns
+// last_seq as read under the lock.
+std::uint64_t begin_and_lock_sequence(pg::Connection& connection) {
+  connection.execute("BEGIN");
+  try {
+    const pg::Result head =
+        connection.query("SELECT value FROM meta WHERE key = 'last_seq' FOR UPDATE");
+    if (head.empty()) throw Error(ErrorCode::corrupt_data, "the store has no sequence row");
+    return std::uint64_t(head.int64(0, 0));
+  } catch (...) {
+    roll_back(connection);
+    throw;
+  }
+}
+
+// A write transaction on the node's writer connection, as group_commit.hpp
+// runs it. The NOTIFYs are sent when it commits, and only if it does.
+class PgWrite {
+ public:
+  PgWrite(pg::Connection& connection, const std::string& channel, const std::string& node)
+      : m_connection(connection),
+        m_channel(channel),
+        m_node(node),
+        m_txn(connection, begin_and_lock_sequence(connection)) {}
+  PgWrite(const PgWrite&) = delete;
+  PgWrite& operator=(const PgWrite&) = delete;
+
+  ~PgWrite() {
+    if (!m_committed) roll_back(m_connection);
+  }
+
+  PgTxn& txn() { return m_txn; }
+  void savepoint() { m_connection.execute("SAVEPOINT job"); }
+  void roll_back_to_savepoint() { m_connection.execute("ROLLBACK TO SAVEPOINT job"); }
+  void release_savepoint() { m_connection.execute("RELEASE SAVEPOINT job"); }
+
+  void commit() {
+    m_txn.save_sequence();
+    for (const std::string& tenant : m_txn.changed_tenants()) {
+      m_connection.query("SELECT pg_notify($1, $2)", pg::Params(m_channel, m_node + " " + tenant));
+    }
+    m_connection.execute("COMMIT");
+    m_committed = true;
+  }
+
+ private:
+  pg::Connection& m_connection;
+  const std::string& m_channel;
+  const std::string& m_node;
+  PgTxn m_txn;
+  bool m_committed = false;
+};
+
+// A connection that broke (the database restarted, an administrator ended
+// it) is replaced at the next transaction's start: the transaction it broke
+// in failed, and was never acknowledged to anyone; later ones must not fail
+// with it.
 class PgServerStore final : public ServerStore {
  public:
   explicit PgServerStore(std::string url)
-      : m_url(std::move(url)), m_node(make_node_id()), m_writer(m_url) {
-    pg::migrate_server_schema(m_writer);
-    m_channel = feed_channel(m_writer);
+      : m_url(std::move(url)), m_node(make_node_id()), m_writer(connect()) {
+    pg::migrate_server_schema(*m_writer);
+    m_channel = feed_channel(*m_writer);
   }
 
   void write(const Job& job) override {
     std::lock_guard<std::mutex> hold(m_writing);
-    PgTxn txn = begin_write();
-    try {
-      job(txn);
-      commit(txn);
-    } catch (...) {
-      roll_back();
-      throw;
-    }
+    run_write(job, [this] { return begin_write(); });
   }
 
   BatchOutcome write_batch(std::span<const Job> jobs) override {
     std::lock_guard<std::mutex> hold(m_writing);
-    if (auto outcome = write_all_or_nothing(jobs)) return std::move(*outcome);
-    return write_each_in_savepoint(jobs);
+    return run_write_batch(jobs, [this] { return begin_write(); });
   }
 
   void read(const Job& job) override {
-    std::unique_ptr<pg::Connection> reader = take_reader();
+    std::unique_ptr<pg::Connection> reader = begin_read();
     try {
-      // One snapshot for the whole job, as a SQLite read transaction has.
-      reader->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       PgTxn txn(*reader, std::nullopt);
       job(txn);
       reader->execute("COMMIT");
@@ -135,76 +228,41 @@ class PgServerStore final : public ServerStore {
   }
 
  private:
-  // Every write transaction starts by locking the sequence row: the lock is
-  // what orders writes across nodes (see pg_server_store.hpp).
-  PgTxn begin_write() {
-    m_writer.execute("BEGIN");
+  std::unique_ptr<pg::Connection> connect() const {
+    return std::make_unique<pg::Connection>(m_url);
+  }
+
+  // Nothing has run in the transaction when BEGIN or the lock fails on a
+  // broken connection, so it is begun again once on a new one.
+  PgWrite begin_write() {
+    if (m_writer->broken()) m_writer = connect();
     try {
-      const pg::Result head =
-          m_writer.query("SELECT value FROM meta WHERE key = 'last_seq' FOR UPDATE");
-      if (head.empty()) throw Error(ErrorCode::corrupt_data, "the store has no sequence row");
-      return PgTxn(m_writer, std::uint64_t(head.int64(0, 0)));
-    } catch (...) {
-      roll_back();
-      throw;
+      return PgWrite(*m_writer, m_channel, m_node);
+    } catch (const Error&) {
+      if (!m_writer->broken()) throw;
     }
+    m_writer = connect();
+    return PgWrite(*m_writer, m_channel, m_node);
   }
 
-  // The NOTIFYs are sent when the transaction commits, and only if it does.
-  void commit(PgTxn& txn) {
-    txn.save_sequence();
-    for (const std::string& tenant : txn.changed_tenants()) {
-      m_writer.query("SELECT pg_notify($1, $2)", pg::Params(m_channel, m_node + " " + tenant));
-    }
-    m_writer.execute("COMMIT");
-  }
-
-  void roll_back() noexcept {
+  // One snapshot for the whole job, as a SQLite read transaction has. A
+  // pooled connection found broken is dropped, and with it the rest of the
+  // pool (they broke together, as the database restarted).
+  std::unique_ptr<pg::Connection> begin_read() {
+    std::unique_ptr<pg::Connection> reader = take_reader();
     try {
-      m_writer.execute("ROLLBACK");
-    } catch (...) {
-      // The connection is gone: PostgreSQL rolled the transaction back itself.
+      reader->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      return reader;
+    } catch (const Error&) {
+      if (!reader->broken()) throw;
     }
-  }
-
-  std::optional<BatchOutcome> write_all_or_nothing(std::span<const Job> jobs) {
-    PgTxn txn = begin_write();
-    try {
-      for (const Job& job : jobs) job(txn);
-      commit(txn);
-    } catch (...) {
-      roll_back();
-      return std::nullopt;
+    {
+      std::lock_guard<std::mutex> hold(m_readers_lock);
+      m_readers.clear();
     }
-    return outcome_of(std::vector<std::exception_ptr>(jobs.size()), txn);
-  }
-
-  BatchOutcome write_each_in_savepoint(std::span<const Job> jobs) {
-    std::vector<std::exception_ptr> failures(jobs.size());
-    PgTxn txn = begin_write();
-    try {
-      for (std::size_t i = 0; i < jobs.size(); ++i) {
-        txn.save_sequence();  // a failed job's numbers are handed out again: no gap
-        m_writer.execute("SAVEPOINT job");
-        try {
-          jobs[i](txn);
-        } catch (...) {
-          failures[i] = std::current_exception();
-          m_writer.execute("ROLLBACK TO SAVEPOINT job");
-          txn.discard_unsaved_sequence();
-        }
-        m_writer.execute("RELEASE SAVEPOINT job");
-      }
-      commit(txn);
-    } catch (...) {
-      roll_back();
-      throw;
-    }
-    return outcome_of(std::move(failures), txn);
-  }
-
-  static BatchOutcome outcome_of(std::vector<std::exception_ptr> failures, PgTxn& txn) {
-    return {std::move(failures), {txn.changed_tenants().begin(), txn.changed_tenants().end()}};
+    reader = connect();
+    reader->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return reader;
   }
 
   std::unique_ptr<pg::Connection> take_reader() {
@@ -216,7 +274,7 @@ class PgServerStore final : public ServerStore {
         return reader;
       }
     }
-    return std::make_unique<pg::Connection>(m_url);
+    return connect();
   }
 
   void give_back(std::unique_ptr<pg::Connection> reader) {
@@ -228,7 +286,7 @@ class PgServerStore final : public ServerStore {
   std::string m_node;
   std::string m_channel;
   std::mutex m_writing;  // one write transaction at a time on the writer connection
-  pg::Connection m_writer;
+  std::unique_ptr<pg::Connection> m_writer;
   std::mutex m_readers_lock;
   std::vector<std::unique_ptr<pg::Connection>> m_readers;
 };

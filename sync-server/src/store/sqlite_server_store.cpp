@@ -1,10 +1,10 @@
 #include "store/sqlite_server_store.hpp"
 
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include "iro/error.hpp"
+#include "store/group_commit.hpp"
 #include "store/server_schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_txn.hpp"
@@ -27,11 +27,25 @@ constexpr const char* kReaderCache = "PRAGMA cache_size = -8192";
 // pwrite per page, a third of a storm's server time. In memory it stays.
 constexpr const char* kJournalsInMemory = "PRAGMA temp_store = MEMORY";
 
-// Every write transaction ends here: the txn saves what it keeps in memory.
-void commit(sqlite::Transaction& transaction, SqliteTxn& txn) {
-  txn.save_sequence();
-  transaction.commit();
-}
+// A write transaction on the writer connection, as group_commit.hpp runs it.
+class SqliteWrite {
+ public:
+  explicit SqliteWrite(sqlite::Database& db) : m_db(db), m_transaction(db), m_txn(db) {}
+
+  SqliteTxn& txn() { return m_txn; }
+  void savepoint() { m_db.cached("SAVEPOINT job").run(); }
+  void roll_back_to_savepoint() { m_db.cached("ROLLBACK TO job").run(); }
+  void release_savepoint() { m_db.cached("RELEASE job").run(); }
+  void commit() {
+    m_txn.save_sequence();  // the txn keeps it in memory until now
+    m_transaction.commit();
+  }
+
+ private:
+  sqlite::Database& m_db;
+  sqlite::Transaction m_transaction;  // rolls back when destroyed uncommitted
+  SqliteTxn m_txn;
+};
 
 void configure(sqlite::Database& db, bool durable) {
   if (db.query_text("PRAGMA journal_mode = WAL") != "wal") {
@@ -54,15 +68,11 @@ class SqliteServerStore final : public ServerStore {
   }
 
   void write(const Job& job) override {
-    sqlite::Transaction transaction(m_writer);
-    SqliteTxn txn(m_writer);
-    job(txn);
-    commit(transaction, txn);
+    run_write(job, [this] { return SqliteWrite(m_writer); });
   }
 
   BatchOutcome write_batch(std::span<const Job> jobs) override {
-    if (auto outcome = write_all_or_nothing(jobs)) return std::move(*outcome);
-    return write_each_in_savepoint(jobs);
+    return run_write_batch(jobs, [this] { return SqliteWrite(m_writer); });
   }
 
   void read(const Job& job) override {
@@ -100,50 +110,6 @@ class SqliteServerStore final : public ServerStore {
   void give_back(std::unique_ptr<sqlite::Database> reader) {
     std::lock_guard<std::mutex> hold(m_readers_lock);
     m_readers.push_back(std::move(reader));
-  }
-
-  // The common case: no job fails, so none needs a savepoint of its own
-  // (a savepoint copies every page its job first touches into its undo log:
-  // a fifth of a storm's commit time). Nullopt, with nothing written, when
-  // a job threw.
-  std::optional<BatchOutcome> write_all_or_nothing(std::span<const Job> jobs) {
-    sqlite::Transaction transaction(m_writer);
-    SqliteTxn txn(m_writer);
-    for (const Job& job : jobs) {
-      try {
-        job(txn);
-      } catch (...) {
-        return std::nullopt;  // rolled back by the transaction's destructor
-      }
-    }
-    commit(transaction, txn);
-    return outcome_of(std::vector<std::exception_ptr>(jobs.size()), txn);
-  }
-
-  // A job threw: run them all again, each in a savepoint, so the failure is
-  // undone alone.
-  BatchOutcome write_each_in_savepoint(std::span<const Job> jobs) {
-    std::vector<std::exception_ptr> failures(jobs.size());
-    sqlite::Transaction transaction(m_writer);
-    SqliteTxn txn(m_writer);
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-      txn.save_sequence();  // a failed job's numbers are handed out again: no gap
-      m_writer.cached("SAVEPOINT job").run();
-      try {
-        jobs[i](txn);
-      } catch (...) {
-        failures[i] = std::current_exception();
-        m_writer.cached("ROLLBACK TO job").run();
-        txn.discard_unsaved_sequence();
-      }
-      m_writer.cached("RELEASE job").run();
-    }
-    commit(transaction, txn);
-    return outcome_of(std::move(failures), txn);
-  }
-
-  static BatchOutcome outcome_of(std::vector<std::exception_ptr> failures, SqliteTxn& txn) {
-    return {std::move(failures), {txn.changed_tenants().begin(), txn.changed_tenants().end()}};
   }
 
   std::filesystem::path m_path;
