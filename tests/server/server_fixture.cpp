@@ -11,13 +11,14 @@
 
 namespace iro::test {
 
-server::ChildRecordRow child_row(std::string_view child_id, Date date_of_birth) {
+server::ChildRecordRow child_row(std::string_view child_id, Date date_of_birth,
+                                 std::optional<Date> looked_after) {
   server::ChildRecordRow row;
   row.child_id = std::string(child_id);
   row.fields.emplace("first_name", std::string("Sam"));
   row.fields.emplace("last_name", "Example-" + std::string(child_id));
   row.fields.emplace("date_of_birth", date_of_birth);
-  row.fields.emplace("looked_after_since", date_of_birth);
+  row.fields.emplace("looked_after_since", looked_after.value_or(date_of_birth));
   row.fields.emplace("legal_status", std::string("C2"));
   return row;
 }
@@ -48,9 +49,10 @@ std::string ServerFixture::add_user(std::string_view tenant, std::string_view na
 }
 
 void ServerFixture::add_child(std::string_view tenant, std::string_view child_id,
-                              std::string_view user_id, Date date_of_birth) {
+                              std::string_view user_id, Date date_of_birth,
+                              std::optional<Date> looked_after) {
   write_with_clock([&](server::StoreTxn& txn, server::TxnClock& txn_clock) {
-    const server::ChildRecordRow row = child_row(child_id, date_of_birth);
+    const server::ChildRecordRow row = child_row(child_id, date_of_birth, looked_after);
     server::import_children(txn, tenant, std::span(&row, 1), txn_clock, ids);
     if (!user_id.empty()) server::allocate_child(txn, child_id, user_id, txn_clock);
   });

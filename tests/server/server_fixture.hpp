@@ -29,8 +29,9 @@
 namespace iro::test {
 
 // A child's record as the council's case system sends it: made-up names,
-// looked after since a year after birth (or the date of birth for babies).
-server::ChildRecordRow child_row(std::string_view child_id, Date date_of_birth);
+// looked after since `looked_after` (by default, since birth).
+server::ChildRecordRow child_row(std::string_view child_id, Date date_of_birth,
+                                 std::optional<Date> looked_after = std::nullopt);
 
 // A device that went through enrolment: who it is, and the token it holds.
 struct EnrolledDevice {
@@ -59,7 +60,8 @@ class ServerFixture {
   // Imports the child's record into the tenant and, unless `user_id` is
   // empty, allocates the child to that user.
   void add_child(std::string_view tenant, std::string_view child_id, std::string_view user_id,
-                 Date date_of_birth = Date::from_ymd(2012, 3, 14));
+                 Date date_of_birth = Date::from_ymd(2012, 3, 14),
+                 std::optional<Date> looked_after = std::nullopt);
 
   // Issues a code for the user and trades it for a device token, as
   // `iro enrol` does over the network. Fails the test when refused.

@@ -1,6 +1,7 @@
 #include "admin/timescales_commands.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,12 +10,23 @@
 #include "iro/clock.hpp"
 #include "iro/error.hpp"
 #include "iro/timescale_policy.hpp"
+#include "service/annual_report.hpp"
 #include "service/lease.hpp"
 #include "service/tenant_policy.hpp"
 #include "service/timescales_report.hpp"
 
 namespace iro::server {
 namespace {
+
+// A date option's value; `option` names it in the error.
+Date parse_date_option(std::string_view option, const std::string& text) {
+  const auto parsed = Date::parse(text);
+  if (!parsed) {
+    throw Error(ErrorCode::invalid_input, std::string(option) + ": \"" + text.substr(0, 40) +
+                                              "\" is not a date (expected YYYY-MM-DD)");
+  }
+  return *parsed;
+}
 
 std::string policy_names() {
   std::string names;
@@ -87,15 +99,8 @@ void add_timescales_report_command(CLI::App& admin, AdminContext& context) {
       throw CLI::RequiredError("timescales needs --tenant T or --user U",
                                CLI::ExitCodes::RequiredError);
     }
-    Date as_of = local_date_of(system_clock().now_ms());
-    if (!options->as_of.empty()) {
-      const auto parsed = Date::parse(options->as_of);
-      if (!parsed) {
-        throw Error(ErrorCode::invalid_input, "--as-of: \"" + options->as_of.substr(0, 40) +
-                                                  "\" is not a date (expected YYYY-MM-DD)");
-      }
-      as_of = *parsed;
-    }
+    const Date as_of = options->as_of.empty() ? local_date_of(system_clock().now_ms())
+                                              : parse_date_option("--as-of", options->as_of);
     TimescalesReport report;
     context.store().read(
         [&](StoreTxn& txn) { report = timescales_report(txn, options->scope, as_of); });
@@ -111,12 +116,42 @@ void add_timescales_report_command(CLI::App& admin, AdminContext& context) {
   });
 }
 
+void add_annual_report_command(CLI::App& admin, AdminContext& context) {
+  struct AnnualOptions {
+    std::string tenant, from, to;
+  };
+  auto options = std::make_shared<AnnualOptions>();
+  auto* command = admin.add_subcommand(
+      "annual-report",
+      "A council's annual-report figures for a period, as CSV: reviews in timescale, "
+      "participation by PN code, permanence plans at the second review, challenges by stage "
+      "and category");
+  command->add_option("--tenant", options->tenant, "The council")->required();
+  command->add_option("--from", options->from, "The period's first day, YYYY-MM-DD")->required();
+  command->add_option("--to", options->to, "The period's last day, YYYY-MM-DD")->required();
+  command->callback([&context, options] {
+    const AnnualReportPeriod period{options->tenant, parse_date_option("--from", options->from),
+                                    parse_date_option("--to", options->to)};
+    std::optional<AnnualReport> report;
+    context.store().read([&](StoreTxn& txn) { report = annual_report(txn, period); });
+    context.out() << annual_report_csv(*report);
+    if (!report->children_not_assessed.empty()) {
+      context.err() << "iro-server: the reviews of " << report->children_not_assessed.size()
+                    << " children are not counted (their records give no timescales: see "
+                       "`admin timescales`):";
+      for (const std::string& child : report->children_not_assessed) context.err() << " " << child;
+      context.err() << "\n";
+    }
+  });
+}
+
 }  // namespace
 
 void add_timescales_commands(CLI::App& admin, AdminContext& context) {
   add_set_policy_command(admin, context);
   add_set_lease_command(admin, context);
   add_timescales_report_command(admin, context);
+  add_annual_report_command(admin, context);
 }
 
 }  // namespace iro::server
