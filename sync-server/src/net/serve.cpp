@@ -12,6 +12,8 @@
 #include "iro/error.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
+#include "service/http_routes.hpp"
+#include "service/metrics.hpp"
 #include "store/store_location.hpp"
 
 namespace iro::server {
@@ -69,15 +71,20 @@ int serve(const ServeConfig& config) {
     known_head = read_head(*store);
     hub.notify(changed_tenants);
   };
-  CommitQueue commits(*store, feeds_moved);
+  Metrics metrics;
+  CommitQueue commits(*store, feeds_moved, &metrics);
   // Other nodes' commits, as they happen (PostgreSQL); the poll below
   // catches any the watch misses, and everything on SQLite.
   const std::unique_ptr<CommitWatch> other_nodes = store->watch_other_commits(feeds_moved);
-  ServerShared shared{*store, commits, hub, system_clock(), {}, tls ? &*tls : nullptr};
+  ServerShared shared{*store, commits, hub, system_clock(), {}, {}, tls ? &*tls : nullptr};
   AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());
   shared.auth_throttle = &auth_throttle;
   AuthThrottle refused_connection_audit_limit({}, system_clock());  // connection_audit.hpp
   shared.refused_connection_audit_limit = &refused_connection_audit_limit;
+  shared.metrics = &metrics;
+  const HttpRoutes routes(*store, metrics, system_clock(),
+                          [&shared] { return shared.device_sessions.load(); });
+  shared.routes = &routes;
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -5,6 +5,20 @@
 #include "net/connection_audit.hpp"
 
 namespace iro::server {
+namespace {
+
+// Names one HTTP request in the log and in its reply's X-Request-Id, so an
+// operator can find a caller's request: this process's start time and a count.
+std::string next_request_id() {
+  static const std::string process =
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  static std::atomic<std::uint64_t> count{0};
+  return process + "-" + std::to_string(++count);
+}
+
+}  // namespace
 
 std::string peer_of(const tcp::socket& socket) {
   beast::error_code error;
@@ -15,7 +29,10 @@ std::string peer_of(const tcp::socket& socket) {
 
 template <class NextLayer>
 WebsocketSession<NextLayer>::~WebsocketSession() {
-  if (m_in_hub) m_shared.hub.leave(this);
+  if (m_in_hub) {
+    m_shared.hub.leave(this);
+    --m_shared.device_sessions;
+  }
   --m_shared.open_sessions;
 }
 
@@ -38,7 +55,7 @@ void WebsocketSession<NextLayer>::start() {
           ssl::stream_base::server, self->m_buffer.data(),
           beast::bind_front_handler(&WebsocketSession<NextLayer>::on_tls_handshake, self));
     } else {
-      self->accept_websocket();
+      self->read_request();
     }
   });
 }
@@ -51,19 +68,107 @@ void WebsocketSession<NextLayer>::on_tls_handshake(beast::error_code error,
     return;
   }
   m_buffer.consume(bytes_used);
-  beast::get_lowest_layer(m_ws).expires_never();
-  accept_websocket();
+  read_request();
 }
 
 template <class NextLayer>
-void WebsocketSession<NextLayer>::accept_websocket() {
-  m_ws.async_accept(
-      m_buffer.data(),
-      beast::bind_front_handler(&WebsocketSession<NextLayer>::on_accept, this->shared_from_this()));
+void WebsocketSession<NextLayer>::read_request() {
+  beast::get_lowest_layer(m_ws).expires_after(kRequestTimeout);
+  m_request = std::make_unique<http::request_parser<http::empty_body>>();
+  m_request->header_limit(kMaxRequestBytes);
+  http::async_read(m_ws.next_layer(), m_buffer, *m_request,
+                   beast::bind_front_handler(&WebsocketSession<NextLayer>::on_request,
+                                             this->shared_from_this()));
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_t) {
+  // The WebSocket's own timeouts take over from here.
+  beast::get_lowest_layer(m_ws).expires_never();
+  if (error == http::error::header_limit || error == http::error::unexpected_body) {
+    spdlog::info("session {}: HTTP request refused: {}", m_logic.peer(), error.message());
+    return answer_http({error == http::error::header_limit ? 431 : 413, "text/plain; charset=utf-8",
+                        "the request is too large (at most " + std::to_string(kMaxRequestBytes) +
+                            " bytes, and no body)\n"},
+                       next_request_id());
+  }
+  if (error == http::error::end_of_stream || error == beast::error::timeout ||
+      error == net::error::operation_aborted) {
+    spdlog::debug("session {}: no request: {}", m_logic.peer(), error.message());
+    return;
+  }
+  if (error) {
+    // Not HTTP (a wss:// device's TLS hello to a plaintext server, say): the
+    // answer tells it so, where a bare close would look like a broken network.
+    spdlog::info("session {}: not an HTTP request: {}", m_logic.peer(), error.message());
+    return answer_http({400, "text/plain; charset=utf-8", "not an HTTP request\n"},
+                       next_request_id());
+  }
+  m_upgrade = std::make_unique<http::request<http::empty_body>>(m_request->release());
+  m_request.reset();
+  const http::request<http::empty_body>& request = *m_upgrade;
+  if (websocket::is_upgrade(request)) {
+    // Kept until the accept completes: Beast reads it while it answers.
+    return m_ws.async_accept(request,
+                             beast::bind_front_handler(&WebsocketSession<NextLayer>::on_accept,
+                                                       this->shared_from_this()));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const std::string method(request.method_string());
+  const std::string_view target(request.target().data(), request.target().size());
+  const HttpReply reply = m_shared.routes
+                              ? m_shared.routes->answer(method, target)
+                              : HttpReply{404, "text/plain; charset=utf-8", "not found\n"};
+  // One line a request, as key=value for log tools; the path without its
+  // query, and no header: nothing a client sent beyond what it asked for.
+  const std::string request_id = next_request_id();
+  spdlog::info("http request_id={} peer={} method={} path={} status={} us={}", request_id,
+               m_logic.peer(), method.substr(0, 16),
+               target.substr(0, std::min<std::size_t>(target.find('?'), 64)), reply.status,
+               std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+  answer_http(method == "HEAD" ? HttpReply{reply.status, reply.content_type, ""} : reply,
+              request_id);
+}
+
+// Writes the reply, then closes: one request a connection (a probe or a
+// scraper opens a connection a time anyway).
+template <class NextLayer>
+void WebsocketSession<NextLayer>::answer_http(const HttpReply& reply,
+                                              const std::string& request_id) {
+  m_reply = std::make_unique<http::response<http::string_body>>(
+      static_cast<http::status>(reply.status), 11);
+  m_reply->set(http::field::server, "iro-server");
+  m_reply->set(http::field::content_type, reply.content_type);
+  m_reply->set(http::field::cache_control, "no-store");
+  m_reply->set("X-Request-Id", request_id);
+  m_reply->keep_alive(false);
+  m_reply->body() = reply.body;
+  m_reply->prepare_payload();
+  http::async_write(
+      m_ws.next_layer(), *m_reply,
+      [self = this->shared_from_this()](beast::error_code, std::size_t) { self->end_http(); });
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::end_http() {
+  const auto close_socket = [self = this->shared_from_this()](beast::error_code = {}) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->m_ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  };
+  if constexpr (std::is_same_v<NextLayer, TlsStream>) {
+    // TLS says goodbye first (close_notify), so clients see a clean end.
+    beast::get_lowest_layer(m_ws).expires_after(std::chrono::seconds(5));
+    m_ws.next_layer().async_shutdown(close_socket);
+  } else {
+    close_socket();
+  }
 }
 
 template <class NextLayer>
 void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
+  m_upgrade.reset();
   if (error) {
     spdlog::debug("session {}: handshake failed: {}", m_logic.peer(), error.message());
     return;
@@ -72,6 +177,7 @@ void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
   // In the hub from the start, so a stop reaches sessions still catching up
   // too; live updates are ignored until the session is live.
   m_in_hub = true;
+  ++m_shared.device_sessions;
   m_shared.hub.join(this->shared_from_this());
   m_hello_timer.expires_after(kHelloTimeout);
   m_hello_timer.async_wait([self = this->shared_from_this()](beast::error_code timer_error) {

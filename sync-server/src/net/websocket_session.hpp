@@ -1,5 +1,7 @@
 // One device's WebSocket connection: completes the TLS handshake (TlsStream),
-// accepts the upgrade, reads one binary frame at a time into its
+// reads the first HTTP request, accepts it when it is the upgrade (anything
+// else, /healthz or /metrics, is answered by ServerShared::routes and the
+// connection closed), reads one binary frame at a time into its
 // ServerSession, and writes replies through a bounded queue. Everything runs
 // on the connection's strand. Instantiated for PlainStream and TlsStream.
 #pragma once
@@ -9,6 +11,7 @@
 #include <memory>
 
 #include "net/net.hpp"
+#include "service/http_routes.hpp"
 #include "service/hub.hpp"
 #include "service/server_session.hpp"
 
@@ -19,13 +22,17 @@ struct ServerShared {
   CommitQueue& commits;
   Hub& hub;
   Clock& clock;
-  std::atomic<int> open_sessions{0};  // connections not yet destroyed (for draining)
-  ssl::context* tls = nullptr;        // null: plaintext (--insecure-loopback)
+  std::atomic<int> open_sessions{0};    // connections not yet destroyed (for draining)
+  std::atomic<int> device_sessions{0};  // of those, WebSocket sessions (not HTTP requests)
+  ssl::context* tls = nullptr;          // null: plaintext (--insecure-loopback)
   // Failed authentication limited per address (service/auth_throttle.hpp); null: no limit.
   AuthThrottle* auth_throttle = nullptr;
   // Bounds the audit entries for connections refused before a Hello (per
   // address; its lockouts refuse nothing: they only stop the entries).
   AuthThrottle* refused_connection_audit_limit = nullptr;
+  Metrics* metrics = nullptr;  // the operators' counters; null: not counted
+  // Plain HTTP requests (/healthz, /metrics); null: every one is 404.
+  const HttpRoutes* routes = nullptr;
 };
 
 // "address:port" of the connection's other end, for logs ("unknown" once reset).
@@ -65,9 +72,16 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   static constexpr std::chrono::seconds kHelloTimeout{30};
   // The TLS handshake must be done within this long.
   static constexpr std::chrono::seconds kTlsHandshakeTimeout{30};
+  // The first HTTP request (the upgrade) must arrive within this long, and
+  // be at most this big: a device's upgrade is a few hundred bytes.
+  static constexpr std::chrono::seconds kRequestTimeout{30};
+  static constexpr std::uint32_t kMaxRequestBytes = 8 * 1024;
 
  private:
-  void accept_websocket();
+  void read_request();
+  void on_request(beast::error_code error, std::size_t bytes);
+  void answer_http(const HttpReply& reply, const std::string& request_id);
+  void end_http();
   void on_tls_handshake(beast::error_code error, std::size_t bytes_used);
   void on_accept(beast::error_code error);
   void read_next();
@@ -78,6 +92,11 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
 
   websocket::stream<NextLayer> m_ws;
   ServerShared& m_shared;
+  // The first request while it is read, and a plain HTTP request's reply
+  // while it is written; null otherwise (an idle device holds neither).
+  std::unique_ptr<http::request_parser<http::empty_body>> m_request;
+  std::unique_ptr<http::request<http::empty_body>> m_upgrade;  // the request read
+  std::unique_ptr<http::response<http::string_body>> m_reply;
   ServerSession m_logic;
   beast::flat_buffer m_buffer;
   std::deque<Bytes> m_queue;
@@ -99,7 +118,8 @@ WebsocketSession<NextLayer>::WebsocketSession(ServerShared& shared, beast::flat_
                                               StreamArgs&&... stream_args)
     : m_ws(std::forward<StreamArgs>(stream_args)...),
       m_shared(shared),
-      m_logic(SessionServices{shared.store, shared.commits, shared.clock, shared.auth_throttle},
+      m_logic(SessionServices{shared.store, shared.commits, shared.clock, shared.auth_throttle,
+                              shared.metrics},
               *this, peer_of(beast::get_lowest_layer(m_ws).socket())),
       m_buffer(std::move(already_read)),
       m_hello_timer(m_ws.get_executor()) {

@@ -9,6 +9,7 @@
 #include "service/audit.hpp"
 #include "service/blobs.hpp"
 #include "service/lease.hpp"
+#include "service/metrics.hpp"
 #include "service/reconcile.hpp"
 #include "service/tenant_policy.hpp"
 
@@ -253,6 +254,7 @@ void ServerSession::on_push(Push push) {
           return refuse(RefusalCode::server_error,
                         "the server could not save this push; it will be retried");
         }
+        if (m_services.metrics) m_services.metrics->count_push(*results, m_services.clock.now_ms());
         m_link.send(encode_message(PushAck{std::move(*results)}));
         m_link.resume_reading();
       });
@@ -433,6 +435,7 @@ void ServerSession::announce(ScopeChanged scope) {
 
 void ServerSession::refuse(RefusalCode code, std::string reason) {
   if (m_closed) return;
+  if (m_services.metrics) m_services.metrics->count_refused_session();
   m_link.send(encode_message(Refused{code, std::move(reason)}));
   m_link.close_after_sending();
   m_closed = true;

@@ -40,6 +40,8 @@ class SessionLink {
   virtual std::size_t queued_frames() const = 0;
 };
 
+class Metrics;
+
 struct SessionServices {
   ServerStore& store;
   CommitQueue& commits;
@@ -47,6 +49,8 @@ struct SessionServices {
   // Failed authentication limited per address, shared by every session of
   // the server; null: no limit.
   AuthThrottle* throttle = nullptr;
+  // The operators' counters (/metrics); null: not counted.
+  Metrics* metrics = nullptr;
 };
 
 // Every session's Hello or Enrol, refusal, pushed change, page of changes

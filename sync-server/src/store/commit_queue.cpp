@@ -1,12 +1,16 @@
 #include "store/commit_queue.hpp"
 
+#include <chrono>
 #include <stdexcept>
 #include <vector>
 
 namespace iro::server {
 
-CommitQueue::CommitQueue(ServerStore& store, Committed on_committed)
-    : m_store(store), m_on_committed(std::move(on_committed)), m_thread([this] { run(); }) {}
+CommitQueue::CommitQueue(ServerStore& store, Committed on_committed, Metrics* metrics)
+    : m_store(store),
+      m_on_committed(std::move(on_committed)),
+      m_metrics(metrics),
+      m_thread([this] { run(); }) {}
 
 CommitQueue::~CommitQueue() {
   stop();
@@ -49,8 +53,11 @@ void CommitQueue::run() {
     jobs.reserve(batch.size());
     for (Pending& pending : batch) jobs.push_back(std::move(pending.job));
     BatchOutcome outcome;
+    const auto started = std::chrono::steady_clock::now();
     try {
       outcome = m_store.write_batch(jobs);
+      if (m_metrics)
+        m_metrics->count_commit(std::chrono::steady_clock::now() - started, jobs.size());
     } catch (...) {
       // The commit itself failed (disk full, I/O error): nothing in the batch holds.
       outcome.failures.assign(batch.size(), std::current_exception());

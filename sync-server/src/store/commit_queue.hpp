@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/metrics.hpp"
 #include "store/server_store.hpp"
 
 namespace iro::server {
@@ -26,7 +27,8 @@ class CommitQueue {
   // moved some council's feed, with those councils, sorted (the hub tells
   // their live sessions to look for new changes).
   using Committed = std::function<void(const std::vector<std::string>& changed_tenants)>;
-  CommitQueue(ServerStore& store, Committed on_committed);
+  // `metrics`: where each commit's latency is counted (null: nowhere).
+  CommitQueue(ServerStore& store, Committed on_committed, Metrics* metrics = nullptr);
   ~CommitQueue();  // stop()
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -51,6 +53,7 @@ class CommitQueue {
 
   ServerStore& m_store;
   Committed m_on_committed;
+  Metrics* m_metrics;
   std::mutex m_lock;
   std::condition_variable m_wake;
   std::deque<Pending> m_pending;

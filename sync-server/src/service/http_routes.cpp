@@ -1,0 +1,32 @@
+#include "service/http_routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace iro::server {
+
+HttpReply HttpRoutes::answer(std::string_view method, std::string_view target) const {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/healthz" && path != "/metrics")
+    return {404, "text/plain; charset=utf-8", "not found\n"};
+  if (method != "GET" && method != "HEAD") {
+    return {405, "text/plain; charset=utf-8", "only GET and HEAD\n"};
+  }
+  if (path == "/healthz") return health();
+  return {200, "text/plain; version=0.0.4; charset=utf-8",
+          m_metrics.prometheus_text(m_open_sessions(), m_clock.now_ms())};
+}
+
+HttpReply HttpRoutes::health() const {
+  try {
+    m_store.read([](StoreTxn& txn) { txn.head_seq(); });
+    return {200, "text/plain; charset=utf-8", "ok\n"};
+  } catch (const std::exception& error) {
+    // The reason goes to the log; the probe learns only that it failed.
+    spdlog::error("health check: the store did not answer: {}", error.what());
+    return {503, "text/plain; charset=utf-8", "store unavailable\n"};
+  }
+}
+
+}  // namespace iro::server
