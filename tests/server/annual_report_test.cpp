@@ -62,33 +62,18 @@ struct ReportCouncil : iro::test::Council {
 
   void review(const DeviceIdentity& device, const char* child, const char* date,
               const char* participation, const char* permanence = "") {
-    const std::string id = new_id();
-    std::vector<Change> changes = {
-        iro::test::set_field(id, Kind::review, child, "date", day(date), at()),
-        iro::test::set_field(id, Kind::review, child, "participation_code",
-                             std::string(participation), at())};
-    if (*permanence) {
-      changes.push_back(iro::test::set_field(id, Kind::review, child, "permanence_plan",
-                                             std::string(permanence), at()));
-    }
-    for (const PushResult& result : push(device, changes)) {
-      REQUIRE_MESSAGE(result.outcome == PushOutcome::accepted, result.reason);
-    }
+    std::vector<std::pair<std::string, Value>> fields = {
+        {"date", day(date)}, {"participation_code", std::string(participation)}};
+    if (*permanence) fields.emplace_back("permanence_plan", std::string(permanence));
+    record(device, Kind::review, child, fields);
   }
 
   void challenge(const DeviceIdentity& device, const char* child, const char* raised,
                  const char* stage, const char* category) {
-    const std::string id = new_id();
-    std::vector<Change> changes = {
-        iro::test::set_field(id, Kind::challenge, child, "raised_on", day(raised), at()),
-        iro::test::set_field(id, Kind::challenge, child, "category", std::string(category), at())};
-    if (*stage) {
-      changes.push_back(
-          iro::test::set_field(id, Kind::challenge, child, "stage", std::string(stage), at()));
-    }
-    for (const PushResult& result : push(device, changes)) {
-      REQUIRE_MESSAGE(result.outcome == PushOutcome::accepted, result.reason);
-    }
+    std::vector<std::pair<std::string, Value>> fields = {{"raised_on", day(raised)},
+                                                         {"category", std::string(category)}};
+    if (*stage) fields.emplace_back("stage", std::string(stage));
+    record(device, Kind::challenge, child, fields);
   }
 
   AnnualReport report(const char* from = "2015-04-01", const char* to = "2016-03-31",

@@ -207,6 +207,20 @@ std::vector<server::HistoryRow> Council::quarantine(std::string_view tenant, std
   return rows;
 }
 
+std::string Council::record(const server::DeviceIdentity& device, Kind kind,
+                            const std::string& child,
+                            const std::vector<std::pair<std::string, Value>>& fields) {
+  const std::string id = new_id();
+  std::vector<Change> changes;
+  for (const auto& [name, value] : fields) {
+    changes.push_back(set_field(id, kind, child, name, value, at()));
+  }
+  for (const PushResult& result : push(device, changes)) {
+    REQUIRE_MESSAGE(result.outcome == PushOutcome::accepted, result.reason);
+  }
+  return id;
+}
+
 std::string Council::town_hall_review() {
   const std::string review = new_id();
   const PushResult created =

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iro/date.hpp"
@@ -136,6 +137,10 @@ class Council : public ServerFixture {
   std::int64_t history_rows(const server::DeviceIdentity& device, std::uint64_t device_seq) const;
   std::vector<server::HistoryRow> quarantine(std::string_view tenant, std::size_t limit = 100);
 
+  // A new record of `child` with these fields, pushed by `device` in one
+  // Push; fails the test unless every field is accepted. Returns its id.
+  std::string record(const server::DeviceIdentity& device, Kind kind, const std::string& child,
+                     const std::vector<std::pair<std::string, Value>>& fields);
   // A review of Ann's child C1 held at the Town Hall, created by her laptop.
   std::string town_hall_review();
 

@@ -55,14 +55,14 @@ const Document& record_with(const std::map<std::string, const Document*>& by_id,
   return *by_id.at(review.record_ids.back());
 }
 
-std::string percent(std::size_t count, std::size_t total) {
+}  // namespace
+
+std::string percent_of(std::size_t count, std::size_t total) {
   if (total == 0) return "";
   char text[16];
   std::snprintf(text, sizeof text, "%.1f", 100.0 * double(count) / double(total));
   return text;
 }
-
-}  // namespace
 
 AnnualReport annual_report(StoreTxn& txn, const AnnualReportPeriod& period) {
   if (!txn.tenant_exists(period.tenant)) {
@@ -131,13 +131,13 @@ std::string annual_report_csv(const AnnualReport& report) {
   csv << "table,item,count,percent\n";
   csv << "reviews,held," << report.reviews_held << ",\n";
   csv << "reviews,in_timescale," << report.reviews_in_timescale << ","
-      << percent(report.reviews_in_timescale, report.reviews_held) << "\n";
+      << percent_of(report.reviews_in_timescale, report.reviews_held) << "\n";
   // Their reviews are in no row: the count says the tables are short.
   csv << "reviews,children_not_assessed," << report.children_not_assessed.size() << ",\n";
   for (const ReportTable& table : report.tables) {
     for (const ReportCount& row : table.rows) {
       csv << table.name << "," << row.item << "," << row.count << ","
-          << percent(row.count, table.total) << "\n";
+          << percent_of(row.count, table.total) << "\n";
     }
   }
   return csv.str();

@@ -54,6 +54,10 @@ struct AnnualReport {
 // before `from`.
 AnnualReport annual_report(StoreTxn& txn, const AnnualReportPeriod& period);
 
+// `count` as a percentage of `total`, one decimal ("66.7"); empty when
+// `total` is 0.
+std::string percent_of(std::size_t count, std::size_t total);
+
 // The report as CSV, one row a figure: "table,item,count,percent" (percent
 // of the table's total, one decimal; empty when the total is 0).
 std::string annual_report_csv(const AnnualReport& report);

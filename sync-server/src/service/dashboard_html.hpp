@@ -1,0 +1,24 @@
+// The managers' web pages as HTML text: the dashboard and the annual report
+// of one council. Plain server-rendered pages, no script: they work in any
+// browser a council allows, and print. Every value from a record is escaped.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "service/annual_report.hpp"
+#include "service/dashboard.hpp"
+
+namespace iro::server {
+
+// `text` with &, <, >, " and ' as character references.
+std::string html_escape(std::string_view text);
+
+// The dashboard for `viewer` (the manager's name) of council `tenant`.
+std::string dashboard_page(const Dashboard& board, const DashboardRequest& request,
+                           std::string_view viewer);
+
+// The annual report's tables, with a link to the same figures as CSV.
+std::string annual_report_page(const AnnualReport& report, std::string_view csv_link);
+
+}  // namespace iro::server
