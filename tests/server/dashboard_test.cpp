@@ -17,6 +17,7 @@
 
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
+#include "server/test_store.hpp"
 #include "service/dashboard_html.hpp"
 
 using namespace iro;
@@ -144,6 +145,21 @@ TEST_CASE("the dashboard: letters awaiting approval, open challenges, devices no
   CHECK(board.devices[1].device_id == council.bob_device.identity.device_id);
   CHECK(board.devices[1].days_unseen == 0);
   CHECK_FALSE(board.devices[1].unseen_too_long);
+}
+
+TEST_CASE(
+    "a child whose record gives no dates is named, and its letters and challenges still show") {
+  DashboardCouncil council;
+  // C1's record without the day care began (as an older import may have it).
+  iro::test::execute_in_test_store(council.dir / "server",
+                                   "DELETE FROM field_state WHERE child_id = 'C1' AND kind = 1 AND "
+                                   "name = 'looked_after_since'");
+  const Dashboard board = council.board();
+  CHECK(board.children_without_dates == std::vector<std::string>{"C1"});
+  CHECK(row_for(board.reviews, "C1") == nullptr);
+  REQUIRE(board.letters_awaiting_approval.size() == 1);
+  CHECK(board.letters_awaiting_approval[0].child_id == "C1");
+  CHECK(board.caseloads[0].children == 4);  // still Ann's
 }
 
 TEST_CASE("the dashboard refuses an unknown council") {

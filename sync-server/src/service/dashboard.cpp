@@ -120,6 +120,21 @@ Dashboard dashboard(StoreTxn& txn, const DashboardRequest& request) {
       caseload.name = iro_name;
       ++caseload.children;
     }
+    for (const Document& letter : council.records(Kind::letter, child_id)) {
+      if (text_field(letter, "status") == "submitted") {
+        board.letters_awaiting_approval.push_back(
+            {letter.id, child_id, child_name(child), iro_name});
+      }
+    }
+    for (const Document& challenge : council.records(Kind::challenge, child_id)) {
+      const std::string status = text_field(challenge, "status");
+      if (status == "resolved") continue;
+      const auto due = date_field(challenge, "response_due");
+      board.open_challenges.push_back(
+          {child_id, child_name(child), status.empty() ? "open" : status,
+           text_field(challenge, "stage"), text_field(challenge, "category"), due,
+           status != "responded" && due && *due < request.today});
+    }
     std::optional<ChildTimescales> timescales;
     try {
       timescales = child_timescales(child, council.records(Kind::review, child_id), policy,
@@ -141,21 +156,6 @@ Dashboard dashboard(StoreTxn& txn, const DashboardRequest& request) {
         next.pre_review_visit_by <= soon) {
       board.visits.push_back({child_id, child_name(child), iro_name, next.pre_review_visit_by,
                               next.pre_review_visit_by < request.today});
-    }
-    for (const Document& letter : council.records(Kind::letter, child_id)) {
-      if (text_field(letter, "status") == "submitted") {
-        board.letters_awaiting_approval.push_back(
-            {letter.id, child_id, child_name(child), iro_name});
-      }
-    }
-    for (const Document& challenge : council.records(Kind::challenge, child_id)) {
-      const std::string status = text_field(challenge, "status");
-      if (status == "resolved") continue;
-      const auto due = date_field(challenge, "response_due");
-      board.open_challenges.push_back(
-          {child_id, child_name(child), status.empty() ? "open" : status,
-           text_field(challenge, "stage"), text_field(challenge, "category"), due,
-           status != "responded" && due && *due < request.today});
     }
   }
   for (auto& [user_id, caseload] : caseloads) board.caseloads.push_back(std::move(caseload));
