@@ -35,14 +35,8 @@ class TwoCouncils {
  public:
   explicit TwoCouncils(std::vector<std::string> serve_flags) {
     const auto data = m_dir / "server";
-    const auto admin_command = [&](std::vector<std::string> args) {
-      std::vector<std::string> command = {IRO_SERVER, "admin"};
-      for (std::string& option : test_store_options(data)) command.push_back(std::move(option));
-      command.insert(command.end(), args.begin(), args.end());
-      return command;
-    };
-    const ProcessResult made =
-        run_process(admin_command({"demo-county", "--children", "6", "--no-reviews"}));
+    const ProcessResult made = run_process(
+        admin_command(IRO_SERVER, data, {"demo-county", "--children", "6", "--no-reviews"}));
     REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     for (const std::string& line : lines_of(made.out)) {
       std::istringstream words(line);
@@ -52,7 +46,7 @@ class TwoCouncils {
     }
     REQUIRE(iros.size() == 3);
     const auto admin = [&](std::vector<std::string> args) {
-      const ProcessResult result = run_process(admin_command(args));
+      const ProcessResult result = run_process(admin_command(IRO_SERVER, data, args));
       REQUIRE_MESSAGE(result.exit_code == 0, result.err);
       return lines_of(result.out).empty() ? std::string() : lines_of(result.out).back();
     };

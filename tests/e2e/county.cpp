@@ -11,11 +11,8 @@ namespace iro::test {
 County::County(int children, Transport transport) {
   const auto data = m_dir / "server";
   // Set up the county before the server starts, as an administrator would.
-  std::vector<std::string> admin = {IRO_SERVER, "admin"};
-  for (std::string& option : test_store_options(data)) admin.push_back(std::move(option));
-  admin.insert(admin.end(),
-               {"demo-county", "--children", std::to_string(children), "--no-reviews"});
-  ProcessResult made = run_process(admin);
+  ProcessResult made = run_process(admin_command(
+      IRO_SERVER, data, {"demo-county", "--children", std::to_string(children), "--no-reviews"}));
   if (made.exit_code != 0) throw std::runtime_error("demo-county failed: " + made.err);
   for (const std::string& line : lines_of(made.out)) {
     std::istringstream words(line);

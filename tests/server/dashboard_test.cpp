@@ -17,7 +17,6 @@
 
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
-#include "server/test_store.hpp"
 #include "service/dashboard_html.hpp"
 
 using namespace iro;
@@ -150,10 +149,7 @@ TEST_CASE("the dashboard: letters awaiting approval, open challenges, devices no
 TEST_CASE(
     "a child whose record gives no dates is named, and its letters and challenges still show") {
   DashboardCouncil council;
-  // C1's record without the day care began (as an older import may have it).
-  iro::test::execute_in_test_store(council.dir / "server",
-                                   "DELETE FROM field_state WHERE child_id = 'C1' AND kind = 1 AND "
-                                   "name = 'looked_after_since'");
+  council.forget_looked_after_since("C1");
   const Dashboard board = council.board();
   CHECK(board.children_without_dates == std::vector<std::string>{"C1"});
   CHECK(row_for(board.reviews, "C1") == nullptr);

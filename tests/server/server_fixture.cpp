@@ -97,6 +97,12 @@ std::int64_t ServerFixture::query_int(std::string_view sql) const {
   return query_test_store(dir / "server", sql);
 }
 
+void ServerFixture::forget_looked_after_since(std::string_view child_id) {
+  execute_in_test_store(dir / "server", "DELETE FROM field_state WHERE child_id = '" +
+                                            std::string(child_id) +
+                                            "' AND kind = 1 AND name = 'looked_after_since'");
+}
+
 std::vector<server::AuditRow> ServerFixture::audit(const server::AuditQuery& query) {
   std::vector<server::AuditRow> rows;
   store->read([&](server::StoreTxn& txn) { rows = txn.audit_log(query); });

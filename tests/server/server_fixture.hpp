@@ -81,6 +81,10 @@ class ServerFixture {
   // FROM history", in SQL both engines read alike.
   std::int64_t query_int(std::string_view sql) const;
 
+  // Removes the child record's looked_after_since straight from the store,
+  // as a record imported before the field was required would lack it: the
+  // child's review dates cannot be computed.
+  void forget_looked_after_since(std::string_view child_id);
   // The audit log's entries that match, oldest first.
   std::vector<server::AuditRow> audit(const server::AuditQuery& query = {});
 };

@@ -120,11 +120,7 @@ void ServerProcess::kill_now() {
 }
 
 ProcessResult ServerProcess::admin(std::vector<std::string> args) const {
-  std::vector<std::string> argv = {m_binary, "admin"};
-  const auto store = test_store_options(m_data_dir);
-  argv.insert(argv.end(), store.begin(), store.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv);
+  return run_process(admin_command(m_binary, m_data_dir, args));
 }
 
 ProcessResult DeviceProcess::run(std::vector<std::string> args) const {

@@ -98,6 +98,14 @@ std::vector<std::string> test_store_options(const std::filesystem::path& dir) {
   return {"--store", test_store_url(dir)};
 }
 
+std::vector<std::string> admin_command(const std::string& binary, const std::filesystem::path& dir,
+                                       const std::vector<std::string>& args) {
+  std::vector<std::string> command = {binary, "admin"};
+  for (std::string& option : test_store_options(dir)) command.push_back(std::move(option));
+  command.insert(command.end(), args.begin(), args.end());
+  return command;
+}
+
 std::int64_t query_test_store(const std::filesystem::path& dir, std::string_view sql) {
   if (!testing_postgres()) return sqlite::Database(dir / "iro-server.db").query_int(sql);
   return RawConnection(test_store_url(dir)).run(for_postgres(sql)).value_or(0);

@@ -25,6 +25,10 @@ bool testing_postgres();
 // made on first use).
 std::vector<std::string> test_store_options(const std::filesystem::path& dir);
 
+// `binary admin <store options> args...`: an admin command on the directory's store.
+std::vector<std::string> admin_command(const std::string& binary, const std::filesystem::path& dir,
+                                       const std::vector<std::string>& args);
+
 // The libpq URL of the directory's schema (PostgreSQL runs only).
 std::string test_store_url(const std::filesystem::path& dir);
 
