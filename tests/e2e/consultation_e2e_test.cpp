@@ -150,8 +150,8 @@ TEST_CASE(
                                       : child["fields"]["first_name"];
   CAPTURE(text.out);
   CHECK(text.out.find("Dear " + chosen_name) != std::string::npos);
-  CHECK(text.out.find("Football on") != std::string::npos);  // answers are quoted...
-  CHECK(text.out.find("Gran's house") == std::string::npos);           // ...but never this one
+  CHECK(text.out.find("Football on") != std::string::npos);   // answers are quoted...
+  CHECK(text.out.find("Gran's house") == std::string::npos);  // ...but never this one
   CHECK(text.out.find("Easter") == std::string::npos);
   // Issued: locked, on the device and on the server.
   CHECK(tablet.run({"letter", "submit", letter}).exit_code != 0);

@@ -20,6 +20,10 @@ County::County(int children, Transport transport) {
     words >> role >> id;
     if (role == "iro") m_iros.push_back(id);
     if (role == "manager") m_manager = id;
+    const auto password = line.find(" password ");
+    if (role == "manager" && password != std::string::npos) {
+      m_manager_password = line.substr(password + 10);
+    }
   }
   m_security = {"--insecure-loopback"};
   if (transport == Transport::tls) {

@@ -24,6 +24,8 @@ class County {
   ServerProcess& server() { return *m_server; }
   const std::string& iro(int index) const { return m_iros.at(index); }
   const std::string& manager() const { return m_manager; }
+  // The manager's dashboard password, as demo-county printed it (login pat.manager).
+  const std::string& manager_password() const { return m_manager_password; }
   const TempDir& dir() const { return m_dir; }
   // The test certificates (Transport::tls only).
   const TestCertificates& certificates() const { return m_certificates; }
@@ -48,6 +50,7 @@ class County {
   std::unique_ptr<ServerProcess> m_server;
   std::vector<std::string> m_iros;
   std::string m_manager;
+  std::string m_manager_password;
   int m_devices = 0;
   TestCertificates m_certificates;
   std::vector<std::string> m_security;  // the serve flags: TLS or plaintext

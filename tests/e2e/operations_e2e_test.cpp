@@ -10,37 +10,12 @@
 #include <vector>
 
 #include "e2e/county.hpp"
+#include "e2e/curl.hpp"
 #include "support/process.hpp"
 
 using namespace iro::test;
 
 namespace {
-
-struct CurlReply {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
-
-// `curl` on the county's TLS server; `extra`: more curl arguments.
-CurlReply curl(County& county, const std::string& path, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {
-      IRO_CURL,        "--silent", "--show-error", "--cacert", county.certificates().ca.string(),
-      "--dump-header", "-",        "--max-time",   "10"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  argv.push_back("https://127.0.0.1:" + std::to_string(county.server().port()) + path);
-  const ProcessResult run = run_process(argv);
-  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
-  CurlReply reply;
-  const auto blank = run.out.find("\r\n\r\n");
-  REQUIRE(blank != std::string::npos);
-  reply.headers = run.out.substr(0, blank);
-  reply.body = run.out.substr(blank + 4);
-  std::smatch status;
-  REQUIRE(std::regex_search(reply.headers, status, std::regex("^HTTP/1\\.1 ([0-9]{3})")));
-  reply.status = std::stoi(status[1]);
-  return reply;
-}
 
 // The number a metric line of the Prometheus text says, or -1 when absent.
 double metric(const std::string& text, const std::string& series) {
@@ -100,11 +75,11 @@ TEST_CASE(
   const CurlReply head = curl(county, "/healthz", {"--head"});
   CHECK(head.status == 200);
   CHECK(head.headers.find("Content-Length: 0") != std::string::npos);  // no body: a HEAD
-  // A header block over 8 KiB, and a request with a body: refused, not read.
+  // A header block over 8 KiB, and a body over 8 KiB: refused, not read.
   const CurlReply huge =
       curl(county, "/healthz", {"--header", "X-Padding: " + std::string(9000, 'a')});
   CHECK(huge.status == 431);
-  CHECK(curl(county, "/healthz", {"--data", "x=1"}).status == 413);
+  CHECK(curl(county, "/login", {"--data", "x=" + std::string(9000, 'a')}).status == 413);
   // The server still serves, probes and devices alike.
   CHECK(curl(county, "/healthz").status == 200);
   DeviceProcess tablet = county.enrol_device(0);

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <utility>
 
 #include "iro/error.hpp"
 #include "iro/json.hpp"
@@ -60,7 +61,8 @@ class TaskQueue {
 // The server's end of an in-memory connection.
 class LoopbackLink final : public SessionLink {
  public:
-  explicit LoopbackLink(TaskQueue& tasks) : m_tasks(tasks) {}
+  LoopbackLink(TaskQueue& tasks, std::function<void()>& on_went_live)
+      : m_tasks(tasks), m_on_went_live(on_went_live) {}
 
   void send(Bytes message) override { to_device.push_back(std::move(message)); }
   void close_after_sending() override { closing = true; }
@@ -69,7 +71,10 @@ class LoopbackLink final : public SessionLink {
     return [&tasks = m_tasks](std::function<void()> task) { tasks.post(std::move(task)); };
   }
   void resume_reading() override { reading = true; }
-  void went_live(const DeviceIdentity&) override { live = true; }
+  void went_live(const DeviceIdentity&) override {
+    live = true;
+    if (auto hook = std::exchange(m_on_went_live, nullptr)) hook();
+  }
   std::size_t queued_frames() const override { return to_device.size(); }
 
   std::deque<Bytes> to_device;
@@ -80,6 +85,7 @@ class LoopbackLink final : public SessionLink {
 
  private:
   TaskQueue& m_tasks;
+  std::function<void()>& m_on_went_live;
 };
 
 constexpr int kMaxSteps = 10'000;
@@ -160,7 +166,7 @@ Transcript LoopbackCouncil::converse(Bytes opening, const DeviceEnd& device,
                                      const std::function<bool()>& done,
                                      std::optional<std::size_t> cut_after_frames) {
   TaskQueue tasks;
-  LoopbackLink link(tasks);
+  LoopbackLink link(tasks, on_went_live);
   ServerSession server({*store, commits, clock, throttle}, link, peer);
   Transcript transcript;
   std::deque<Bytes> to_server{std::move(opening)};

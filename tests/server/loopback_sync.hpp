@@ -55,6 +55,9 @@ class LoopbackCouncil : public ServerFixture {
   // between steps of the conversation, where an admin may act; returning
   // true cuts the connection there. Empty: no hook.
   std::function<bool(bool to_device, const Message& message)> after_frame;
+  // Called once, when a session first goes live (where a real session joins
+  // the hub): a test commits here what no wake will announce.
+  std::function<void()> on_went_live;
 
   // A device store on the council's clock, or on its own (a tablet whose clock is wrong).
   std::unique_ptr<DeviceStore> open_device(const std::string& name, Clock* own_clock = nullptr);

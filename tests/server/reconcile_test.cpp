@@ -208,6 +208,32 @@ TEST_CASE("a delete from a device that had seen every edit deletes the document"
   CHECK(flag->seq == remove.server_seq);
 }
 
+TEST_CASE("a record made and deleted on one device before it synced arrives deleted") {
+  // Offline, the IRO writes a record and deletes it: the push carries both,
+  // the delete with base 0. The device had seen its own words; nobody else's
+  // edit stands in the way, so the delete takes effect.
+  Council council;
+  const std::string visit = council.new_id();
+  const std::vector<PushResult> pushed =
+      council.push(council.ann_tablet,
+                   {set_field(visit, Kind::visit, "C1", "note", text("Wrong child."), council.at()),
+                    delete_document(visit, Kind::visit, "C1", council.at(1), 0)});
+  CHECK(pushed[0].outcome == PushOutcome::accepted);
+  CHECK(pushed[1].outcome == PushOutcome::accepted);
+  CHECK(council.document(visit)->deleted);
+
+  // Its twin's edit, which it had not seen, still outlives its delete.
+  const std::string kept = council.new_id();
+  const PushResult written = council.push(
+      council.ann_laptop,
+      set_field(kept, Kind::visit, "C1", "note", text("Written on the laptop."), council.at()));
+  REQUIRE(written.outcome == PushOutcome::accepted);
+  const PushResult remove =
+      council.push(council.ann_tablet, delete_document(kept, Kind::visit, "C1", council.at(2), 0));
+  CHECK(remove.outcome == PushOutcome::merged);
+  CHECK_FALSE(council.document(kept)->deleted);
+}
+
 TEST_CASE("an edit whose base predates a delete restores the document") {
   Council council;
   const std::string visit = council.visit_note("First draft.");

@@ -18,6 +18,7 @@
 #include "server/loopback_sync.hpp"
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
+#include "service/reconcile.hpp"
 
 using namespace iro;
 using namespace iro::server;
@@ -148,6 +149,33 @@ TEST_CASE("a device's own changes are not sent back to it but reach its twin") {
   CHECK(twin.progress.pulled == 10);
   CHECK(visits_on(*laptop) == 10);
   CHECK(device_export(*laptop) == device_export(*tablet));
+}
+
+TEST_CASE("a change committed as a session goes live reaches it with no wake to announce it") {
+  // The race a live device once lost a change to: the session reads its last
+  // page, and a commit lands before it joins the hub, so no wake comes for it.
+  SyncRig rig;
+  auto tablet = rig.enrolled_device("tablet", rig.ann);
+  const std::string visit = "01890000-0000-7000-8000-0000000000c1";
+  rig.on_went_live = [&] {
+    const DeviceIdentity laptop = rig.identity_of(rig.ann, iro::test::kLaptop);
+    Change note = iro::test::set_field(visit, Kind::visit, "C1", "note",
+                                       iro::test::text("written as the tablet went live"),
+                                       Hlc::from_parts(rig.clock.now_ms(), 0));
+    note.device_seq = 1;
+    rig.write_with_clock([&](StoreTxn& txn, TxnClock& clock) {
+      REQUIRE(apply_push(txn, laptop, std::span(&note, 1), clock).front().outcome ==
+              PushOutcome::accepted);
+    });
+  };
+  // The loopback link has no hub: only the session's own read can bring it.
+  DeviceSyncSession following(*tablet, DeviceSyncSession::Mode::follow, rig.clock);
+  rig.converse(
+      following.start("loopback-test"),
+      [&](std::span<const std::uint8_t> frame) { return following.receive(frame); },
+      [&] { return tablet->get(visit).has_value(); });
+  REQUIRE(tablet->get(visit).has_value());
+  CHECK(following.state() == SyncState::live);
 }
 
 TEST_CASE("a child moved to another IRO while the device pulls is purged, even if the line drops") {

@@ -10,6 +10,7 @@
 
 #include "iro/error.hpp"
 #include "server/server_fixture.hpp"
+#include "service/web_login.hpp"
 #include "store/schema_migration.hpp"
 #include "store/server_schema.hpp"
 #include "store/sqlite.hpp"
@@ -90,4 +91,24 @@ TEST_CASE("a store location must name exactly one engine, and --store a PostgreS
   CHECK(refusal({"", "mysql://iro@127.0.0.1/x"}).find("takes a PostgreSQL URL") !=
         std::string::npos);
   CHECK(open_server_store({dir.path().string(), ""}) != nullptr);  // the default engine
+}
+
+TEST_CASE("a store made before the web sign-in gains its tables when opened, keeping its users") {
+  Council council;
+  const auto file = council.database_file();
+  council.store.reset();
+  {
+    // The file as schema version 6 left it.
+    sqlite::Database old(file);
+    old.execute("DROP TABLE web_password; DROP TABLE web_session; PRAGMA user_version = 6");
+  }
+  council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
+  sqlite::Database upgraded(file);
+  CHECK(sqlite::schema_version(upgraded) == kServerSchemaVersion);
+  CHECK(upgraded.query_int("SELECT count(*) FROM web_password") == 0);
+  CHECK(upgraded.query_int("SELECT count(*) FROM user WHERE id = '" + council.meg + "'") == 1);
+  council.store->write([&](StoreTxn& txn) {
+    set_password(txn, council.meg, "meg", "correct horse battery", 0, 1000);
+  });
+  CHECK(upgraded.query_int("SELECT count(*) FROM web_password") == 1);
 }

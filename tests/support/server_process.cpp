@@ -119,8 +119,8 @@ void ServerProcess::kill_now() {
   m_pid = -1;
 }
 
-ProcessResult ServerProcess::admin(std::vector<std::string> args) const {
-  return run_process(admin_command(m_binary, m_data_dir, args));
+ProcessResult ServerProcess::admin(std::vector<std::string> args, const std::string& input) const {
+  return run_process(admin_command(m_binary, m_data_dir, args), input);
 }
 
 ProcessResult DeviceProcess::run(std::vector<std::string> args) const {

@@ -1,6 +1,7 @@
 // A real iro-server process on 127.0.0.1 for integration tests: its own data
-// directory (and store on the engine the tests run on: test_store.hpp), an ephemeral port (read from its "listening on" line), logs in a
-// file, and a stop (SIGTERM, then SIGKILL after a bound) when destroyed.
+// directory (and store on the engine the tests run on: test_store.hpp), an ephemeral port (read
+// from its "listening on" line), logs in a file, and a stop (SIGTERM, then SIGKILL after a bound)
+// when destroyed.
 #pragma once
 
 #include <sys/types.h>
@@ -41,8 +42,9 @@ class ServerProcess {
   void kill_now();
   bool running() const { return m_pid > 0; }
 
-  // `iro-server admin --data DIR args...` (or --store URL: test_store.hpp)
-  ProcessResult admin(std::vector<std::string> args) const;
+  // `iro-server admin --data DIR args...` (or --store URL: test_store.hpp),
+  // `input` on its standard input (a password).
+  ProcessResult admin(std::vector<std::string> args, const std::string& input = "") const;
 
  private:
   std::string m_binary;

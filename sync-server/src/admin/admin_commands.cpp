@@ -10,6 +10,7 @@
 #include "admin/demo_county_setup.hpp"
 #include "admin/template_commands.hpp"
 #include "admin/timescales_commands.hpp"
+#include "admin/web_login_commands.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
 #include "service/accounts.hpp"
@@ -301,6 +302,7 @@ void add_admin_commands(CLI::App& admin, AdminContext& context) {
   add_timescales_commands(admin, context);
   add_audit_command(admin, context);
   add_attachment_command(admin, context);
+  add_set_password_command(admin, context);
 }
 
 }  // namespace iro::server

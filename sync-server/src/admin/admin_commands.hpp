@@ -3,6 +3,8 @@
 // server or not: SQLite's WAL lets both write in turn).
 #pragma once
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <functional>
@@ -37,6 +39,10 @@ class AdminContext {
   // writes, and its entry is appended in a short write of its own before
   // the command prints anything.
   void read_audited(AuditAction action, const std::function<void(StoreTxn&, AuditRow&)>& job);
+
+  // Where a secret is read from (set-password): never the command line,
+  // which other users of the machine can see.
+  std::istream* input = &std::cin;
 
   std::ostream& out() { return m_out; }
   std::ostream& err() { return m_err; }

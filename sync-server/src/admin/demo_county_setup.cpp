@@ -1,6 +1,8 @@
 // Builds the synthetic demo county: tenant "demo-county", three IROs and a
 // manager (made-up names), children from core's demo generator allocated in
-// turn, and an enrolment code for each IRO. No real people's data.
+// turn, an enrolment code for each IRO, the manager's dashboard login with a
+// random password, and a spare tablet that last synced ten days ago (the
+// dashboard flags it). No real people's data.
 #include "admin/demo_county_setup.hpp"
 
 #include <array>
@@ -10,12 +12,30 @@
 #include "iro/demo_county.hpp"
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
+#include "service/secrets.hpp"
+#include "service/web_login.hpp"
 
 namespace iro::server {
 namespace {
 
 constexpr std::string_view kTenant = "demo-county";
 constexpr std::array<std::string_view, 3> kIros = {"Alex Demo-Iro", "Sam Demo-Iro", "Jo Demo-Iro"};
+constexpr std::string_view kManagerLogin = "pat.manager";
+constexpr std::uint64_t kDayMs = 24ull * 60 * 60 * 1000;
+
+// Jo's spare tablet, enrolled 40 days ago and not synced for 10: no one
+// holds its token (a random one, of which only the hash is kept).
+DeviceRow unsynced_tablet(std::string_view user_id, UuidV7Generator& ids, std::uint64_t now) {
+  DeviceRow device;
+  device.id = ids.next(now - 40 * kDayMs);
+  device.tenant = std::string(kTenant);
+  device.user_id = std::string(user_id);
+  device.name = "spare tablet (demo, not synced for 10 days)";
+  device.token_hash = sha256_hex(new_device_token());
+  device.enrolled_ms = now - 40 * kDayMs;
+  device.last_seen_ms = now - 10 * kDayMs;
+  return device;
+}
 
 }  // namespace
 
@@ -34,6 +54,7 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
     std::vector<std::string> iro_ids;
     std::vector<std::string> codes;
     std::string manager_id;
+    const std::string manager_password = random_hex(8);
     context.write_audited(AuditAction::demo_county, [&](StoreTxn& txn, AuditRow& row) {
       row.tenant = std::string(kTenant);
       row.detail = "synthetic council: " + std::to_string(*children) + " children, " +
@@ -44,6 +65,7 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
         codes.push_back(issue_enrolment_code(txn, iro_ids.back(), now));
       }
       manager_id = add_user(txn, kTenant, "Pat Demo-Manager", Role::manager, ids, now);
+      set_password(txn, manager_id, kManagerLogin, manager_password, now);
 
       const Date today = Date::from_unix_ms(now);
       const std::vector<DemoChild> demo_children = make_demo_children(*children, 2024, today);
@@ -74,6 +96,7 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
         if (*without_reviews) break;
         publish_template(txn, kTenant, form, clock, ids);
       }
+      if (!*without_reviews) txn.put_device(unsynced_tablet(iro_ids.back(), ids, now));
       clock.save();
     });
     context.out() << "tenant " << kTenant << ": " << *children << " children, " << iro_ids.size()
@@ -82,7 +105,8 @@ void add_demo_county_command(CLI::App& admin, AdminContext& context) {
       context.out() << "iro " << iro_ids[i] << "  " << kIros[i] << "  enrolment code " << codes[i]
                     << "\n";
     }
-    context.out() << "manager " << manager_id << "  Pat Demo-Manager\n";
+    context.out() << "manager " << manager_id << "  Pat Demo-Manager  dashboard login "
+                  << kManagerLogin << " password " << manager_password << "\n";
   });
 }
 

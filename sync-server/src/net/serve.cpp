@@ -82,8 +82,12 @@ int serve(const ServeConfig& config) {
   AuthThrottle refused_connection_audit_limit({}, system_clock());  // connection_audit.hpp
   shared.refused_connection_audit_limit = &refused_connection_audit_limit;
   shared.metrics = &metrics;
-  const HttpRoutes routes(*store, metrics, system_clock(),
-                          [&shared] { return shared.device_sessions.load(); });
+  // Failed sign-ins to the managers' pages, limited per address on their own.
+  AuthThrottle web_sign_in_throttle({.max_failures = config.auth_failures_per_minute},
+                                    system_clock());
+  ManagerPages pages(*store, commits, system_clock(), web_sign_in_throttle);
+  const HttpRoutes routes(
+      *store, metrics, system_clock(), [&shared] { return shared.device_sessions.load(); }, &pages);
   shared.routes = &routes;
 
   const unsigned threads =
@@ -139,6 +143,7 @@ int serve(const ServeConfig& config) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& thread : pool) thread.join();
+  pages.stop();  // sign-ins being checked are refused, then committed (audited) below
   commits.stop();
   spdlog::info("stopped; every acknowledged change is committed");
   return 0;

@@ -74,8 +74,9 @@ void WebsocketSession<NextLayer>::on_tls_handshake(beast::error_code error,
 template <class NextLayer>
 void WebsocketSession<NextLayer>::read_request() {
   beast::get_lowest_layer(m_ws).expires_after(kRequestTimeout);
-  m_request = std::make_unique<http::request_parser<http::empty_body>>();
+  m_request = std::make_unique<http::request_parser<http::string_body>>();
   m_request->header_limit(kMaxRequestBytes);
+  m_request->body_limit(kMaxRequestBytes);
   http::async_read(m_ws.next_layer(), m_buffer, *m_request,
                    beast::bind_front_handler(&WebsocketSession<NextLayer>::on_request,
                                              this->shared_from_this()));
@@ -85,11 +86,11 @@ template <class NextLayer>
 void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_t) {
   // The WebSocket's own timeouts take over from here.
   beast::get_lowest_layer(m_ws).expires_never();
-  if (error == http::error::header_limit || error == http::error::unexpected_body) {
+  if (error == http::error::header_limit || error == http::error::body_limit) {
     spdlog::info("session {}: HTTP request refused: {}", m_logic.peer(), error.message());
     return answer_http({error == http::error::header_limit ? 431 : 413, "text/plain; charset=utf-8",
                         "the request is too large (at most " + std::to_string(kMaxRequestBytes) +
-                            " bytes, and no body)\n"},
+                            " bytes of header and of body)\n"},
                        next_request_id());
   }
   if (error == http::error::end_of_stream || error == beast::error::timeout ||
@@ -104,47 +105,74 @@ void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_
     return answer_http({400, "text/plain; charset=utf-8", "not an HTTP request\n"},
                        next_request_id());
   }
-  m_upgrade = std::make_unique<http::request<http::empty_body>>(m_request->release());
+  m_upgrade = std::make_unique<http::request<http::string_body>>(m_request->release());
   m_request.reset();
-  const http::request<http::empty_body>& request = *m_upgrade;
+  const http::request<http::string_body>& request = *m_upgrade;
   if (websocket::is_upgrade(request)) {
     // Kept until the accept completes: Beast reads it while it answers.
     return m_ws.async_accept(request,
                              beast::bind_front_handler(&WebsocketSession<NextLayer>::on_accept,
                                                        this->shared_from_this()));
   }
+  const auto header = [&request](http::field field) {
+    const auto value = request[field];
+    return std::string(value.data(), value.size());
+  };
+  HttpRequest asked{std::string(request.method_string().data(), request.method_string().size()),
+                    std::string(request.target().data(), request.target().size()),
+                    m_logic.peer(),
+                    header(http::field::host),
+                    header(http::field::origin),
+                    header(http::field::cookie),
+                    header(http::field::content_type),
+                    request.body()};
+  m_upgrade.reset();
+  if (!m_shared.routes)
+    return answer_http({404, "text/plain; charset=utf-8", "not found\n"}, next_request_id());
   const auto started = std::chrono::steady_clock::now();
-  const std::string method(request.method_string());
-  const std::string_view target(request.target().data(), request.target().size());
-  const HttpReply reply = m_shared.routes
-                              ? m_shared.routes->answer(method, target)
-                              : HttpReply{404, "text/plain; charset=utf-8", "not found\n"};
+  const std::string request_id = next_request_id();
+  const bool head = asked.method == "HEAD";
   // One line a request, as key=value for log tools; the path without its
   // query, and no header: nothing a client sent beyond what it asked for.
-  const std::string request_id = next_request_id();
-  spdlog::info("http request_id={} peer={} method={} path={} status={} us={}", request_id,
-               m_logic.peer(), method.substr(0, 16),
-               target.substr(0, std::min<std::size_t>(target.find('?'), 64)), reply.status,
-               std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::steady_clock::now() - started)
-                   .count());
-  answer_http(method == "HEAD" ? HttpReply{reply.status, reply.content_type, ""} : reply,
-              request_id);
+  std::string logged = "http request_id=" + request_id + " peer=" + asked.peer +
+                       " method=" + asked.method.substr(0, 16) +
+                       " path=" + std::string(asked.path().substr(0, 64));
+  // A sign-in answers from another thread: the reply is written on the strand.
+  m_shared.routes->answer(asked, [self = this->shared_from_this(), started, request_id, head,
+                                  logged = std::move(logged)](HttpReply reply) mutable {
+    spdlog::info("{} status={} us={}", logged, reply.status,
+                 std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
+    if (head) reply.body.clear();
+    net::post(self->m_ws.get_executor(), [self, reply = std::move(reply), request_id]() mutable {
+      self->answer_http(std::move(reply), request_id);
+    });
+  });
 }
 
 // Writes the reply, then closes: one request a connection (a probe or a
 // scraper opens a connection a time anyway).
 template <class NextLayer>
-void WebsocketSession<NextLayer>::answer_http(const HttpReply& reply,
-                                              const std::string& request_id) {
+void WebsocketSession<NextLayer>::answer_http(HttpReply reply, const std::string& request_id) {
   m_reply = std::make_unique<http::response<http::string_body>>(
       static_cast<http::status>(reply.status), 11);
   m_reply->set(http::field::server, "iro-server");
   m_reply->set(http::field::content_type, reply.content_type);
   m_reply->set(http::field::cache_control, "no-store");
+  // The pages run no script and load nothing from elsewhere; no one may
+  // frame them (clickjacking), and no address leaks to another site in a
+  // Referer. (same-origin, not no-referrer: under no-referrer a browser
+  // posts the sign-in form with "Origin: null", which the pages refuse.)
+  m_reply->set("Content-Security-Policy",
+               "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+               "frame-ancestors 'none'; base-uri 'none'");
+  m_reply->set("X-Content-Type-Options", "nosniff");
+  m_reply->set("Referrer-Policy", "same-origin");
   m_reply->set("X-Request-Id", request_id);
+  for (const auto& [name, value] : reply.headers) m_reply->insert(name, value);
   m_reply->keep_alive(false);
-  m_reply->body() = reply.body;
+  m_reply->body() = std::move(reply.body);
   m_reply->prepare_payload();
   http::async_write(
       m_ws.next_layer(), *m_reply,

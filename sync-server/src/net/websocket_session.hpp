@@ -73,14 +73,15 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   // The TLS handshake must be done within this long.
   static constexpr std::chrono::seconds kTlsHandshakeTimeout{30};
   // The first HTTP request (the upgrade) must arrive within this long, and
-  // be at most this big: a device's upgrade is a few hundred bytes.
+  // its header and its body be at most this big each: a device's upgrade is
+  // a few hundred bytes, a sign-in form's body less.
   static constexpr std::chrono::seconds kRequestTimeout{30};
   static constexpr std::uint32_t kMaxRequestBytes = 8 * 1024;
 
  private:
   void read_request();
   void on_request(beast::error_code error, std::size_t bytes);
-  void answer_http(const HttpReply& reply, const std::string& request_id);
+  void answer_http(HttpReply reply, const std::string& request_id);
   void end_http();
   void on_tls_handshake(beast::error_code error, std::size_t bytes_used);
   void on_accept(beast::error_code error);
@@ -94,8 +95,8 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   ServerShared& m_shared;
   // The first request while it is read, and a plain HTTP request's reply
   // while it is written; null otherwise (an idle device holds neither).
-  std::unique_ptr<http::request_parser<http::empty_body>> m_request;
-  std::unique_ptr<http::request<http::empty_body>> m_upgrade;  // the request read
+  std::unique_ptr<http::request_parser<http::string_body>> m_request;
+  std::unique_ptr<http::request<http::string_body>> m_upgrade;  // the request read
   std::unique_ptr<http::response<http::string_body>> m_reply;
   ServerSession m_logic;
   beast::flat_buffer m_buffer;

@@ -47,6 +47,12 @@ std::string_view to_string(AuditAction action) noexcept {
       return "quarantine";
     case AuditAction::publish_template:
       return "publish-template";
+    case AuditAction::set_password:
+      return "set-password";
+    case AuditAction::web_sign_in:
+      return "web-sign-in";
+    case AuditAction::web_sign_out:
+      return "web-sign-out";
     case AuditAction::attachment_upload:
       return "attachment-upload";
     case AuditAction::attachment_download:
@@ -132,6 +138,19 @@ AuditRow admin_audit_row(AuditAction action, std::uint64_t now_ms) {
   row.actor = std::string(kAdminActor);
   row.action = std::string(to_string(action));
   row.outcome = std::string(to_string(AuditOutcome::ok));
+  return row;
+}
+
+AuditRow web_audit_row(AuditAction action, std::string_view tenant, std::string_view user_id,
+                       std::string_view remote, AuditOutcome outcome, std::uint64_t now_ms) {
+  AuditRow row;
+  row.time_ms = now_ms;
+  row.tenant = std::string(tenant);
+  row.actor = std::string(kWebActor);
+  row.user_id = std::string(user_id);
+  row.remote = std::string(remote);
+  row.action = std::string(to_string(action));
+  row.outcome = std::string(to_string(outcome));
   return row;
 }
 

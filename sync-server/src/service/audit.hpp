@@ -46,6 +46,10 @@ enum class AuditAction : std::uint8_t {
   // attachments (iro/blob.hpp), by hash: never their bytes
   attachment_upload,    // a blob received whole (or refused)
   attachment_download,  // a blob sent to a device (or refused)
+  // the managers' web pages (service/web_login.hpp)
+  set_password,  // an administrator's command
+  web_sign_in,   // a browser's sign-in, and why it was refused
+  web_sign_out,
 };
 std::string_view to_string(AuditAction action) noexcept;
 
@@ -55,6 +59,7 @@ AuditOutcome audit_outcome(PushOutcome outcome) noexcept;
 
 inline constexpr std::string_view kAdminActor = "admin";
 inline constexpr std::string_view kUnknownActor = "unknown";
+inline constexpr std::string_view kWebActor = "web";  // a browser on the managers' pages
 inline constexpr std::size_t kMaxAuditDetailBytes = 200;
 
 // The text cut to kMaxAuditDetailBytes (at a UTF-8 boundary), with control
@@ -70,6 +75,10 @@ AuditRow unauthenticated_audit_row(std::string_view remote, std::string_view cla
                                    AuditAction action, std::uint64_t now_ms);
 // An administrator's command that succeeded (the caller fills in the rest).
 AuditRow admin_audit_row(AuditAction action, std::uint64_t now_ms);
+// A browser's sign-in or sign-out from `remote`, as `user_id` of `tenant`
+// (empty when no user was found).
+AuditRow web_audit_row(AuditAction action, std::string_view tenant, std::string_view user_id,
+                       std::string_view remote, AuditOutcome outcome, std::uint64_t now_ms);
 
 // A Hello and the verdict on it. For a refused token the entry names the
 // device and user the token belongs to, when it belongs to one (a token

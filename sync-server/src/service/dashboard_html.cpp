@@ -89,6 +89,23 @@ std::string percent_text(std::size_t count, std::size_t total) {
 
 }  // namespace
 
+std::string login_page(std::string_view council, std::string_view login, std::string_view error) {
+  std::ostringstream body;
+  body << "<header><h1>IRO service: managers' sign-in</h1></header>\n";
+  if (!error.empty())
+    body << "<p id=\"login-error\" class=\"overdue\">" << html_escape(error) << "</p>\n";
+  body << "<form method=\"post\" action=\"/login\" id=\"login\">"
+       << "<p><label>Council <input name=\"council\" autocomplete=\"organization\" required "
+          "value=\""
+       << html_escape(council) << "\"></label></p>"
+       << "<p><label>Login <input name=\"login\" autocomplete=\"username\" required value=\""
+       << html_escape(login) << "\"></label></p>"
+       << "<p><label>Password <input name=\"password\" type=\"password\" "
+          "autocomplete=\"current-password\" required></label></p>"
+       << "<p><button type=\"submit\">Sign in</button></p></form>\n";
+  return page("Sign in", body.str());
+}
+
 std::string html_escape(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());
@@ -123,7 +140,7 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
        << "<p>" << html_escape(viewer) << ", as of " << request.today.to_string() << "</p>"
        << "<nav><a href=\"/dashboard/annual-report\">Annual report</a>"
        << "<form method=\"post\" action=\"/logout\" style=\"display:inline\">"
-       << "<button type=\"submit\">Sign out</button></form></nav></header>\n";
+       << "<button type=\"submit\" id=\"logout\">Sign out</button></form></nav></header>\n";
 
   Table caseloads("caseloads", "Caseload per IRO", {"IRO", "Children", "Reviews overdue"});
   for (const CaseloadRow& row : board.caseloads) {
@@ -182,8 +199,13 @@ std::string annual_report_page(const AnnualReport& report, std::string_view csv_
   std::ostringstream body;
   body << "<header><h1>" << html_escape(period.tenant) << ": annual report, "
        << period.from.to_string() << " to " << period.to.to_string() << "</h1>"
-       << "<nav><a href=\"/dashboard\">Dashboard</a><a href=\"" << html_escape(csv_link)
-       << "\" download>Download CSV</a></nav></header>\n";
+       << "<nav><a href=\"/dashboard\">Dashboard</a><a id=\"csv-download\" href=\""
+       << html_escape(csv_link) << "\" download>Download CSV</a></nav>"
+       << "<form method=\"get\" action=\"/dashboard/annual-report\" id=\"period\">"
+       << "<label>From <input type=\"date\" name=\"from\" value=\"" << period.from.to_string()
+       << "\" required></label> <label>to <input type=\"date\" name=\"to\" value=\""
+       << period.to.to_string() << "\" required></label> <button type=\"submit\">Show</button>"
+       << "</form></header>\n";
   Table reviews("reviews", "Reviews", {"", "Count", "Share"});
   reviews.row({"Held", std::to_string(report.reviews_held), ""});
   reviews.row({"In timescale", std::to_string(report.reviews_in_timescale),

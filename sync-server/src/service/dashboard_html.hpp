@@ -18,7 +18,12 @@ std::string html_escape(std::string_view text);
 std::string dashboard_page(const Dashboard& board, const DashboardRequest& request,
                            std::string_view viewer);
 
-// The annual report's tables, with a link to the same figures as CSV.
+// The annual report's tables, with a form to choose the period and a link
+// to the same figures as CSV.
 std::string annual_report_page(const AnnualReport& report, std::string_view csv_link);
+
+// The sign-in form, filled in with what was typed (never the password), and
+// the reason the last attempt failed, if any.
+std::string login_page(std::string_view council, std::string_view login, std::string_view error);
 
 }  // namespace iro::server

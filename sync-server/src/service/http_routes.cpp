@@ -6,16 +6,18 @@
 
 namespace iro::server {
 
-HttpReply HttpRoutes::answer(std::string_view method, std::string_view target) const {
-  const std::string_view path = target.substr(0, target.find('?'));
-  if (path != "/healthz" && path != "/metrics")
-    return {404, "text/plain; charset=utf-8", "not found\n"};
-  if (method != "GET" && method != "HEAD") {
-    return {405, "text/plain; charset=utf-8", "only GET and HEAD\n"};
+void HttpRoutes::answer(const HttpRequest& request, const ManagerPages::Reply& reply) const {
+  const std::string_view path = request.path();
+  if (m_pages && ManagerPages::serves(path)) return m_pages->answer(request, reply);
+  if (path != "/healthz" && path != "/metrics") {
+    return reply({404, "text/plain; charset=utf-8", "not found\n"});
   }
-  if (path == "/healthz") return health();
-  return {200, "text/plain; version=0.0.4; charset=utf-8",
-          m_metrics.prometheus_text(m_open_sessions(), m_clock.now_ms())};
+  if (request.method != "GET" && request.method != "HEAD") {
+    return reply({405, "text/plain; charset=utf-8", "only GET and HEAD\n"});
+  }
+  if (path == "/healthz") return reply(health());
+  reply({200, "text/plain; version=0.0.4; charset=utf-8",
+         m_metrics.prometheus_text(m_open_sessions(), m_clock.now_ms())});
 }
 
 HttpReply HttpRoutes::health() const {

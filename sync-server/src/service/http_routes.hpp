@@ -3,6 +3,7 @@
 //   GET /healthz   200 "ok" when the store answers a read, 503 otherwise
 //                  (for load balancers and orchestrators)
 //   GET /metrics   Prometheus text (service/metrics.hpp)
+//   the managers' pages (service/manager_pages.hpp), when given
 // anything else 404, and methods other than GET and HEAD 405. No Beast here:
 // net/websocket_session.cpp reads the request and writes the reply.
 #pragma once
@@ -12,28 +13,26 @@
 #include <string_view>
 
 #include "iro/clock.hpp"
+#include "service/http_message.hpp"
+#include "service/manager_pages.hpp"
 #include "service/metrics.hpp"
 #include "store/server_store.hpp"
 
 namespace iro::server {
 
-struct HttpReply {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-};
-
 class HttpRoutes {
  public:
+  // `pages`: null when the server serves no web pages.
   HttpRoutes(ServerStore& store, const Metrics& metrics, Clock& clock,
-             std::function<int()> open_sessions)
+             std::function<int()> open_sessions, ManagerPages* pages = nullptr)
       : m_store(store),
         m_metrics(metrics),
         m_clock(clock),
-        m_open_sessions(std::move(open_sessions)) {}
+        m_open_sessions(std::move(open_sessions)),
+        m_pages(pages) {}
 
-  // `target`: the request line's path, with any query.
-  HttpReply answer(std::string_view method, std::string_view target) const;
+  // Calls `reply` once, on this thread or (a sign-in) on another.
+  void answer(const HttpRequest& request, const ManagerPages::Reply& reply) const;
 
  private:
   HttpReply health() const;
@@ -42,6 +41,7 @@ class HttpRoutes {
   const Metrics& m_metrics;
   Clock& m_clock;
   std::function<int()> m_open_sessions;
+  ManagerPages* m_pages;
 };
 
 }  // namespace iro::server

@@ -357,7 +357,7 @@ class Reconciler {
       const auto flag = m_txn.field(document.id, "");
       return with_server_value(PushOutcome::accepted, *flag);
     }
-    const std::uint64_t newest = m_txn.newest_field_seq(document.id);
+    const std::uint64_t newest = m_txn.newest_field_seq(document.id, change.device_id);
     if (!delete_takes_effect(change.base, newest)) {
       // An edit the deleting device had not seen: the record stays.
       PushResult result;

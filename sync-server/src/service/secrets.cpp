@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <stdexcept>
+#include <vector>
 
 namespace iro::server {
 namespace {
@@ -19,15 +20,23 @@ void random_bytes(unsigned char* out, int count) {
 
 }  // namespace
 
-std::string new_device_token() {
-  std::array<unsigned char, 32> bytes{};
-  random_bytes(bytes.data(), int(bytes.size()));
-  std::string token;
+std::string to_hex(std::span<const unsigned char> bytes) {
+  std::string hex;
   for (const unsigned char byte : bytes) {
-    token.push_back(kHex[byte >> 4]);
-    token.push_back(kHex[byte & 0xf]);
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0xf]);
   }
-  return token;
+  return hex;
+}
+
+std::string random_hex(std::size_t count) {
+  std::vector<unsigned char> bytes(count);
+  random_bytes(bytes.data(), int(bytes.size()));
+  return to_hex(bytes);
+}
+
+std::string new_device_token() {
+  return random_hex(32);
 }
 
 std::string new_enrolment_code() {
@@ -58,12 +67,7 @@ std::string sha256_hex(std::string_view text) {
   if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
+  return to_hex(std::span(digest.data(), length));
 }
 
 }  // namespace iro::server

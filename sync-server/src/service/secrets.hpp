@@ -2,12 +2,21 @@
 // as SHA-256 hashes, so a copy of the server's database opens no device.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace iro::server {
 
-// 32 random bytes as 64 hex characters: the secret a device presents in Hello.
+// The bytes as lower-case hex.
+std::string to_hex(std::span<const unsigned char> bytes);
+
+// `bytes` random bytes as lower-case hex.
+std::string random_hex(std::size_t bytes);
+
+// 32 random bytes as 64 hex characters: the secret a device presents in Hello
+// (and a browser's session cookie).
 std::string new_device_token();
 
 // A one-time enrolment code an admin reads out or sends: 12 characters from

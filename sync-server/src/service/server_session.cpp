@@ -297,6 +297,9 @@ void ServerSession::on_pull(const Pull& pull) {
     if (caught_up && !m_live) {
       m_live = true;
       m_link.went_live(*m_identity);
+      // A commit that landed between the read above and joining the hub woke
+      // no one: read once more, now that every later commit will wake us.
+      send_live_changes();
     }
     m_link.resume_reading();
   });

@@ -15,7 +15,7 @@ struct Step {
 
 // Text compared byte by byte, as SQLite compares it: ORDER BY id gives the
 // same order on both engines whatever the database's locale.
-constexpr std::array<Step, 1> kSteps = {{
+constexpr std::array<Step, 2> kSteps = {{
     {1, R"sql(
       CREATE DOMAIN btext AS TEXT COLLATE "C";
       -- last_seq: the newest server sequence number (its row is locked by
@@ -179,6 +179,28 @@ constexpr std::array<Step, 1> kSteps = {{
         data BYTEA NOT NULL,
         PRIMARY KEY (tenant, hash, "offset")
       );
+    )sql"},
+    {2, R"sql(
+      -- The managers' web sign-in (as the SQLite store's step 7).
+      CREATE TABLE web_password (
+        user_id btext PRIMARY KEY,
+        tenant btext NOT NULL,
+        login btext NOT NULL,
+        salt btext NOT NULL,
+        hash btext NOT NULL,
+        iterations BIGINT NOT NULL,
+        set_ms BIGINT NOT NULL,
+        UNIQUE (tenant, login)
+      );
+      CREATE TABLE web_session (
+        token_hash btext PRIMARY KEY,
+        user_id btext NOT NULL,
+        tenant btext NOT NULL,
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL
+      );
+      CREATE INDEX web_session_by_user ON web_session (user_id);
+      CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
     )sql"},
 }};
 

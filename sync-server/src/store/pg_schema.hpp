@@ -12,7 +12,7 @@
 
 namespace iro::pg {
 
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 // Brings the schema in the connection's search_path up to `target` (0: the
 // newest), in one transaction under an advisory lock, so that nodes starting

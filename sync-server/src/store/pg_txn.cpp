@@ -490,14 +490,14 @@ std::optional<Value> PgTxn::field_version(std::string_view doc_id, std::string_v
   return value_of(row, 0, 0);
 }
 
-std::uint64_t PgTxn::newest_field_seq(std::string_view doc_id) {
+std::uint64_t PgTxn::newest_field_seq(std::string_view doc_id, std::string_view except_device) {
   // Edits only: not the deleted flag (a restore is no edit), nor a resolved
   // conflict; an open conflict is someone's words, and counts.
   static const Bytes kUnset = encode_value(Value{});
   const pg::Result row = m_connection.query(
       "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = $1 AND name <> '' "
-      "AND NOT (strpos(name, '#') > 0 AND value = $2)",
-      pg::Params(doc_id, kUnset));
+      "AND NOT (strpos(name, '#') > 0 AND value = $2) AND device_id <> $3",
+      pg::Params(doc_id, kUnset, except_device));
   return std::uint64_t(row.int64(0, 0));
 }
 

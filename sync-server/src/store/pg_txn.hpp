@@ -69,7 +69,7 @@ class PgTxn final : public StoreTxn {
   FieldMap fields(std::string_view doc_id) override;
   void put_field(const DocumentRow& document, std::string_view name,
                  const FieldRow& field) override;
-  std::uint64_t newest_field_seq(std::string_view doc_id) override;
+  std::uint64_t newest_field_seq(std::string_view doc_id, std::string_view except_device) override;
   std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
                                      std::uint64_t seq) override;
 
@@ -81,6 +81,14 @@ class PgTxn final : public StoreTxn {
   void append_audit(const AuditRow& row) override;
   std::vector<AuditRow> audit_log(const AuditQuery& query) override;
 
+  std::optional<PasswordRow> password_by_login(std::string_view tenant,
+                                               std::string_view login) override;
+  void put_password(const PasswordRow& row) override;
+  std::optional<WebSessionRow> web_session(std::string_view token_hash) override;
+  void put_web_session(const WebSessionRow& row) override;
+  void delete_web_session(std::string_view token_hash) override;
+  void delete_web_sessions_of(std::string_view user_id) override;
+  void delete_web_sessions_expired(std::uint64_t now_ms) override;
   std::optional<BlobRow> blob(std::string_view tenant, std::string_view hash) override;
   void put_blob(const BlobRow& blob) override;
   void append_blob_chunk(std::string_view tenant, std::string_view hash, std::uint64_t offset,

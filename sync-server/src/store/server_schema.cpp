@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 6> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -202,6 +202,30 @@ constexpr std::array<sqlite::SchemaStep, 6> kSteps = {{
       -- sequence (history_by_device) or by refusal, never by record.
       DROP INDEX field_by_child;
       DROP INDEX history_by_doc;
+    )sql"},
+    {7, R"sql(
+      -- The managers' web sign-in (service/web_login.hpp): a password per
+      -- user (PBKDF2, hex), and the browsers signed in, by the SHA-256 of
+      -- their cookie (never the cookie).
+      CREATE TABLE web_password (
+        user_id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        login TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        iterations INTEGER NOT NULL,
+        set_ms INTEGER NOT NULL,
+        UNIQUE (tenant, login)
+      );
+      CREATE TABLE web_session (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+      CREATE INDEX web_session_by_user ON web_session (user_id);
+      CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
     )sql"},
 }};
 

@@ -18,7 +18,7 @@
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 6;
+inline constexpr int kServerSchemaVersion = 7;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;

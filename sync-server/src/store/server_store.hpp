@@ -97,6 +97,28 @@ struct BlobRow {
   std::uint64_t created_ms = 0;
 };
 
+// A user's password for the managers' web pages (service/web_login.hpp):
+// PBKDF2-HMAC-SHA256 of it, never the password itself.
+struct PasswordRow {
+  std::string user_id;
+  std::string tenant;
+  std::string login;  // what the user types: lower case, unique in the council
+  std::string salt_hex;
+  std::string hash_hex;
+  std::uint32_t iterations = 0;
+  std::uint64_t set_ms = 0;
+};
+
+// A signed-in browser. Only the SHA-256 of its cookie is kept, so a copy of
+// the database signs no one in.
+struct WebSessionRow {
+  std::string token_hash;
+  std::string user_id;
+  std::string tenant;
+  std::uint64_t created_ms = 0;
+  std::uint64_t expires_ms = 0;
+};
+
 // Who is on the other end of a session.
 struct DeviceIdentity {
   std::string device_id;
@@ -173,10 +195,13 @@ class StoreTxn {
   virtual FieldMap fields(std::string_view doc_id) = 0;
   virtual void put_field(const DocumentRow& document, std::string_view name,
                          const FieldRow& field) = 0;
-  // The newest version of any field of the document, open conflicts included
-  // (the deleted flag and resolved conflicts are not edits): a delete made
-  // without seeing it does not take effect.
-  virtual std::uint64_t newest_field_seq(std::string_view doc_id) = 0;
+  // The newest version of any field of the document that a device other
+  // than `except_device` wrote, open conflicts included (the deleted flag and
+  // resolved conflicts are not edits): a delete made without seeing it does
+  // not take effect. A device has seen its own edits, even those it pushes
+  // in the same push as the delete (a record made and deleted offline).
+  virtual std::uint64_t newest_field_seq(std::string_view doc_id,
+                                         std::string_view except_device) = 0;
   // The value a text or set field had at sequence number `seq`, if it was
   // set then (put_field keeps every version of such fields).
   virtual std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
@@ -195,6 +220,16 @@ class StoreTxn {
   virtual void append_audit(const AuditRow& row) = 0;
   // The entries that match the query, oldest first.
   virtual std::vector<AuditRow> audit_log(const AuditQuery& query) = 0;
+
+  // The managers' web sign-in (service/web_login.hpp).
+  virtual std::optional<PasswordRow> password_by_login(std::string_view tenant,
+                                                       std::string_view login) = 0;
+  virtual void put_password(const PasswordRow& row) = 0;  // replaces the user's
+  virtual std::optional<WebSessionRow> web_session(std::string_view token_hash) = 0;
+  virtual void put_web_session(const WebSessionRow& row) = 0;
+  virtual void delete_web_session(std::string_view token_hash) = 0;
+  virtual void delete_web_sessions_of(std::string_view user_id) = 0;
+  virtual void delete_web_sessions_expired(std::uint64_t now_ms) = 0;
 
   // Attachments, per tenant.
   virtual std::optional<BlobRow> blob(std::string_view tenant, std::string_view hash) = 0;

@@ -472,14 +472,14 @@ std::optional<Value> SqliteTxn::field_version(std::string_view doc_id, std::stri
   return value_of(statement, 0);
 }
 
-std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id) {
+std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id, std::string_view except_device) {
   // Edits only: not the deleted flag (a restore is no edit), nor a resolved
   // conflict; an open conflict is someone's words, and counts.
   static const Bytes kUnset = encode_value(Value{});
   auto statement = m_db.cached(
       "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = ?1 AND name <> '' "
-      "AND NOT (instr(name, '#') > 0 AND value = ?2)");
-  statement.bind_all(doc_id, std::span<const std::uint8_t>(kUnset));
+      "AND NOT (instr(name, '#') > 0 AND value = ?2) AND device_id <> ?3");
+  statement.bind_all(doc_id, std::span<const std::uint8_t>(kUnset), except_device);
   statement.step();
   return std::uint64_t(statement.int64(0));
 }

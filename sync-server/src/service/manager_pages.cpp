@@ -1,0 +1,221 @@
+#include "service/manager_pages.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <optional>
+
+#include "iro/date.hpp"
+#include "iro/error.hpp"
+#include "service/annual_report.hpp"
+#include "service/audit.hpp"
+#include "service/dashboard.hpp"
+#include "service/dashboard_html.hpp"
+#include "service/web_login.hpp"
+
+namespace iro::server {
+namespace {
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kText = "text/plain; charset=utf-8";
+// The same words whatever failed: no telling which councils, logins or
+// roles exist (the audit log says which it was).
+constexpr const char* kRefused =
+    "Not signed in: the council, login or password is wrong, or this login may not use the "
+    "dashboard (it is for managers and administrators).";
+
+HttpReply html(int status, std::string body) {
+  return {status, kHtml, std::move(body)};
+}
+
+HttpReply login_form(int status, std::string_view council, std::string_view login,
+                     std::string_view error) {
+  return html(status, login_page(council, login, error));
+}
+
+std::string session_cookie(std::string_view token, std::uint64_t max_age_s) {
+  return std::string(ManagerPages::kCookie) + "=" + std::string(token) +
+         "; Path=/; Max-Age=" + std::to_string(max_age_s) + "; HttpOnly; Secure; SameSite=Strict";
+}
+
+std::string session_token(const HttpRequest& request) {
+  return cookie_value(request.cookie, ManagerPages::kCookie).value_or("");
+}
+
+// A form posted from a page of this server: a browser sends Origin with a
+// POST, and it must name the host the request was sent to. (SameSite=Strict
+// keeps the cookie off other sites' posts; this also stops another site
+// signing a browser in as someone else.)
+bool same_origin(const HttpRequest& request) {
+  if (request.origin.empty()) return true;  // not a browser's cross-site post
+  const auto scheme_end = request.origin.find("://");
+  return scheme_end != std::string::npos && request.origin.substr(scheme_end + 3) == request.host;
+}
+
+// The last whole financial year (April to March) before `today`: the period
+// councils' IRO annual reports cover.
+std::pair<Date, Date> last_financial_year(Date today) {
+  const int year = today.year();
+  const int ends = Date::from_ymd(year, 4, 1) <= today ? year : year - 1;
+  return {Date::from_ymd(ends - 1, 4, 1), Date::from_ymd(ends, 3, 31)};
+}
+
+}  // namespace
+
+ManagerPages::ManagerPages(ServerStore& store, CommitQueue& commits, Clock& clock,
+                           AuthThrottle& throttle)
+    : m_store(store), m_commits(commits), m_clock(clock), m_throttle(throttle) {}
+
+bool ManagerPages::serves(std::string_view path) {
+  return path == "/" || path == "/login" || path == "/logout" || path == "/dashboard" ||
+         path.starts_with("/dashboard/");
+}
+
+void ManagerPages::answer(const HttpRequest& request, const Reply& reply) {
+  const std::string_view path = request.path();
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool post = request.method == "POST";
+  if (path == "/login" && post) return sign_in(request, reply);
+  if (path == "/logout" && post) return sign_out(request, reply);
+  if (!get) return reply({405, kText, "method not allowed\n"});
+  if (path == "/") return reply(see_other("/dashboard"));
+  if (path == "/login") return reply(login_form(200, "", "", ""));
+
+  std::optional<UserRow> user;
+  try {
+    const std::string token = session_token(request);
+    m_store.read([&](StoreTxn& txn) { user = web_session_user(txn, token, m_clock.now_ms()); });
+  } catch (const std::exception& error) {
+    spdlog::error("web: reading a session failed: {}", error.what());
+    return reply({503, kText, "the server could not read its records; try again\n"});
+  }
+  if (!user) return reply(see_other("/login"));
+  reply(page_for(request, *user));
+}
+
+HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user) {
+  const Date today = local_date_of(m_clock.now_ms());
+  const std::string_view path = request.path();
+  try {
+    if (path == "/dashboard") {
+      const DashboardRequest wanted{user.tenant, today, m_clock.now_ms()};
+      Dashboard board;
+      m_store.read([&](StoreTxn& txn) { board = dashboard(txn, wanted); });
+      return html(200, dashboard_page(board, wanted, user.name));
+    }
+    const bool csv = path == "/dashboard/annual-report.csv";
+    if (!csv && path != "/dashboard/annual-report") return {404, kText, "not found\n"};
+    const auto query = parse_form(request.query());
+    auto [from, to] = last_financial_year(today);
+    for (const auto& [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+      const auto given = query.find(name);
+      if (given == query.end()) continue;
+      const std::optional<Date> parsed = Date::parse(given->second);
+      if (!parsed) {
+        return {400, kText,
+                std::string(name) + ": not a date (expected YYYY-MM-DD, e.g. 2025-04-01)\n"};
+      }
+      *date = *parsed;
+    }
+    std::optional<AnnualReport> report;
+    m_store.read([&](StoreTxn& txn) { report = annual_report(txn, {user.tenant, from, to}); });
+    const std::string period = "from=" + from.to_string() + "&to=" + to.to_string();
+    if (!csv) {
+      return html(200, annual_report_page(*report, "/dashboard/annual-report.csv?" + period));
+    }
+    HttpReply download{200, "text/csv; charset=utf-8", annual_report_csv(*report)};
+    download.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + user.tenant +
+                                                             "-annual-report-" + from.to_string() +
+                                                             "-to-" + to.to_string() + ".csv\"");
+    return download;
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::invalid_input)
+      return {400, kText, error.what() + std::string("\n")};
+    spdlog::error("web: a page failed: {}", error.what());
+  } catch (const std::exception& error) {
+    spdlog::error("web: a page failed: {}", error.what());
+  }
+  return {503, kText, "the server could not read its records; try again\n"};
+}
+
+void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
+  if (!same_origin(request)) return reply({403, kText, "a form from another site\n"});
+  const auto form = parse_form(request.body);
+  const auto field = [&form](const char* name) {
+    const auto found = form.find(name);
+    return found == form.end() ? std::string() : found->second;
+  };
+  const std::string council = field("council"), login = field("login");
+  const std::string address = AuthThrottle::address_of(request.peer);
+  if (const auto lockout = m_throttle.check(address)) {
+    HttpReply wait = login_form(429, council, login, AuthThrottle::refusal_reason(*lockout));
+    wait.headers.emplace_back("Retry-After",
+                              std::to_string((lockout->retry_after_ms + 999) / 1000));
+    return reply(std::move(wait));
+  }
+  auto candidate = std::make_shared<std::optional<SignInCandidate>>();
+  try {
+    m_store.read([&](StoreTxn& txn) { *candidate = find_sign_in(txn, council, login); });
+  } catch (const std::exception& error) {
+    spdlog::error("web: reading a login failed: {}", error.what());
+    return reply({503, kText, "the server could not read its records; try again\n"});
+  }
+  const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();
+  m_checker.check(
+      stored, field("password"),
+      [this, candidate, council, login, address, peer = request.peer, reply](bool matches) {
+        std::string refusal;  // for the audit log only
+        if (!*candidate) {
+          refusal = "no such login in that council";
+        } else if (!matches) {
+          refusal = "wrong password";
+        } else if (!may_use_dashboard((*candidate)->user)) {
+          refusal = "an IRO: the dashboard is for managers and administrators";
+        }
+        if (!refusal.empty()) m_throttle.record_failure(address);
+        const std::uint64_t now = m_clock.now_ms();
+        auto token = std::make_shared<std::string>();
+        m_commits.submit(
+            [candidate, refusal, peer, now, token](StoreTxn& txn) {
+              const UserRow* user = *candidate ? &(*candidate)->user : nullptr;
+              AuditRow row = web_audit_row(
+                  AuditAction::web_sign_in, user ? user->tenant : "", user ? user->id : "", peer,
+                  refusal.empty() ? AuditOutcome::ok : AuditOutcome::refused, now);
+              row.detail =
+                  refusal.empty() ? "signed in as " + std::string(to_string(user->role)) : refusal;
+              txn.append_audit(row);
+              if (refusal.empty()) *token = start_web_session(txn, *user, now);
+            },
+            [council, login, refusal, token, reply](std::exception_ptr failure) {
+              if (failure)
+                return reply({503, kText, "the server could not sign you in; try again\n"});
+              if (!refusal.empty()) return reply(login_form(401, council, login, kRefused));
+              HttpReply welcome = see_other("/dashboard");
+              welcome.headers.emplace_back("Set-Cookie",
+                                           session_cookie(*token, kWebSessionLifetimeMs / 1000));
+              reply(std::move(welcome));
+            });
+      });
+}
+
+void ManagerPages::sign_out(const HttpRequest& request, const Reply& reply) {
+  if (!same_origin(request)) return reply({403, kText, "a form from another site\n"});
+  const std::string token = session_token(request);
+  const std::uint64_t now = m_clock.now_ms();
+  m_commits.submit(
+      [token, now, peer = request.peer](StoreTxn& txn) {
+        const std::optional<std::string> user_id = end_web_session(txn, token);
+        if (!user_id) return;
+        const std::optional<UserRow> user = txn.user(*user_id);
+        txn.append_audit(web_audit_row(AuditAction::web_sign_out, user ? user->tenant : "",
+                                       *user_id, peer, AuditOutcome::ok, now));
+      },
+      [reply](std::exception_ptr failure) {
+        if (failure) return reply({503, kText, "the server could not sign you out; try again\n"});
+        HttpReply bye = see_other("/login");
+        bye.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+        reply(std::move(bye));
+      });
+}
+
+}  // namespace iro::server

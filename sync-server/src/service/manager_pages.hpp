@@ -1,0 +1,60 @@
+// The managers' web pages (issue 12), on the devices' port over TLS:
+//   GET  /                        to the dashboard
+//   GET  /login                   the sign-in form (council, login, password)
+//   POST /login                   signs in: a session cookie and 303 to /dashboard
+//   POST /logout                  ends the session: 303 to /login
+//   GET  /dashboard               the council's dashboard (service/dashboard.hpp)
+//   GET  /dashboard/annual-report?from=D&to=D      the annual report's tables
+//   GET  /dashboard/annual-report.csv?from=D&to=D  the same as CSV, as a download
+// Everything under /dashboard needs a manager's or an administrator's
+// session (service/web_login.hpp) and shows their own council only; without
+// one it is 303 to /login. Failed sign-ins count against the address
+// (AuthThrottle): after a few a minute, it waits. A form posted from another
+// site is refused (its Origin must be this server's), and the cookie is
+// HttpOnly, Secure and SameSite=Strict.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "iro/clock.hpp"
+#include "service/auth_throttle.hpp"
+#include "service/http_message.hpp"
+#include "service/password_checker.hpp"
+#include "store/commit_queue.hpp"
+#include "store/server_store.hpp"
+
+namespace iro::server {
+
+class ManagerPages {
+ public:
+  // May run on any thread (a sign-in's ends on the committer's).
+  using Reply = std::function<void(HttpReply)>;
+
+  ManagerPages(ServerStore& store, CommitQueue& commits, Clock& clock, AuthThrottle& throttle);
+
+  // Whether `path` is one of the pages'.
+  static bool serves(std::string_view path);
+
+  void answer(const HttpRequest& request, const Reply& reply);
+
+  // Answers sign-ins still being checked (refused), before the commit
+  // queue stops.
+  void stop() { m_checker.stop(); }
+
+  static constexpr std::string_view kCookie = "iro_session";
+
+ private:
+  void sign_in(const HttpRequest& request, const Reply& reply);
+  void sign_out(const HttpRequest& request, const Reply& reply);
+  HttpReply page_for(const HttpRequest& request, const UserRow& user);
+
+  ServerStore& m_store;
+  CommitQueue& m_commits;
+  Clock& m_clock;
+  AuthThrottle& m_throttle;
+  PasswordChecker m_checker;
+};
+
+}  // namespace iro::server
