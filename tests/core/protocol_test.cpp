@@ -85,8 +85,8 @@ Changes sample_changes() {
 // One message of every type, each field away from its default.
 std::vector<Message> sample_messages() {
   return {
-      Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0",
-            31},
+      Hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro-cli 0.1.0", 31,
+            5},
       Welcome{"iro-anna", "sunderland", 1'714'550'400'123, 987, "sunderland", Bytes(32, 0xa5), 14},
       Refused{RefusalCode::bad_token, "this device was not recognised"},
       Wipe{"reported lost on 2024-05-01"},
@@ -482,10 +482,24 @@ TEST_CASE(
   check_every_truncation_is_corrupt(encode_message(BlobData{kBlobHash, 3, 0, Bytes{1, 2, 3}, ""}));
 }
 
-TEST_CASE("a Hello from a device that predates the scope cursor reads as scope cursor 0") {
-  const Hello hello{"9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro", 31};
+TEST_CASE("a Hello from a device that predates the outbox size reads as an empty outbox") {
+  const Hello hello{
+      "9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro", 31, 5};
   Bytes frame = encode_message(hello);
-  frame.resize(frame.size() - 8);  // what an older device sends: no scope_cursor
+  frame.resize(frame.size() - 8);  // what an older device sends: no outbox_size
+  const Message decoded = decode_message(frame);
+  REQUIRE(std::holds_alternative<Hello>(decoded));
+  CHECK(std::get<Hello>(decoded).scope_cursor == 31);
+  CHECK(std::get<Hello>(decoded).outbox_size == 0);
+  frame.push_back(7);  // part of a u64 after the scope cursor: refused
+  CHECK(decode_error_code(frame) == ErrorCode::corrupt_data);
+}
+
+TEST_CASE("a Hello from a device that predates the scope cursor reads as scope cursor 0") {
+  const Hello hello{
+      "9c1b7a52-3f0e-4c5e-8d1a-6f2b9e4d0a11", "tok-0123456789abcdef", 42, "iro", 31, 5};
+  Bytes frame = encode_message(hello);
+  frame.resize(frame.size() - 16);  // what an older device sends: no scope_cursor, no outbox_size
   const Message decoded = decode_message(frame);
   REQUIRE(std::holds_alternative<Hello>(decoded));
   CHECK(std::get<Hello>(decoded).cursor == 42);

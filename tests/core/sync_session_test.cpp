@@ -98,6 +98,18 @@ TEST_CASE("start sends a Hello with the device id, the token and the stored curs
   CHECK_FALSE(session.finished());
 }
 
+TEST_CASE("a Hello says how many changes wait in the device's outbox") {
+  Device device;
+  device.enrol();
+  device.store->create(Kind::visit, "C1", {{"note", std::string("Seen at school")}});
+  device.store->create(Kind::visit, "C1", {{"note", std::string("Seen at home")}});
+  DeviceSyncSession session(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
+  const Message hello = decode_message(session.start("iro-cli 0.1.0"));
+  REQUIRE(std::holds_alternative<Hello>(hello));
+  CHECK(std::get<Hello>(hello).outbox_size == device.store->outbox_size());
+  CHECK(std::get<Hello>(hello).outbox_size >= 2);
+}
+
 TEST_CASE("the council's timescale policy in Welcome is kept in the store, and follows a change") {
   Device device;
   CHECK(device.store->status().timescale_policy.empty());  // never synced: statutory applies

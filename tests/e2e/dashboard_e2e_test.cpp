@@ -125,6 +125,8 @@ TEST_CASE("a manager signs in over TLS, sees the council's dashboard and report,
   const ProcessResult audit = county.server().admin({"audit", "--tenant", "demo-county"});
   CHECK(audit.out.find("web-sign-in") != std::string::npos);
   CHECK(audit.out.find("web-sign-out") != std::string::npos);
+  CHECK(audit.out.find("web-page") != std::string::npos);
+  CHECK(audit.out.find("/dashboard/annual-report.csv") != std::string::npos);
   CHECK(audit.out.find(county.manager_password()) == std::string::npos);
   CHECK(audit.out.find(token) == std::string::npos);
 }

@@ -57,6 +57,11 @@ TEST_CASE("over TLS, /healthz says ok and /metrics counts a device's sync, namin
   const std::string log = county.server().log();
   CHECK(log.find("request_id=" + id[1].str() + " ") != std::string::npos);
   CHECK(log.find("path=/metrics status=200") != std::string::npos);
+  // The tablet's session, in logfmt with its connection id and peer.
+  const std::regex hello_line(
+      "connection=[0-9]+-[0-9]+ peer=127\\.0\\.0\\.1:[0-9]+ event=hello device=" +
+      County::device_id_of(tablet) + " ");
+  CHECK(std::regex_search(log, hello_line));
 
   // Counts only: no child, no words, no user.
   for (const std::string& secret :

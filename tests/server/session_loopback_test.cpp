@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,28 @@ TEST_CASE("a device's own changes are not sent back to it but reach its twin") {
   CHECK(twin.progress.pulled == 10);
   CHECK(visits_on(*laptop) == 10);
   CHECK(device_export(*laptop) == device_export(*tablet));
+}
+
+TEST_CASE("the server keeps how many changes a device had unsent until it catches up") {
+  SyncRig rig;
+  auto tablet = rig.enrolled_device("tablet", rig.ann);
+  rig.write_notes(*tablet, 3, {"C1"});
+  const std::string id = tablet->device_id();
+  const auto unsent = [&] {
+    std::optional<DeviceRow> row;
+    rig.store->read([&](StoreTxn& txn) { row = txn.device(id); });
+    REQUIRE(row);
+    return row->unsent_changes;
+  };
+  // The line drops once the Hello is answered: the server knows what waits.
+  const SyncRun cut = rig.sync(*tablet, {}, 2);
+  CHECK(cut.transcript.cut);
+  CHECK(unsent() == tablet->outbox_size());
+  CHECK(unsent() >= 3);
+  // A whole sync pushes them: nothing unsent.
+  REQUIRE(rig.sync(*tablet).state == SyncState::done);
+  CHECK(tablet->outbox_size() == 0);
+  CHECK(unsent() == 0);
 }
 
 TEST_CASE("a change committed as a session goes live reaches it with no wake to announce it") {

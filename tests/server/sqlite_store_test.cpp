@@ -55,12 +55,14 @@ TEST_CASE("a store made before field rows named their owner is upgraded and pull
   council.store.reset();
   {
     // The file as schema version 4 left it: no owner column nor its index,
-    // and the two indexes step 6 drops.
+    // the two indexes step 6 drops, and nothing of step 7.
     sqlite::Database old(file);
     old.execute(
         "DROP INDEX field_by_owner; ALTER TABLE field_state DROP COLUMN owner; "
         "CREATE INDEX field_by_child ON field_state (tenant, child_id); "
-        "CREATE INDEX history_by_doc ON history (doc_id); PRAGMA user_version = 4");
+        "CREATE INDEX history_by_doc ON history (doc_id); "
+        "DROP TABLE web_password; DROP TABLE web_session; "
+        "ALTER TABLE device DROP COLUMN unsent_changes; PRAGMA user_version = 4");
   }
   council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
   CHECK(council.children_pulled(council.ann_laptop) == std::set<std::string>{"C1", "C3"});
@@ -93,19 +95,23 @@ TEST_CASE("a store location must name exactly one engine, and --store a PostgreS
   CHECK(open_server_store({dir.path().string(), ""}) != nullptr);  // the default engine
 }
 
-TEST_CASE("a store made before the web sign-in gains its tables when opened, keeping its users") {
+TEST_CASE("a store made before the dashboard gains its sign-in tables and unsent counts") {
   Council council;
   const auto file = council.database_file();
   council.store.reset();
   {
     // The file as schema version 6 left it.
     sqlite::Database old(file);
-    old.execute("DROP TABLE web_password; DROP TABLE web_session; PRAGMA user_version = 6");
+    old.execute(
+        "DROP TABLE web_password; DROP TABLE web_session; ALTER TABLE device DROP COLUMN "
+        "unsent_changes; PRAGMA user_version = 6");
   }
   council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
   sqlite::Database upgraded(file);
   CHECK(sqlite::schema_version(upgraded) == kServerSchemaVersion);
   CHECK(upgraded.query_int("SELECT count(*) FROM web_password") == 0);
+  CHECK(upgraded.query_int("SELECT count(*) FROM device WHERE unsent_changes = 0") ==
+        upgraded.query_int("SELECT count(*) FROM device"));
   CHECK(upgraded.query_int("SELECT count(*) FROM user WHERE id = '" + council.meg + "'") == 1);
   council.store->write([&](StoreTxn& txn) {
     set_password(txn, council.meg, "meg", "correct horse battery", 0, 1000);

@@ -50,6 +50,10 @@ struct Hello {
   // ScopeChanged lost with a dropped line is never missed. Optional on the
   // wire (a device that predates it sends none: 0, told of every removal).
   std::uint64_t scope_cursor = 0;
+  // Changes in the device's outbox as it connects: the managers' dashboard
+  // shows a device whose changes keep not arriving. Optional on the wire
+  // (after scope_cursor; a device that predates it sends none: 0).
+  std::uint64_t outbox_size = 0;
   bool operator==(const Hello&) const = default;
 };
 

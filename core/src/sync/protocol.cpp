@@ -52,6 +52,7 @@ struct MessageWriter {
     out.u64(m.cursor);
     out.string(m.client);
     out.u64(m.scope_cursor);
+    out.u64(m.outbox_size);
   }
   void operator()(const Welcome& m) const {
     out.u8(std::uint8_t(MessageType::welcome));
@@ -206,6 +207,7 @@ Message read_message(BinaryReader& in) {
       m.cursor = in.u64();
       m.client = in.string(kMaxName, "the client name");
       if (in.remaining() > 0) m.scope_cursor = in.u64();
+      if (in.remaining() > 0) m.outbox_size = in.u64();
       return m;
     }
     case MessageType::welcome: {

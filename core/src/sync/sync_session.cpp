@@ -89,7 +89,8 @@ Bytes DeviceSyncSession::start(std::string_view client_name) {
   m_awaiting = Awaiting::welcome;
   update_pending();
   return encode_message(Hello{credentials->device_id, credentials->device_token, m_cursor,
-                              std::string(client_name), m_store.scope_cursor()});
+                              std::string(client_name), m_store.scope_cursor(),
+                              m_store.outbox_size()});
 }
 
 std::vector<Bytes> DeviceSyncSession::receive(std::span<const std::uint8_t> frame) {

@@ -4,6 +4,7 @@
 
 #include "service/audit.hpp"
 #include "service/auth_throttle.hpp"
+#include "service/log_line.hpp"
 
 namespace iro::server {
 
@@ -17,10 +18,13 @@ void audit_refused_connection(ServerShared& shared, const std::string& peer,
   }
   AuditRow row = unauthenticated_audit_row(peer, "", AuditAction::connect, shared.clock.now_ms());
   row.detail = detail;
-  shared.commits.submit([row](StoreTxn& txn) { txn.append_audit(row); },
-                        [peer](std::exception_ptr failure) {
-                          if (failure) spdlog::error("connection {}: audit failed", peer);
-                        });
+  shared.commits.submit(
+      [row](StoreTxn& txn) { txn.append_audit(row); },
+      [peer](std::exception_ptr failure) {
+        if (failure) {
+          spdlog::error("{}", logfmt("connection-audit-failed", {{"peer", peer}}));
+        }
+      });
 }
 
 }  // namespace iro::server

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/connection_audit.hpp"
+#include "service/log_line.hpp"
 
 namespace iro::server {
 
@@ -20,8 +21,8 @@ void ConnectionDetector::start() {
 
 void ConnectionDetector::on_detect(beast::error_code error, bool is_tls) {
   if (error) {
-    spdlog::debug("connection {}: closed before saying anything: {}", peer_of(m_stream.socket()),
-                  error.message());
+    spdlog::debug("{}", logfmt("closed-silent",
+                               {{"peer", peer_of(m_stream.socket())}, {"error", error.message()}}));
     return;
   }
   if (!is_tls) return refuse_plaintext();
@@ -32,7 +33,7 @@ void ConnectionDetector::on_detect(beast::error_code error, bool is_tls) {
 
 void ConnectionDetector::refuse_plaintext() {
   const std::string peer = peer_of(m_stream.socket());
-  spdlog::info("connection {}: plaintext to a TLS server; told to use wss://", peer);
+  spdlog::info("{}", logfmt("plaintext-refused", {{"peer", peer}}));
   audit_refused_connection(m_shared, peer, "plaintext to a TLS server: told to use wss://");
   m_refusal.result(http::status::upgrade_required);
   m_refusal.version(11);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/connection_detector.hpp"
+#include "service/log_line.hpp"
 
 namespace iro::server {
 
@@ -34,7 +35,7 @@ void Listener::on_accept(beast::error_code error, tcp::socket socket) {
   if (error == net::error::operation_aborted || !m_acceptor.is_open()) return;
   if (error) {
     // Out of file descriptors and the like: log, and keep accepting others.
-    spdlog::warn("accept failed: {}", error.message());
+    spdlog::warn("{}", logfmt("accept-failed", {{"error", error.message()}}));
   } else if (m_shared.tls != nullptr) {
     std::make_shared<ConnectionDetector>(std::move(socket), m_shared, *m_shared.tls)->start();
   } else {

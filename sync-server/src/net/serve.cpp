@@ -13,6 +13,7 @@
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
 #include "service/http_routes.hpp"
+#include "service/log_line.hpp"
 #include "service/metrics.hpp"
 #include "store/store_location.hpp"
 
@@ -115,7 +116,8 @@ int serve(const ServeConfig& config) {
     const bool overdue = std::chrono::steady_clock::now() > *drain_started + kDrainTimeout;
     if (shared.open_sessions == 0 || overdue) {
       if (overdue)
-        spdlog::warn("{} sessions did not finish in time; cut", shared.open_sessions.load());
+        spdlog::warn(
+            "{}", logfmt("drain-cut", {{"sessions", std::to_string(shared.open_sessions.load())}}));
       ioc.stop();
       return;
     }
@@ -127,7 +129,9 @@ int serve(const ServeConfig& config) {
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code error, int signal_number) {
     if (error) return;
-    spdlog::info("signal {}: draining {} sessions", signal_number, shared.open_sessions.load());
+    spdlog::info("{}",
+                 logfmt("draining", {{"signal", std::to_string(signal_number)},
+                                     {"sessions", std::to_string(shared.open_sessions.load())}}));
     listener->stop();
     poll.cancel();
     hub.shut_down_all();
@@ -145,7 +149,7 @@ int serve(const ServeConfig& config) {
   for (auto& thread : pool) thread.join();
   pages.stop();  // sign-ins being checked are refused, then committed (audited) below
   commits.stop();
-  spdlog::info("stopped; every acknowledged change is committed");
+  spdlog::info("{}", logfmt("stopped", {{"note", "every acknowledged change is committed"}}));
   return 0;
 }
 

@@ -5,20 +5,6 @@
 #include "net/connection_audit.hpp"
 
 namespace iro::server {
-namespace {
-
-// Names one HTTP request in the log and in its reply's X-Request-Id, so an
-// operator can find a caller's request: this process's start time and a count.
-std::string next_request_id() {
-  static const std::string process =
-      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-  static std::atomic<std::uint64_t> count{0};
-  return process + "-" + std::to_string(++count);
-}
-
-}  // namespace
 
 std::string peer_of(const tcp::socket& socket) {
   beast::error_code error;
@@ -64,7 +50,7 @@ template <class NextLayer>
 void WebsocketSession<NextLayer>::on_tls_handshake(beast::error_code error,
                                                    std::size_t bytes_used) {
   if (error) {
-    spdlog::info("session {}: TLS handshake failed: {}", m_logic.peer(), error.message());
+    spdlog::info("{}", m_logic.log_line("tls-handshake-failed", {{"error", error.message()}}));
     return;
   }
   m_buffer.consume(bytes_used);
@@ -87,23 +73,23 @@ void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_
   // The WebSocket's own timeouts take over from here.
   beast::get_lowest_layer(m_ws).expires_never();
   if (error == http::error::header_limit || error == http::error::body_limit) {
-    spdlog::info("session {}: HTTP request refused: {}", m_logic.peer(), error.message());
+    spdlog::info("{}", m_logic.log_line("http-refused", {{"error", error.message()}}));
     return answer_http({error == http::error::header_limit ? 431 : 413, "text/plain; charset=utf-8",
                         "the request is too large (at most " + std::to_string(kMaxRequestBytes) +
                             " bytes of header and of body)\n"},
-                       next_request_id());
+                       next_connection_id());
   }
   if (error == http::error::end_of_stream || error == beast::error::timeout ||
       error == net::error::operation_aborted) {
-    spdlog::debug("session {}: no request: {}", m_logic.peer(), error.message());
+    spdlog::debug("{}", m_logic.log_line("no-request", {{"error", error.message()}}));
     return;
   }
   if (error) {
     // Not HTTP (a wss:// device's TLS hello to a plaintext server, say): the
     // answer tells it so, where a bare close would look like a broken network.
-    spdlog::info("session {}: not an HTTP request: {}", m_logic.peer(), error.message());
+    spdlog::info("{}", m_logic.log_line("not-http", {{"error", error.message()}}));
     return answer_http({400, "text/plain; charset=utf-8", "not an HTTP request\n"},
-                       next_request_id());
+                       next_connection_id());
   }
   m_upgrade = std::make_unique<http::request<http::string_body>>(m_request->release());
   m_request.reset();
@@ -128,15 +114,17 @@ void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_
                     request.body()};
   m_upgrade.reset();
   if (!m_shared.routes)
-    return answer_http({404, "text/plain; charset=utf-8", "not found\n"}, next_request_id());
+    return answer_http({404, "text/plain; charset=utf-8", "not found\n"}, next_connection_id());
   const auto started = std::chrono::steady_clock::now();
-  const std::string request_id = next_request_id();
+  const std::string request_id = next_connection_id();
   const bool head = asked.method == "HEAD";
-  // One line a request, as key=value for log tools; the path without its
-  // query, and no header: nothing a client sent beyond what it asked for.
-  std::string logged = "http request_id=" + request_id + " peer=" + asked.peer +
-                       " method=" + asked.method.substr(0, 16) +
-                       " path=" + std::string(asked.path().substr(0, 64));
+  // One line a request (service/log_line.hpp); the path without its query,
+  // and no header: nothing a client sent beyond what it asked for. Its id is
+  // also the reply's X-Request-Id.
+  std::string logged = logfmt("http", {{"request_id", request_id},
+                                       {"peer", asked.peer},
+                                       {"method", asked.method.substr(0, 16)},
+                                       {"path", std::string(asked.path().substr(0, 64))}});
   // A sign-in answers from another thread: the reply is written on the strand.
   m_shared.routes->answer(asked, [self = this->shared_from_this(), started, request_id, head,
                                   logged = std::move(logged)](HttpReply reply) mutable {
@@ -198,7 +186,7 @@ template <class NextLayer>
 void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
   m_upgrade.reset();
   if (error) {
-    spdlog::debug("session {}: handshake failed: {}", m_logic.peer(), error.message());
+    spdlog::debug("{}", m_logic.log_line("upgrade-failed", {{"error", error.message()}}));
     return;
   }
   m_buffer.consume(m_buffer.size());
@@ -210,8 +198,8 @@ void WebsocketSession<NextLayer>::on_accept(beast::error_code error) {
   m_hello_timer.expires_after(kHelloTimeout);
   m_hello_timer.async_wait([self = this->shared_from_this()](beast::error_code timer_error) {
     if (timer_error || self->m_logic.identity() || self->m_closing) return;
-    spdlog::info("session {}: no Hello within {} s; closing", self->m_logic.peer(),
-                 kHelloTimeout.count());
+    spdlog::info("{}", self->m_logic.log_line(
+                           "no-hello", {{"after_s", std::to_string(kHelloTimeout.count())}}));
     audit_refused_connection(self->m_shared, self->m_logic.peer(),
                              "no Hello within " + std::to_string(kHelloTimeout.count()) + " s");
     self->close(websocket::close_code::policy_error);
@@ -235,13 +223,13 @@ void WebsocketSession<NextLayer>::on_read(beast::error_code error, std::size_t) 
     m_logic.on_disconnected();
     m_hello_timer.cancel();
     if (error == websocket::error::message_too_big) {
-      spdlog::warn("session {}: frame over the {}-byte limit; closed", m_logic.peer(),
-                   kMaxFrameBytes);
+      spdlog::warn("{}", m_logic.log_line("frame-too-big",
+                                          {{"limit_bytes", std::to_string(kMaxFrameBytes)}}));
       audit_refused_connection(
           m_shared, m_logic.peer(),
           "a frame over the " + std::to_string(kMaxFrameBytes) + "-byte limit; closed");
     } else if (error != websocket::error::closed && error != net::error::operation_aborted) {
-      spdlog::debug("session {}: read ended: {}", m_logic.peer(), error.message());
+      spdlog::debug("{}", m_logic.log_line("read-ended", {{"error", error.message()}}));
     }
     return;
   }
@@ -274,8 +262,8 @@ template <class NextLayer>
 void WebsocketSession<NextLayer>::send(Bytes message) {
   if (m_closing) return;
   if (m_queue.size() >= kMaxQueuedFrames) {
-    spdlog::warn("session {}: client too slow ({} frames waiting); closing", m_logic.peer(),
-                 m_queue.size());
+    spdlog::warn(
+        "{}", m_logic.log_line("too-slow", {{"frames_waiting", std::to_string(m_queue.size())}}));
     m_queue.clear();
     return close(websocket::close_code::try_again_later);
   }
@@ -330,7 +318,7 @@ SessionLink::Poster WebsocketSession<NextLayer>::poster() {
 
 template <class NextLayer>
 void WebsocketSession<NextLayer>::went_live(const DeviceIdentity& identity) {
-  spdlog::debug("session {}: device {} is live", m_logic.peer(), identity.device_id);
+  spdlog::debug("{}", m_logic.log_line("live", {{"device", identity.device_id}}));
   m_shared.hub.went_live(this, identity.tenant);
 }
 

@@ -102,6 +102,7 @@ std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, con
   }
   device->last_seen_ms = now_ms;
   device->last_cursor = hello.cursor;
+  device->unsent_changes = hello.outbox_size;
   txn.put_device(*device);
   Authenticated authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
   if (device->revoked_ms) {
@@ -113,8 +114,9 @@ std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, con
 
 void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor) {
   auto device = txn.device(device_id);
-  if (!device || device->last_cursor == cursor) return;
+  if (!device || (device->last_cursor == cursor && device->unsent_changes == 0)) return;
   device->last_cursor = cursor;
+  device->unsent_changes = 0;  // a device pushes its outbox before it pulls
   txn.put_device(*device);
 }
 

@@ -47,11 +47,12 @@ struct WipeDevice {
 
 // Checks a Hello's token; a revoked device is told to wipe (after pushing
 // what it holds, when revoked with --collect-first). Records when the device
-// was last seen.
+// was last seen, and how many changes it says it has yet to push.
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms);
 
-// Records how far a device has pulled, when it catches up.
+// Records how far a device has pulled, when it catches up (its outbox is
+// pushed by then: nothing unsent).
 void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor);
 
 // Marks a device revoked; its next connection receives Wipe. Throws

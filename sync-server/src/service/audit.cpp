@@ -53,6 +53,8 @@ std::string_view to_string(AuditAction action) noexcept {
       return "web-sign-in";
     case AuditAction::web_sign_out:
       return "web-sign-out";
+    case AuditAction::web_page:
+      return "web-page";
     case AuditAction::attachment_upload:
       return "attachment-upload";
     case AuditAction::attachment_download:

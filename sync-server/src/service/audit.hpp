@@ -50,6 +50,7 @@ enum class AuditAction : std::uint8_t {
   set_password,  // an administrator's command
   web_sign_in,   // a browser's sign-in, and why it was refused
   web_sign_out,
+  web_page,  // a page of the council's records shown (the dashboard, the annual report)
 };
 std::string_view to_string(AuditAction action) noexcept;
 

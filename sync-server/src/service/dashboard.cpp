@@ -177,7 +177,7 @@ Dashboard dashboard(StoreTxn& txn, const DashboardRequest& request) {
     board.devices.push_back({device.id, council.name_of(device.user_id), device.last_seen_ms, days,
                              days >= request.unseen_after_days,
                              waiting_for(txn, device, request.tenant),
-                             device.revoked_ms.has_value()});
+                             device.revoked_ms.has_value(), device.unsent_changes});
   }
   std::stable_sort(board.devices.begin(), board.devices.end(),
                    [](const DeviceHealthRow& a, const DeviceHealthRow& b) {

@@ -69,6 +69,9 @@ struct DeviceHealthRow {
   bool unseen_too_long = false;
   std::uint64_t changes_waiting = 0;  // in its scope, committed since its last catch-up
   bool revoked = false;
+  // In its outbox at its last Hello, not yet pushed (0 once it caught up):
+  // changes that keep not arriving.
+  std::uint64_t unsent_changes = 0;
 };
 
 struct Dashboard {

@@ -175,7 +175,8 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
 
   // Support staff read this table: no child, no record.
   Table devices("devices", "Device sync health",
-                {"Device", "User", "Last synced", "Days since", "Changes waiting", "State"});
+                {"Device", "User", "Last synced", "Days since", "Unsent on device",
+                 "Waiting on server", "State"});
   for (const DeviceHealthRow& row : board.devices) {
     const std::string state = row.revoked ? "revoked"
                               : row.unseen_too_long
@@ -183,7 +184,8 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
                                   : "ok";
     devices.row({html_escape(row.device_id), html_escape(row.user_name),
                  Date::from_unix_ms(row.last_seen_ms).to_string(), std::to_string(row.days_unseen),
-                 std::to_string(row.changes_waiting), html_escape(state)},
+                 std::to_string(row.unsent_changes), std::to_string(row.changes_waiting),
+                 html_escape(state)},
                 row.unseen_too_long && !row.revoked);
   }
   body << devices.html();

@@ -1,4 +1,5 @@
 #include "service/http_routes.hpp"
+#include "service/log_line.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,7 +27,7 @@ HttpReply HttpRoutes::health() const {
     return {200, "text/plain; charset=utf-8", "ok\n"};
   } catch (const std::exception& error) {
     // The reason goes to the log; the probe learns only that it failed.
-    spdlog::error("health check: the store did not answer: {}", error.what());
+    spdlog::error("{}", logfmt("health-failed", {{"error", error.what()}}));
     return {503, "text/plain; charset=utf-8", "store unavailable\n"};
   }
 }

@@ -11,6 +11,7 @@
 #include "service/audit.hpp"
 #include "service/dashboard.hpp"
 #include "service/dashboard_html.hpp"
+#include "service/log_line.hpp"
 #include "service/web_login.hpp"
 
 namespace iro::server {
@@ -86,11 +87,25 @@ void ManagerPages::answer(const HttpRequest& request, const Reply& reply) {
     const std::string token = session_token(request);
     m_store.read([&](StoreTxn& txn) { user = web_session_user(txn, token, m_clock.now_ms()); });
   } catch (const std::exception& error) {
-    spdlog::error("web: reading a session failed: {}", error.what());
+    spdlog::error("{}", logfmt("web-session-read-failed", {{"error", error.what()}}));
     return reply({503, kText, "the server could not read its records; try again\n"});
   }
   if (!user) return reply(see_other("/login"));
-  reply(page_for(request, *user));
+  HttpReply page = page_for(request, *user);
+  if (page.status == 200) audit_page_view(request, *user);
+  reply(std::move(page));
+}
+
+void ManagerPages::audit_page_view(const HttpRequest& request, const UserRow& user) {
+  // Who saw the council's records, from where: one entry a page, written in
+  // the next group commit; the page does not wait for it.
+  AuditRow row = web_audit_row(AuditAction::web_page, user.tenant, user.id, request.peer,
+                               AuditOutcome::ok, m_clock.now_ms());
+  row.detail = audit_detail(request.path());
+  m_commits.submit([row](StoreTxn& txn) { txn.append_audit(row); },
+                   [](std::exception_ptr failure) {
+                     if (failure) spdlog::error("{}", logfmt("web-page-audit-failed", {}));
+                   });
 }
 
 HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user) {
@@ -131,9 +146,9 @@ HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user
   } catch (const Error& error) {
     if (error.code() == ErrorCode::invalid_input)
       return {400, kText, error.what() + std::string("\n")};
-    spdlog::error("web: a page failed: {}", error.what());
+    spdlog::error("{}", logfmt("web-page-failed", {{"error", error.what()}}));
   } catch (const std::exception& error) {
-    spdlog::error("web: a page failed: {}", error.what());
+    spdlog::error("{}", logfmt("web-page-failed", {{"error", error.what()}}));
   }
   return {503, kText, "the server could not read its records; try again\n"};
 }
@@ -157,7 +172,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
   try {
     m_store.read([&](StoreTxn& txn) { *candidate = find_sign_in(txn, council, login); });
   } catch (const std::exception& error) {
-    spdlog::error("web: reading a login failed: {}", error.what());
+    spdlog::error("{}", logfmt("web-login-read-failed", {{"error", error.what()}}));
     return reply({503, kText, "the server could not read its records; try again\n"});
   }
   const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();

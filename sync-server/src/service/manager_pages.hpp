@@ -49,6 +49,7 @@ class ManagerPages {
   void sign_in(const HttpRequest& request, const Reply& reply);
   void sign_out(const HttpRequest& request, const Reply& reply);
   HttpReply page_for(const HttpRequest& request, const UserRow& user);
+  void audit_page_view(const HttpRequest& request, const UserRow& user);
 
   ServerStore& m_store;
   CommitQueue& m_commits;

@@ -32,7 +32,13 @@ ServerSession::ServerSession(SessionServices services, SessionLink& link, std::s
     : m_services(services),
       m_link(link),
       m_peer(std::move(peer)),
-      m_address(AuthThrottle::address_of(m_peer)) {}
+      m_address(AuthThrottle::address_of(m_peer)),
+      m_connection_id(next_connection_id()) {}
+
+std::string ServerSession::log_line(std::string_view event,
+                                    std::initializer_list<LogField> fields) const {
+  return "connection=" + m_connection_id + " peer=" + m_peer + " " + logfmt(event, fields);
+}
 
 void ServerSession::on_frame(std::span<const std::uint8_t> frame, bool binary) {
   if (m_closed) return;
@@ -106,8 +112,9 @@ bool ServerSession::refuse_if_throttled(AuditAction action, std::string_view cla
         rows.emplace_back(unauthenticated_audit_row(m_peer, claimed_device_id, action, now));
     row.detail = "rate limited: " + std::to_string(lockout->failures) +
                  " failed attempts from this address; " + AuthThrottle::refusal_reason(*lockout);
-    spdlog::warn("session {}: {} failed attempts from {}; refusing it for {} ms", m_peer,
-                 lockout->failures, m_address, lockout->retry_after_ms);
+    spdlog::warn(
+        "{}", log_line("throttled", {{"failures", std::to_string(lockout->failures)},
+                                     {"retry_after_ms", std::to_string(lockout->retry_after_ms)}}));
   }
   if (!rows.empty()) {
     audit_later([rows = std::move(rows)](StoreTxn& txn) {
@@ -127,16 +134,15 @@ void ServerSession::refuse_unauthenticated(AuditAction action, std::string_view 
       unauthenticated_audit_row(m_peer, claimed_device_id, action, m_services.clock.now_ms());
   row.detail = audit_detail(reason);
   audit_later([row](StoreTxn& txn) { txn.append_audit(row); });
-  spdlog::warn("session {}: refused before authentication: {}", m_peer, reason);
+  spdlog::warn("{}", log_line("refused-unauthenticated", {{"reason", reason}}));
   refuse(code, std::move(reason));
 }
 
 void ServerSession::audit_later(std::function<void(StoreTxn&)> write) {
   // Through commit(), so the session stays alive until it is saved (and a
   // test's loopback waits for it like every other commit).
-  commit(std::move(write), [peer = m_peer](std::exception_ptr failure) {
-    if (failure)
-      spdlog::error("session {}: an audit entry was not saved: {}", peer, describe(failure));
+  commit(std::move(write), [this](std::exception_ptr failure) {
+    if (failure) spdlog::error("{}", log_line("audit-failed", {{"error", describe(failure)}}));
   });
 }
 
@@ -171,16 +177,16 @@ void ServerSession::on_hello(const Hello& hello) {
           }
         }
       },
-      [this, verdict, head, policy, lease, cursor = hello.cursor,
-       scope_cursor = hello.scope_cursor](std::exception_ptr failure) {
+      [this, verdict, head, policy, lease, cursor = hello.cursor, scope_cursor = hello.scope_cursor,
+       device_id = hello.device_id, unsent = hello.outbox_size](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
-          spdlog::error("session {}: hello failed: {}", m_peer, describe(failure));
+          spdlog::error("{}", log_line("hello-failed", {{"error", describe(failure)}}));
           return refuse(RefusalCode::server_error,
                         "the server could not check this device; try again");
         }
         if (auto* wipe = std::get_if<WipeDevice>(verdict.get())) {
-          spdlog::warn("session {}: revoked device told to wipe", m_peer);
+          spdlog::warn("{}", log_line("wipe", {{"device", device_id}}));
           m_link.send(encode_message(Wipe{wipe->reason}));
           m_link.close_after_sending();
           m_closed = true;
@@ -188,7 +194,8 @@ void ServerSession::on_hello(const Hello& hello) {
         }
         if (auto* refused = std::get_if<Refused>(verdict.get())) {
           if (m_services.throttle) m_services.throttle->record_failure(m_address);
-          spdlog::warn("session {}: hello refused: {}", m_peer, refused->reason);
+          spdlog::warn("{}", log_line("hello-refused",
+                                      {{"device", device_id}, {"reason", refused->reason}}));
           return refuse(refused->code, refused->reason);
         }
         const Authenticated& authenticated = std::get<Authenticated>(*verdict);
@@ -196,9 +203,13 @@ void ServerSession::on_hello(const Hello& hello) {
         if (authenticated.collect_then_wipe) m_wipe_after_push = authenticated.wipe_reason;
         m_cursor = cursor;
         m_scope_cursor = scope_cursor;
-        spdlog::info("session {}: device {} of user {} ({}) from cursor {}{}", m_peer,
-                     m_identity->device_id, m_identity->user_id, m_identity->tenant, cursor,
-                     m_wipe_after_push ? ", revoked: collecting, then wiping" : "");
+        spdlog::info("{}",
+                     log_line("hello", {{"device", m_identity->device_id},
+                                        {"user", m_identity->user_id},
+                                        {"tenant", m_identity->tenant},
+                                        {"cursor", std::to_string(cursor)},
+                                        {"unsent", std::to_string(unsent)},
+                                        {"collect_then_wipe", m_wipe_after_push ? "yes" : "no"}}));
         m_link.send(encode_message(Welcome{m_identity->user_id, m_identity->tenant,
                                            m_services.clock.now_ms(), *head, *policy, lease->secret,
                                            lease->days}));
@@ -220,17 +231,17 @@ void ServerSession::on_enrol(const Enrol& enrol) {
       [this, verdict](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
-          spdlog::error("session {}: enrolment failed: {}", m_peer, describe(failure));
+          spdlog::error("{}", log_line("enrol-failed", {{"error", describe(failure)}}));
           return refuse(RefusalCode::server_error, "enrolment failed; try again");
         }
         if (auto* refused = std::get_if<Refused>(verdict.get())) {
           if (m_services.throttle) m_services.throttle->record_failure(m_address);
-          spdlog::warn("session {}: enrolment refused: {}", m_peer, refused->reason);
+          spdlog::warn("{}", log_line("enrol-refused", {{"reason", refused->reason}}));
           return refuse(refused->code, refused->reason);
         }
         const Enrolled& enrolled = std::get<Enrolled>(*verdict);
-        spdlog::info("session {}: enrolled device {} for user {}", m_peer, enrolled.device_id,
-                     enrolled.user_id);
+        spdlog::info("{}", log_line("enrolled",
+                                    {{"device", enrolled.device_id}, {"user", enrolled.user_id}}));
         m_link.send(encode_message(enrolled));
         m_link.close_after_sending();
         m_closed = true;
@@ -250,7 +261,7 @@ void ServerSession::on_push(Push push) {
       [this, results](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
-          spdlog::error("session {}: push failed: {}", m_peer, describe(failure));
+          spdlog::error("{}", log_line("push-failed", {{"error", describe(failure)}}));
           return refuse(RefusalCode::server_error,
                         "the server could not save this push; it will be retried");
         }
@@ -269,8 +280,11 @@ void ServerSession::on_pull(const Pull& pull) {
         [device_id = m_identity->device_id](StoreTxn& txn) { finish_collection(txn, device_id); },
         [this](std::exception_ptr failure) {
           if (m_closed) return;
-          if (failure) spdlog::error("session {}: ending a collection failed", m_peer);
-          spdlog::warn("session {}: revoked device collected; told to wipe", m_peer);
+          if (failure) {
+            spdlog::error("{}", log_line("collection-failed", {{"error", describe(failure)}}));
+          }
+          spdlog::warn("{}",
+                       log_line("wipe", {{"device", m_identity->device_id}, {"collected", "yes"}}));
           m_link.send(encode_message(Wipe{*m_wipe_after_push}));
           m_link.close_after_sending();
           m_closed = true;
@@ -281,7 +295,7 @@ void ServerSession::on_pull(const Pull& pull) {
   try {
     page = read_page(pull.cursor, pull.limit);
   } catch (const std::exception& error) {
-    spdlog::error("session {}: pull failed: {}", m_peer, error.what());
+    spdlog::error("{}", log_line("pull-failed", {{"error", error.what()}}));
     return refuse(RefusalCode::server_error, "the server could not read changes; try again");
   }
   m_cursor = page.next_cursor;
@@ -313,7 +327,7 @@ void ServerSession::on_blob_put(BlobPut put) {
          [this, ack](std::exception_ptr failure) {
            if (m_closed) return;
            if (failure) {
-             spdlog::error("session {}: an attachment chunk failed: {}", m_peer, describe(failure));
+             spdlog::error("{}", log_line("blob-put-failed", {{"error", describe(failure)}}));
              return refuse(RefusalCode::server_error,
                            "the server could not save an attachment; it will be retried");
            }
@@ -330,7 +344,7 @@ void ServerSession::on_blob_get(const BlobGet& get) {
                               m_blobs_in_scope.contains(get.hash));
     });
   } catch (const std::exception& error) {
-    spdlog::error("session {}: reading an attachment failed: {}", m_peer, error.what());
+    spdlog::error("{}", log_line("blob-get-failed", {{"error", error.what()}}));
     return refuse(RefusalCode::server_error, "the server could not read an attachment; try again");
   }
   if (reply.audit) audit_later([row = *reply.audit](StoreTxn& txn) { txn.append_audit(row); });
@@ -350,7 +364,7 @@ void ServerSession::send_page(Changes page, bool live, std::function<void()> the
          [this, sent, then = std::move(then)](std::exception_ptr failure) {
            if (m_closed) return;
            if (failure) {
-             spdlog::error("session {}: the audit of a page failed: {}", m_peer, describe(failure));
+             spdlog::error("{}", log_line("page-audit-failed", {{"error", describe(failure)}}));
              return refuse(RefusalCode::server_error,
                            "the server could not read changes; try again");
            }
@@ -382,7 +396,7 @@ void ServerSession::send_live_changes() {
   try {
     page = read_page(m_cursor, 500);
   } catch (const std::exception& error) {
-    spdlog::error("session {}: live pull failed: {}", m_peer, error.what());
+    spdlog::error("{}", log_line("live-pull-failed", {{"error", error.what()}}));
     return;
   }
   m_cursor = std::max(m_cursor, page.next_cursor);
@@ -402,7 +416,7 @@ void ServerSession::send_scope_changes(std::uint64_t after_seq) {
   try {
     m_services.store.read([&](StoreTxn& txn) { scope = read_scope_changes(txn, after_seq); });
   } catch (const std::exception& error) {
-    spdlog::error("session {}: scope check failed: {}", m_peer, error.what());
+    spdlog::error("{}", log_line("scope-check-failed", {{"error", error.what()}}));
     return;
   }
   announce(std::move(scope));

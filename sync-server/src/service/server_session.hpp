@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <span>
@@ -20,6 +21,7 @@
 #include "iro/protocol.hpp"
 #include "service/audit.hpp"
 #include "service/auth_throttle.hpp"
+#include "service/log_line.hpp"
 #include "store/commit_queue.hpp"
 #include "store/server_store.hpp"
 
@@ -77,6 +79,9 @@ class ServerSession {
 
   const std::optional<DeviceIdentity>& identity() const { return m_identity; }
   const std::string& peer() const { return m_peer; }
+  // "connection=ID peer=ADDRESS:PORT event=EVENT k=v...": one log line of
+  // this session (service/log_line.hpp).
+  std::string log_line(std::string_view event, std::initializer_list<LogField> fields = {}) const;
 
   // A live session whose device has this many frames unsent gets no more
   // live changes until it drains (a slow client holds up nobody else).
@@ -121,7 +126,8 @@ class ServerSession {
   SessionServices m_services;
   SessionLink& m_link;
   std::string m_peer;
-  std::string m_address;  // the peer's address without its port
+  std::string m_address;        // the peer's address without its port
+  std::string m_connection_id;  // in every log line of the session (service/log_line.hpp)
   std::optional<DeviceIdentity> m_identity;
   // Attachments found in the device's scope in this session: their later
   // chunks need no second look at the scope.

@@ -181,7 +181,7 @@ constexpr std::array<Step, 2> kSteps = {{
       );
     )sql"},
     {2, R"sql(
-      -- The managers' web sign-in (as the SQLite store's step 7).
+      -- The managers' dashboard (as the SQLite store's step 7).
       CREATE TABLE web_password (
         user_id btext PRIMARY KEY,
         tenant btext NOT NULL,
@@ -201,6 +201,7 @@ constexpr std::array<Step, 2> kSteps = {{
       );
       CREATE INDEX web_session_by_user ON web_session (user_id);
       CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
+      ALTER TABLE device ADD COLUMN unsent_changes BIGINT NOT NULL DEFAULT 0;
     )sql"},
 }};
 

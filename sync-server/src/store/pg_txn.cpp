@@ -247,7 +247,7 @@ namespace {
 
 const std::string kDeviceColumns =
     "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms, "
-    "last_cursor";
+    "last_cursor, unsent_changes";
 
 DeviceRow device_of(const pg::Result& result, int row) {
   DeviceRow device;
@@ -261,6 +261,7 @@ DeviceRow device_of(const pg::Result& result, int row) {
   device.collect_first = result.int64(row, 7) != 0;
   device.last_seen_ms = std::uint64_t(result.int64(row, 8));
   device.last_cursor = std::uint64_t(result.int64(row, 9));
+  device.unsent_changes = std::uint64_t(result.int64(row, 10));
   return device;
 }
 
@@ -283,16 +284,17 @@ std::optional<DeviceRow> PgTxn::device_by_token_hash(std::string_view token_hash
 void PgTxn::put_device(const DeviceRow& device) {
   static const std::string kSql =
       "INSERT INTO device (" + kDeviceColumns +
-      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO UPDATE SET "
+      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET "
       "tenant = EXCLUDED.tenant, user_id = EXCLUDED.user_id, name = EXCLUDED.name, "
       "token_hash = EXCLUDED.token_hash, enrolled_ms = EXCLUDED.enrolled_ms, "
       "revoked_ms = EXCLUDED.revoked_ms, collect_first = EXCLUDED.collect_first, "
-      "last_seen_ms = EXCLUDED.last_seen_ms, last_cursor = EXCLUDED.last_cursor";
+      "last_seen_ms = EXCLUDED.last_seen_ms, last_cursor = EXCLUDED.last_cursor, "
+      "unsent_changes = EXCLUDED.unsent_changes";
   m_connection.query(
       kSql, pg::Params(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                        std::int64_t(device.enrolled_ms), optional_i64(device.revoked_ms),
                        std::int64_t{device.collect_first}, std::int64_t(device.last_seen_ms),
-                       std::int64_t(device.last_cursor)));
+                       std::int64_t(device.last_cursor), std::int64_t(device.unsent_changes)));
 }
 
 std::vector<DeviceRow> PgTxn::devices(std::string_view user_id) {

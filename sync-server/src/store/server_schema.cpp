@@ -204,9 +204,9 @@ constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
       DROP INDEX history_by_doc;
     )sql"},
     {7, R"sql(
-      -- The managers' web sign-in (service/web_login.hpp): a password per
-      -- user (PBKDF2, hex), and the browsers signed in, by the SHA-256 of
-      -- their cookie (never the cookie).
+      -- The managers' dashboard (issue 12): a web password per user
+      -- (service/web_login.hpp; PBKDF2, hex), the browsers signed in, by the
+      -- SHA-256 of their cookie (never the cookie), and devices' unsent changes.
       CREATE TABLE web_password (
         user_id TEXT PRIMARY KEY,
         tenant TEXT NOT NULL,
@@ -226,6 +226,8 @@ constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
       );
       CREATE INDEX web_session_by_user ON web_session (user_id);
       CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
+      -- What each device's outbox held at its last Hello (protocol Hello.outbox_size).
+      ALTER TABLE device ADD COLUMN unsent_changes INTEGER NOT NULL DEFAULT 0;
     )sql"},
 }};
 

@@ -43,6 +43,9 @@ struct DeviceRow {
   bool collect_first = false;  // revoked, but push its outbox before wiping
   std::uint64_t last_seen_ms = 0;
   std::uint64_t last_cursor = 0;  // how far it had pulled at its last catch-up (or Hello)
+  // Changes its outbox held at its last Hello, until it caught up (by then
+  // it had pushed them): a device whose changes keep not arriving shows.
+  std::uint64_t unsent_changes = 0;
 };
 
 struct EnrolmentRow {

@@ -219,7 +219,7 @@ namespace {
 
 constexpr std::string_view kDeviceColumns =
     "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms, "
-    "last_cursor";
+    "last_cursor, unsent_changes";
 
 DeviceRow device_of(const sqlite::CachedStatement& row) {
   DeviceRow device;
@@ -233,6 +233,7 @@ DeviceRow device_of(const sqlite::CachedStatement& row) {
   device.collect_first = row.int64(7) != 0;
   device.last_seen_ms = std::uint64_t(row.int64(8));
   device.last_cursor = std::uint64_t(row.int64(9));
+  device.unsent_changes = std::uint64_t(row.int64(10));
   return device;
 }
 
@@ -256,13 +257,14 @@ std::optional<DeviceRow> SqliteTxn::device_by_token_hash(std::string_view token_
 
 void SqliteTxn::put_device(const DeviceRow& device) {
   auto statement = m_db.cached("INSERT OR REPLACE INTO device (" + std::string(kDeviceColumns) +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   statement.bind_all(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                      std::int64_t(device.enrolled_ms));
   bind_optional(statement, 7, device.revoked_ms);
   statement.bind(8, std::int64_t{device.collect_first});
   statement.bind(9, std::int64_t(device.last_seen_ms));
   statement.bind(10, std::int64_t(device.last_cursor));
+  statement.bind(11, std::int64_t(device.unsent_changes));
   statement.run();
 }
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "iro/error.hpp"
+#include "service/log_line.hpp"
 
 namespace iro::server {
 
@@ -46,7 +47,8 @@ void WalCheckpointer::run() {
     try {
       m_connection.execute("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const Error& error) {
-      spdlog::warn("checkpoint of the write-ahead log failed (retried later): {}", error.what());
+      spdlog::warn("{}", logfmt("wal-checkpoint-failed",
+                                {{"error", error.what()}, {"note", "retried later"}}));
     }
   }
 }
