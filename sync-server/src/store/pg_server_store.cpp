@@ -29,7 +29,7 @@ std::string feed_channel(pg::Connection& connection) {
 }
 
 // `name` as a quoted identifier (LISTEN takes no parameter).
-std::string quoted(std::string_view name) {
+std::string quoted_identifier(std::string_view name) {
   std::string text = "\"";
   for (char c : name) text += c == '"' ? std::string("\"\"") : std::string(1, c);
   return text + "\"";
@@ -67,7 +67,7 @@ class FeedListener final : public CommitWatch {
  private:
   std::unique_ptr<pg::Connection> listen() {
     auto connection = std::make_unique<pg::Connection>(m_url);
-    connection->execute("LISTEN " + quoted(feed_channel(*connection)));
+    connection->execute("LISTEN " + quoted_identifier(feed_channel(*connection)));
     return connection;
   }
 
