@@ -91,6 +91,18 @@ TEST_CASE("a manager signs in over TLS, sees the council's dashboard and report,
     CHECK(board.body.find(std::string("<section id=\"") + section + "\"") != std::string::npos);
   }
   CHECK(board.body.find(County::device_id_of(tablet)) != std::string::npos);  // device health
+  CHECK(board.body.find("flagged after 7 days unseen") != std::string::npos);
+
+  // The windows are the manager's to choose, within reason.
+  const CurlReply wider = curl(county, "/dashboard?due_days=90&unseen_days=1", with_session(token));
+  CHECK(wider.status == 200);
+  CHECK(wider.body.find("due within 90 days") != std::string::npos);
+  CHECK(wider.body.find("flagged after 1 days unseen") != std::string::npos);
+  for (const char* bad :
+       {"unseen_days=0", "due_days=367", "due_days=abc", "due_days=", "unseen_days=-1"}) {
+    CAPTURE(bad);
+    CHECK(curl(county, std::string("/dashboard?") + bad, with_session(token)).status == 400);
+  }
 
   // The report's CSV is what the administrator's command prints for the period.
   const CurlReply csv = curl(county, "/dashboard/annual-report.csv?from=2025-04-01&to=2026-03-31",

@@ -140,7 +140,13 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
        << "<p>" << html_escape(viewer) << ", as of " << request.today.to_string() << "</p>"
        << "<nav><a href=\"/dashboard/annual-report\">Annual report</a>"
        << "<form method=\"post\" action=\"/logout\" style=\"display:inline\">"
-       << "<button type=\"submit\" id=\"logout\">Sign out</button></form></nav></header>\n";
+       << "<button type=\"submit\" id=\"logout\">Sign out</button></form></nav>"
+       << "<form method=\"get\" action=\"/dashboard\" id=\"window\"><label>Due within "
+       << "<input type=\"number\" name=\"due_days\" min=\"1\" max=\"366\" value=\""
+       << request.due_within_days << "\"> days</label> <label>devices flagged after "
+       << "<input type=\"number\" name=\"unseen_days\" min=\"1\" max=\"366\" value=\""
+       << request.unseen_after_days << "\"> days unseen</label> "
+       << "<button type=\"submit\">Show</button></form></header>\n";
 
   Table caseloads("caseloads", "Caseload per IRO", {"IRO", "Children", "Reviews overdue"});
   for (const CaseloadRow& row : board.caseloads) {
@@ -174,7 +180,9 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
   body << challenges.html();
 
   // Support staff read this table: no child, no record.
-  Table devices("devices", "Device sync health",
+  Table devices("devices",
+                "Device sync health (flagged after " + std::to_string(request.unseen_after_days) +
+                    " days unseen)",
                 {"Device", "User", "Last synced", "Days since", "Unsent on device",
                  "Waiting on server", "State"});
   for (const DeviceHealthRow& row : board.devices) {

@@ -53,6 +53,18 @@ bool same_origin(const HttpRequest& request) {
   return scheme_end != std::string::npos && request.origin.substr(scheme_end + 3) == request.host;
 }
 
+// 1-366 written as plain digits, or nullopt.
+std::optional<int> days_in_range(std::string_view text) {
+  if (text.empty() || text.size() > 3) return std::nullopt;
+  int days = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    days = days * 10 + (c - '0');
+  }
+  if (days < 1 || days > 366) return std::nullopt;
+  return days;
+}
+
 // The last whole financial year (April to March) before `today`: the period
 // councils' IRO annual reports cover.
 std::pair<Date, Date> last_financial_year(Date today) {
@@ -113,7 +125,16 @@ HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user
   const std::string_view path = request.path();
   try {
     if (path == "/dashboard") {
-      const DashboardRequest wanted{user.tenant, today, m_clock.now_ms()};
+      DashboardRequest wanted{user.tenant, today, m_clock.now_ms()};
+      const auto query = parse_form(request.query());
+      for (const auto& [name, days] : {std::pair{"due_days", &wanted.due_within_days},
+                                       std::pair{"unseen_days", &wanted.unseen_after_days}}) {
+        const auto given = query.find(name);
+        if (given == query.end()) continue;
+        const std::optional<int> parsed = days_in_range(given->second);
+        if (!parsed) return {400, kText, std::string(name) + ": a whole number of days, 1-366\n"};
+        *days = *parsed;
+      }
       Dashboard board;
       m_store.read([&](StoreTxn& txn) { board = dashboard(txn, wanted); });
       return html(200, dashboard_page(board, wanted, user.name));
@@ -176,7 +197,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
     return reply({503, kText, "the server could not read its records; try again\n"});
   }
   const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();
-  m_checker.check(
+  const bool queued = m_checker.check(
       stored, field("password"),
       [this, candidate, council, login, address, peer = request.peer, reply](bool matches) {
         std::string refusal;  // for the audit log only
@@ -211,6 +232,11 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
               reply(std::move(welcome));
             });
       });
+  if (!queued) {
+    HttpReply busy = login_form(503, council, login, "Too many sign-ins at once; try again.");
+    busy.headers.emplace_back("Retry-After", "5");
+    reply(std::move(busy));
+  }
 }
 
 void ManagerPages::sign_out(const HttpRequest& request, const Reply& reply) {

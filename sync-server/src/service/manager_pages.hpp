@@ -3,7 +3,9 @@
 //   GET  /login                   the sign-in form (council, login, password)
 //   POST /login                   signs in: a session cookie and 303 to /dashboard
 //   POST /logout                  ends the session: 303 to /login
-//   GET  /dashboard               the council's dashboard (service/dashboard.hpp)
+//   GET  /dashboard[?due_days=N&unseen_days=N]  the council's dashboard
+//                                 (service/dashboard.hpp): reviews due within N
+//                                 days (28), devices flagged after N days unseen (7)
 //   GET  /dashboard/annual-report?from=D&to=D      the annual report's tables
 //   GET  /dashboard/annual-report.csv?from=D&to=D  the same as CSV, as a download
 // Everything under /dashboard needs a manager's or an administrator's

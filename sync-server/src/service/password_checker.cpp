@@ -4,7 +4,8 @@
 
 namespace iro::server {
 
-PasswordChecker::PasswordChecker() : m_thread([this] { run(); }) {}
+PasswordChecker::PasswordChecker(std::size_t max_queued)
+    : m_max_queued(max_queued), m_thread([this] { run(); }) {}
 
 PasswordChecker::~PasswordChecker() {
   stop();
@@ -19,18 +20,20 @@ void PasswordChecker::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-void PasswordChecker::check(PasswordRow row, std::string password,
+bool PasswordChecker::check(PasswordRow row, std::string password,
                             std::function<void(bool matches)> done) {
   {
     std::unique_lock<std::mutex> hold(m_lock);
     if (!m_stopping) {
+      if (m_jobs.size() >= m_max_queued) return false;
       m_jobs.push_back({std::move(row), std::move(password), std::move(done)});
       hold.unlock();
       m_wake.notify_one();
-      return;
+      return true;
     }
   }
   done(false);
+  return true;
 }
 
 void PasswordChecker::run() {

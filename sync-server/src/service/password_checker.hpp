@@ -1,10 +1,13 @@
 // Runs password checks (PBKDF2, a quarter of a second each by design) on one
 // thread of their own, one at a time: the IO threads that carry devices'
 // sessions and the committer never wait for one, and a flood of sign-in
-// attempts costs at most one core.
+// attempts costs at most one core. The queue is bounded: attempts sent all
+// at once (before any has failed, so before the per-address limit sees them)
+// are turned away rather than queued for minutes ahead of everyone else's.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -17,14 +20,19 @@ namespace iro::server {
 
 class PasswordChecker {
  public:
-  PasswordChecker();
+  // At most `max_queued` checks waiting; the one running is not counted.
+  explicit PasswordChecker(std::size_t max_queued = kMaxQueued);
   ~PasswordChecker();  // stop()
   PasswordChecker(const PasswordChecker&) = delete;
   PasswordChecker& operator=(const PasswordChecker&) = delete;
 
-  // `done(matches)` runs on the checker's thread.
+  // Queues a check: `done(matches)` runs on the checker's thread. False,
+  // and `done` is never called, when the queue is full: busy, try again.
   // After stop(), answered false at once.
-  void check(PasswordRow row, std::string password, std::function<void(bool matches)> done);
+  bool check(PasswordRow row, std::string password, std::function<void(bool matches)> done);
+
+  // About eight seconds of checks.
+  static constexpr std::size_t kMaxQueued = 32;
 
   // Answers the checks still queued false, then ends the thread. Idempotent.
   void stop();
@@ -40,6 +48,7 @@ class PasswordChecker {
   std::mutex m_lock;
   std::condition_variable m_wake;
   std::deque<Job> m_jobs;
+  std::size_t m_max_queued;
   bool m_stopping = false;
   std::thread m_thread;
 };
