@@ -29,6 +29,25 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return hex;
 }
 
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::vector<unsigned char> from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return {};
+  std::vector<unsigned char> bytes;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int high = hex_digit(hex[i]);
+    const int low = hex_digit(hex[i + 1]);
+    if (high < 0 || low < 0) return {};
+    bytes.push_back(static_cast<unsigned char>(high * 16 + low));
+  }
+  return bytes;
+}
+
 std::string random_hex(std::size_t count) {
   std::vector<unsigned char> bytes(count);
   random_bytes(bytes.data(), int(bytes.size()));

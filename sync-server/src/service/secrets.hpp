@@ -6,11 +6,18 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace iro::server {
 
 // The bytes as lower-case hex.
 std::string to_hex(std::span<const unsigned char> bytes);
+
+// The value of one hex digit (either case), or -1.
+int hex_digit(char c) noexcept;
+
+// Hex (either case) back to bytes; empty when it is not whole pairs of hex digits.
+std::vector<unsigned char> from_hex(std::string_view hex);
 
 // `bytes` random bytes as lower-case hex.
 std::string random_hex(std::size_t bytes);

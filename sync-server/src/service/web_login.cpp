@@ -16,22 +16,6 @@ constexpr std::size_t kMaxLoginLength = 64;
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kHashBytes = 32;
 
-std::vector<unsigned char> from_hex(std::string_view hex) {
-  const auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::vector<unsigned char> bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    const int high = digit(hex[i]);
-    const int low = digit(hex[i + 1]);
-    if (high < 0 || low < 0) return {};
-    bytes.push_back(static_cast<unsigned char>(high * 16 + low));
-  }
-  return bytes;
-}
-
 std::vector<unsigned char> pbkdf2(std::string_view password, std::span<const unsigned char> salt,
                                   std::uint32_t iterations) {
   std::vector<unsigned char> hash(kHashBytes);
