@@ -5,6 +5,8 @@
 // `begin()` returns an engine's write transaction (a prvalue: it need not
 // move), which has
 //   txn()                     its StoreTxn (SqliteTxn or PgTxn)
+//   check_job()               throws what the job's writes did not yet
+//                             report (PostgreSQL sends writes ahead)
 //   savepoint(), roll_back_to_savepoint(), release_savepoint()
 //   commit()                  saves the txn's sequence, then commits
 // and rolls back when destroyed uncommitted.
@@ -23,6 +25,7 @@ template <typename Begin>
 void run_write(const ServerStore::Job& job, Begin begin) {
   auto write = begin();
   job(write.txn());
+  write.check_job();
   write.commit();
 }
 
@@ -45,6 +48,7 @@ std::optional<BatchOutcome> write_all_or_nothing(std::span<const ServerStore::Jo
   for (const ServerStore::Job& job : jobs) {
     try {
       job(write.txn());
+      write.check_job();
     } catch (...) {
       return std::nullopt;  // rolled back as `write` goes
     }
@@ -65,6 +69,7 @@ BatchOutcome write_each_in_savepoint(std::span<const ServerStore::Job> jobs, Beg
     write.savepoint();
     try {
       jobs[i](write.txn());
+      write.check_job();
     } catch (...) {
       failures[i] = std::current_exception();
       write.roll_back_to_savepoint();

@@ -141,27 +141,94 @@ void Connection::fail(std::string_view doing, pg_result* result) {
 }
 
 void Connection::execute(std::string_view sql) {
+  check_sent();
   PGresult* result = PQexec(m_conn, std::string(sql).c_str());
   const auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("running SQL", result);
   PQclear(result);
 }
 
-Result Connection::query(std::string_view sql, const Params& params) {
+const std::string& Connection::prepared(std::string_view sql) {
   auto prepared = m_prepared.find(std::string(sql));
   if (prepared == m_prepared.end()) {
+    check_sent();  // PQprepare waits for its answer, which a pipeline does not allow
     const std::string name = "s" + std::to_string(m_prepared.size() + 1);
     PGresult* result = PQprepare(m_conn, name.c_str(), std::string(sql).c_str(), 0, nullptr);
     if (PQresultStatus(result) != PGRES_COMMAND_OK) fail("preparing a statement", result);
     PQclear(result);
     prepared = m_prepared.emplace(std::string(sql), name).first;
   }
+  return prepared->second;
+}
+
+Result Connection::query(std::string_view sql, const Params& params) {
+  const std::string& name = prepared(sql);
+  check_sent();
   const std::vector<const char*> values = params.values();
-  PGresult* result = PQexecPrepared(m_conn, prepared->second.c_str(), params.size(), values.data(),
+  PGresult* result = PQexecPrepared(m_conn, name.c_str(), params.size(), values.data(),
                                     params.lengths(), params.formats(), /*resultFormat text*/ 0);
   const auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("running a statement", result);
   return Result(result);
+}
+
+// The answers to statements sent wait on the server until a sync point, and
+// libpq writes in blocking mode: past this many, the two could each wait for
+// the other to read. A statement's answer is a few dozen bytes.
+constexpr std::size_t kMostSentUnchecked = 256;
+
+void Connection::send(std::string_view sql, const Params& params) {
+  if (m_sent >= kMostSentUnchecked) check_sent();
+  const std::string& name = prepared(sql);
+  if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(m_conn) == 0) {
+    fail("starting a pipeline");
+  }
+  const std::vector<const char*> values = params.values();
+  if (PQsendQueryPrepared(m_conn, name.c_str(), params.size(), values.data(), params.lengths(),
+                          params.formats(), /*resultFormat text*/ 0) == 0) {
+    fail("sending a statement");
+  }
+  ++m_sent;
+}
+
+void Connection::check_sent() {
+  if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF) return;
+  const std::size_t sent = std::exchange(m_sent, 0);
+  if (PQpipelineSync(m_conn) == 0) fail("ending a pipeline");
+  // Each statement answers with a result, then a null; the sync point with
+  // PGRES_PIPELINE_SYNC. After a failure the rest are PGRES_PIPELINE_ABORTED.
+  // Bounded, so that a connection lost midway cannot loop here.
+  PGresult* first_error = nullptr;
+  bool synced = false;
+  for (std::size_t read = 0; read <= 2 * sent && !synced; ++read) {
+    PGresult* result = PQgetResult(m_conn);
+    if (result == nullptr) {
+      if (broken()) break;
+      continue;
+    }
+    const auto status = PQresultStatus(result);
+    synced = status == PGRES_PIPELINE_SYNC;
+    const bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+                        status != PGRES_PIPELINE_SYNC && status != PGRES_PIPELINE_ABORTED;
+    if (failed && first_error == nullptr) {
+      first_error = result;
+    } else {
+      PQclear(result);
+    }
+  }
+  if (!synced || PQexitPipelineMode(m_conn) == 0) {
+    PQclear(first_error);
+    fail("ending a pipeline");
+  }
+  if (first_error != nullptr) fail("running a statement sent ahead", first_error);
+}
+
+void Connection::discard_sent() noexcept {
+  try {
+    check_sent();
+  } catch (...) {
+    // Its rollback undoes what failed; a lost connection is replaced.
+  }
 }
 
 bool Connection::broken() const {

@@ -1,8 +1,9 @@
 // A thin RAII layer over libpq for the PostgreSQL server store (issue 11):
 // one connection, statements prepared once per connection and cached by
 // their SQL (as sqlite::Database::cached does), parameters bound as text
-// (bytea as binary), results read as text. Not thread-safe: one connection
-// per thread at a time, like a libpq PGconn.
+// (bytea as binary), results read as text. Writes whose result nobody reads
+// can be sent without waiting (libpq's pipeline mode) and checked together.
+// Not thread-safe: one connection per thread at a time, like a libpq PGconn.
 #pragma once
 
 #include <cstdint>
@@ -96,6 +97,19 @@ class Connection {
   // Runs one statement, prepared on first use and kept for the connection's life.
   Result query(std::string_view sql, const Params& params = Params());
 
+  // Sends a statement whose result is not needed (an INSERT, an UPDATE)
+  // without waiting for its answer. Its error, if any, is thrown by the next
+  // query(), execute() or check_sent(), which wait for every statement sent
+  // first: a write is checked before anything reads what it wrote. A round
+  // trip a statement was most of a push's time on PostgreSQL.
+  void send(std::string_view sql, const Params& params = Params());
+  // Waits for the statements sent and throws the first one's error (the
+  // rest of them were not run). The connection is usable again either way.
+  void check_sent();
+  // Waits for the statements sent and forgets their errors: before a
+  // rollback, which undoes them anyway.
+  void discard_sent() noexcept;
+
   // True once the connection is lost (the server restarted, or an
   // administrator ended it): only a new connection works after that.
   bool broken() const;
@@ -107,9 +121,12 @@ class Connection {
 
  private:
   [[noreturn]] void fail(std::string_view doing, pg_result* result = nullptr);
+  // The statement's name, preparing it on first use.
+  const std::string& prepared(std::string_view sql);
 
   pg_conn* m_conn = nullptr;
   std::unordered_map<std::string, std::string> m_prepared;  // SQL -> statement name
+  std::size_t m_sent = 0;                                   // statements sent and not yet checked
 };
 
 }  // namespace iro::pg

@@ -122,6 +122,7 @@ class FeedListener final : public CommitWatch {
 };
 
 void roll_back(pg::Connection& connection) noexcept {
+  connection.discard_sent();
   try {
     connection.execute("ROLLBACK");
   } catch (...) {
@@ -162,14 +163,19 @@ class PgWrite {
   }
 
   PgTxn& txn() { return m_txn; }
+  // A job's writes are sent ahead: a failed one is the job's failure.
+  void check_job() { m_connection.check_sent(); }
   void savepoint() { m_connection.execute("SAVEPOINT job"); }
-  void roll_back_to_savepoint() { m_connection.execute("ROLLBACK TO SAVEPOINT job"); }
+  void roll_back_to_savepoint() {
+    m_connection.discard_sent();  // the rollback undoes them
+    m_connection.execute("ROLLBACK TO SAVEPOINT job");
+  }
   void release_savepoint() { m_connection.execute("RELEASE SAVEPOINT job"); }
 
   void commit() {
     m_txn.save_sequence();
     for (const std::string& tenant : m_txn.changed_tenants()) {
-      m_connection.query("SELECT pg_notify($1, $2)", pg::Params(m_channel, m_node + " " + tenant));
+      m_connection.send("SELECT pg_notify($1, $2)", pg::Params(m_channel, m_node + " " + tenant));
     }
     m_connection.execute("COMMIT");
     m_committed = true;

@@ -121,8 +121,8 @@ bool keeps_versions(Kind kind, std::string_view name) {
 
 void insert_version(pg::Connection& connection, std::uint64_t seq, std::string_view doc_id,
                     std::string_view name, std::span<const std::uint8_t> value) {
-  connection.query("INSERT INTO field_version (seq, doc_id, name, value) VALUES ($1, $2, $3, $4)",
-                   pg::Params(std::int64_t(seq), doc_id, name, value));
+  connection.send("INSERT INTO field_version (seq, doc_id, name, value) VALUES ($1, $2, $3, $4)",
+                  pg::Params(std::int64_t(seq), doc_id, name, value));
 }
 
 }  // namespace
@@ -136,7 +136,7 @@ std::optional<std::int64_t> PgTxn::meta_int(std::string_view key) {
 }
 
 void PgTxn::set_meta(std::string_view key, std::int64_t value) {
-  m_connection.query(
+  m_connection.send(
       "INSERT INTO meta (key, value) VALUES ($1, $2) "
       "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, secret = EXCLUDED.secret",
       pg::Params(key, value));
@@ -433,7 +433,7 @@ std::optional<DocumentRow> PgTxn::child_record(std::string_view tenant, std::str
 }
 
 void PgTxn::put_document(const DocumentRow& document) {
-  m_connection.query(
+  m_connection.send(
       "INSERT INTO document (id, tenant, kind, child_id, deleted) VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (id) DO UPDATE SET tenant = EXCLUDED.tenant, kind = EXCLUDED.kind, "
       "child_id = EXCLUDED.child_id, deleted = EXCLUDED.deleted",
@@ -470,7 +470,7 @@ void PgTxn::put_field(const DocumentRow& document, std::string_view name, const 
   }
   // $3 and $4 are cast: PostgreSQL would type them btext as values of the
   // row and text in the comparisons, and refuse the statement.
-  m_connection.query(
+  m_connection.send(
       "INSERT INTO field_state (doc_id, name, tenant, child_id, kind, value, hlc, device_id, seq, "
       "owner) VALUES ($1, $2, $3::text, $4::text, $5, $6, $7, $8, $9, "
       "(SELECT user_id FROM allocation WHERE tenant = $3 AND child_id = $4)) "
@@ -556,7 +556,7 @@ std::vector<HistoryRow> PgTxn::quarantine(std::string_view tenant, std::size_t l
 
 void PgTxn::append_history(const HistoryRow& row) {
   const Bytes value = encode_value(row.change.value);
-  m_connection.query(
+  m_connection.send(
       "INSERT INTO history (received_ms, tenant, device_id, device_seq, doc_id, kind, child_id, "
       "op, field, value, hlc, base, outcome, seq, stamped_hlc, reason) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -599,7 +599,7 @@ void PgTxn::append_audit(const AuditRow& row) {
   add_text_or_null(params, row.doc_id);
   params.add(row.outcome);
   params.add(row.detail);
-  m_connection.query(
+  m_connection.send(
       "INSERT INTO audit (time_ms, tenant, actor, user_id, device_id, remote, action, child_id, "
       "doc_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
       params);

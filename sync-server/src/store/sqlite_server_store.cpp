@@ -33,6 +33,7 @@ class SqliteWrite {
   explicit SqliteWrite(sqlite::Database& db) : m_db(db), m_transaction(db), m_txn(db) {}
 
   SqliteTxn& txn() { return m_txn; }
+  void check_job() {}  // each statement reported as it ran
   void savepoint() { m_db.cached("SAVEPOINT job").run(); }
   void roll_back_to_savepoint() { m_db.cached("ROLLBACK TO job").run(); }
   void release_savepoint() { m_db.cached("RELEASE job").run(); }
