@@ -24,7 +24,7 @@ namespace {
 constexpr const char* kTellTale = "Kestrel-Marmalade 4471 said she feels safe at home";
 constexpr const char* kHexKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
-struct Cli {
+struct KeyFileCli {
   iro::test::TempDir dir;
   std::string db = (dir / "tablet.db").string();
 
@@ -69,7 +69,7 @@ std::string raw_key() {
 }  // namespace
 
 TEST_CASE("--key-file makes an encrypted store that every command opens with the key") {
-  Cli cli;
+  KeyFileCli cli;
   const std::string hex_file = cli.file("tablet.key", std::string(kHexKey) + "\n");
   const std::string id =
       cli.ok({"note", "add", "--child", "DEMO-0001", "--text", "first"}, hex_file);
@@ -90,7 +90,7 @@ TEST_CASE("--key-file makes an encrypted store that every command opens with the
 }
 
 TEST_CASE("an encrypted store refuses no key and another key, and a plain store refuses a key") {
-  Cli cli;
+  KeyFileCli cli;
   const std::string key = cli.file("tablet.key", kHexKey);
   cli.ok({"note", "add", "--child", "DEMO-0001", "--text", kTellTale}, key);
 
@@ -101,7 +101,7 @@ TEST_CASE("an encrypted store refuses no key and another key, and a plain store 
                 "the key does not open this store");
   CHECK(cli.run({"list"}, key).out.find("Kestrel-Marmalade") != std::string::npos);
 
-  Cli plain;
+  KeyFileCli plain;
   plain.ok({"note", "add", "--child", "DEMO-0001", "--text", kTellTale});
   check_refused(plain.run({"list"}, plain.file("tablet.key", kHexKey)), 1,
                 "this store is not encrypted");
@@ -110,7 +110,7 @@ TEST_CASE("an encrypted store refuses no key and another key, and a plain store 
 }
 
 TEST_CASE("a key file that is not 64 hex digits or 32 raw bytes is refused in one line") {
-  Cli cli;
+  KeyFileCli cli;
   const std::string hex = kHexKey;
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"short.key", hex.substr(0, 63)},

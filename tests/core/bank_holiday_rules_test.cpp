@@ -9,15 +9,14 @@
 
 #include "iro/error.hpp"
 #include "iro/holiday_calendar.hpp"
+#include "support/test_dates.hpp"
 
 using iro::BankHoliday;
 using iro::Date;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 std::vector<std::string> dates_of(const std::vector<BankHoliday>& holidays) {
   std::vector<std::string> dates;

@@ -9,20 +9,16 @@
 #include "iro/error.hpp"
 #include "iro/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_bytes.hpp"
 
 using namespace iro;
 using namespace iro::test;
 
 namespace {
 
-std::string bytes_of_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
+using iro::test::bytes_of_file;
 
-Bytes bytes_of(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
+using iro::test::bytes_of;
 
 }  // namespace
 

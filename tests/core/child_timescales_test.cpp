@@ -9,6 +9,7 @@
 #include "iro/child_timescales_json.hpp"
 #include "iro/error.hpp"
 #include "iro/timescales_json.hpp"
+#include "support/test_dates.hpp"
 
 using iro::ChildTimescales;
 using iro::Date;
@@ -19,9 +20,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 const iro::HolidayCalendar& calendar() {
   return iro::HolidayCalendar::england_and_wales();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/hex.hpp"
+#include "support/test_bytes.hpp"
 
 using namespace iro;
 using iro::test::hex;
@@ -20,9 +21,7 @@ crypto::Bytes from_hex(std::string_view text) {
   return bytes;
 }
 
-crypto::Bytes bytes_of(std::string_view text) {
-  return crypto::Bytes(text.begin(), text.end());
-}
+using iro::test::bytes_of;
 
 }  // namespace
 

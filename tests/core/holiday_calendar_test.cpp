@@ -5,15 +5,14 @@
 #include <string>
 
 #include "iro/error.hpp"
+#include "support/test_dates.hpp"
 
 using iro::Date;
 using iro::HolidayCalendar;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 // The 2031 holidays by the rule, as a file would list them, plus `extra` rows.
 std::string year_2031_csv(const std::string& extra = "") {

@@ -14,6 +14,7 @@
 #include "store/sqlite.hpp"
 #include "support/device_fixture.hpp"
 #include "support/expect_error.hpp"
+#include "support/test_bytes.hpp"
 
 using namespace iro;
 using namespace iro::test;
@@ -31,10 +32,7 @@ EncryptionKey key_of(std::uint8_t seed) {
   return key;
 }
 
-std::string bytes_of_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
+using iro::test::bytes_of_file;
 
 // Everything SQLite keeps for a store: the main file, its WAL and shared memory.
 struct StoreFiles {

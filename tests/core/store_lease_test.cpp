@@ -16,6 +16,7 @@
 #include "store/sqlite.hpp"
 #include "store/store_key.hpp"
 #include "support/device_fixture.hpp"
+#include "support/test_bytes.hpp"
 
 using namespace iro;
 using namespace iro::test;
@@ -23,7 +24,7 @@ using namespace iro::test;
 namespace {
 
 constexpr const char* kNote = "Quillwort-Tangerine 9120: Ava wants her gran at the review";
-constexpr const char* kToken = "token-lease-0001";
+constexpr const char* kLeaseToken = "token-lease-0001";
 
 EncryptionKey host_key() {
   EncryptionKey key;
@@ -37,10 +38,7 @@ Bytes lease_secret(std::uint8_t seed) {
   return secret;
 }
 
-std::string bytes_of_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
+using iro::test::bytes_of_file;
 
 // The store's main file and its WAL, where SQLite keeps what it wrote.
 bool files_contain(const std::filesystem::path& path, const Bytes& bytes) {
@@ -59,7 +57,7 @@ std::optional<Bytes> raw_meta(const std::filesystem::path& path, std::string_vie
 }
 
 template <typename Action>
-std::optional<Error> error_of(Action action) {
+std::optional<Error> failure_of(Action action) {
   try {
     action();
   } catch (const Error& error) {
@@ -80,8 +78,9 @@ struct LeasedDevice {
   std::uint64_t leased_at = 0;
 
   LeasedDevice() {
-    device.store->save_enrolment("wss://iro.example.org/sync",
-                                 Enrolled{device.store->device_id(), kToken, "iro-anna", "kent"});
+    device.store->save_enrolment(
+        "wss://iro.example.org/sync",
+        Enrolled{device.store->device_id(), kLeaseToken, "iro-anna", "kent"});
     note_id = device.store->create(Kind::visit, "C1", {{"note", std::string(kNote)}});
     leased_at = device.clock.now_ms();
     device.store->renew_lease(lease_secret(1), 14, leased_at);
@@ -91,7 +90,7 @@ struct LeasedDevice {
   std::filesystem::path path() const { return device.dir / "device.db"; }
 };
 
-std::string note_of(const DeviceStore& store, const std::string& id) {
+std::string note_text(const DeviceStore& store, const std::string& id) {
   const auto document = store.get(id);
   REQUIRE(document.has_value());
   const Value* note = document->field("note");
@@ -134,27 +133,28 @@ TEST_CASE("a store leased for 14 days opens on day 13 and is locked on day 15") 
 
   leased.at_day(13);
   leased.device.store = leased.device.open();
-  CHECK(note_of(*leased.device.store, leased.note_id) == kNote);
+  CHECK(note_text(*leased.device.store, leased.note_id) == kNote);
   CHECK_FALSE(leased.device.store->status().locked);
 
   leased.at_day(15);
   leased.device.store = leased.device.open();
   DeviceStore& store = *leased.device.store;
-  const auto refused = error_of([&] { store.get(leased.note_id); });
+  const auto refused = failure_of([&] { store.get(leased.note_id); });
   CHECK(code_of_error(refused) == ErrorCode::lease_expired);
   CHECK(std::string(refused->what()) ==
         "this device has not reached the server for 14 days: its records are locked until it "
         "syncs");
-  CHECK(code_of_error(error_of([&] { store.query(); })) == ErrorCode::lease_expired);
-  CHECK(code_of_error(error_of([&] { store.outbox(); })) == ErrorCode::lease_expired);
-  CHECK(code_of_error(error_of([&] { store.rejected_changes(); })) == ErrorCode::lease_expired);
-  CHECK(code_of_error(error_of([&] {
+  CHECK(code_of_error(failure_of([&] { store.query(); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { store.outbox(); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { store.rejected_changes(); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] {
           store.create(Kind::visit, "C1", {{"note", std::string("new")}});
         })) == ErrorCode::lease_expired);
-  CHECK(code_of_error(error_of([&] {
+  CHECK(code_of_error(failure_of([&] {
           store.edit(leased.note_id, {{"note", std::string("changed")}});
         })) == ErrorCode::lease_expired);
-  CHECK(code_of_error(error_of([&] { store.remove(leased.note_id); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { store.remove(leased.note_id); })) ==
+        ErrorCode::lease_expired);
 
   // What the device needs to sync still works: it can say Hello.
   const DeviceStatus status = store.status();
@@ -164,7 +164,7 @@ TEST_CASE("a store leased for 14 days opens on day 13 and is locked on day 15") 
   CHECK(device_status_json(status)["locked"] == true);
   const auto credentials = store.sync_credentials();
   REQUIRE(credentials.has_value());
-  CHECK(credentials->device_token == kToken);
+  CHECK(credentials->device_token == kLeaseToken);
 
   // The secret is gone from the store's files, not only from its rows.
   CHECK_FALSE(raw_meta(leased.path(), "lease_secret").has_value());
@@ -174,9 +174,9 @@ TEST_CASE("a store leased for 14 days opens on day 13 and is locked on day 15") 
 TEST_CASE("a lease that runs out while the store is open locks it at the next record call") {
   LeasedDevice leased;
   leased.at_day(13.9);
-  CHECK(note_of(*leased.device.store, leased.note_id) == kNote);
+  CHECK(note_text(*leased.device.store, leased.note_id) == kNote);
   leased.at_day(14.1);
-  CHECK(code_of_error(error_of([&] { leased.device.store->get(leased.note_id); })) ==
+  CHECK(code_of_error(failure_of([&] { leased.device.store->get(leased.note_id); })) ==
         ErrorCode::lease_expired);
   CHECK_FALSE(raw_meta(leased.path(), "lease_secret").has_value());
 }
@@ -190,23 +190,23 @@ TEST_CASE("a wrong lease secret does not unlock a locked store and the right one
   REQUIRE(store.status().locked);
 
   const auto wrong =
-      error_of([&] { sync_with_lease(store, leased.device.clock, lease_secret(2), 14); });
+      failure_of([&] { sync_with_lease(store, leased.device.clock, lease_secret(2), 14); });
   CHECK(code_of_error(wrong) == ErrorCode::wrong_key);
   CHECK(store.status().locked);
-  CHECK(code_of_error(error_of([&] { store.get(leased.note_id); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { store.get(leased.note_id); })) == ErrorCode::lease_expired);
 
   // The right secret, from the server's Welcome: unlocked, then push and pull as usual.
   sync_with_lease(store, leased.device.clock, lease_secret(1), 14);
   CHECK_FALSE(store.status().locked);
   CHECK(store.status().lease_expires_ms == leased.device.clock.now_ms() + 14 * kDayMs);
   CHECK(store.outbox_size() == 0);  // pushed
-  CHECK(note_of(store, leased.note_id) == kNote);
+  CHECK(note_text(store, leased.note_id) == kNote);
   CHECK(store.query().size() == 2);
 
   // Renewed: it opens until 14 days after this sync.
   leased.at_day(33);
   leased.device.store = leased.device.open();
-  CHECK(note_of(*leased.device.store, leased.note_id) == kNote);
+  CHECK(note_text(*leased.device.store, leased.note_id) == kNote);
 }
 
 TEST_CASE("a lease granted or renewed on another connection reaches a store already open") {
@@ -215,10 +215,10 @@ TEST_CASE("a lease granted or renewed on another connection reaches a store alre
   LeasedDevice leased;
   leased.at_day(15);
   DeviceStore& app = *leased.device.store;
-  CHECK(code_of_error(error_of([&] { app.get(leased.note_id); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { app.get(leased.note_id); })) == ErrorCode::lease_expired);
   const auto sync_connection = leased.device.open();
   sync_with_lease(*sync_connection, leased.device.clock, lease_secret(1), 14);
-  CHECK(note_of(app, leased.note_id) == kNote);
+  CHECK(note_text(app, leased.note_id) == kNote);
   CHECK_FALSE(app.status().locked);
 
   // A handle opened before the first lease was granted elsewhere still locks.
@@ -226,7 +226,7 @@ TEST_CASE("a lease granted or renewed on another connection reaches a store alre
   const std::string id = device.store->create(Kind::visit, "C1", {{"note", std::string(kNote)}});
   device.open()->renew_lease(lease_secret(1), 14, device.clock.now_ms());
   device.clock.advance(15 * kDayMs);
-  CHECK(code_of_error(error_of([&] { device.store->get(id); })) == ErrorCode::lease_expired);
+  CHECK(code_of_error(failure_of([&] { device.store->get(id); })) == ErrorCode::lease_expired);
 }
 
 TEST_CASE("a clock set back after the store saw a later time does not extend the lease") {
@@ -237,7 +237,7 @@ TEST_CASE("a clock set back after the store saw a later time does not extend the
     CHECK(leased.device.store->status().locked);
     leased.at_day(1);
     leased.device.store = leased.device.open();
-    CHECK(code_of_error(error_of([&] { leased.device.store->get(leased.note_id); })) ==
+    CHECK(code_of_error(failure_of([&] { leased.device.store->get(leased.note_id); })) ==
           ErrorCode::lease_expired);
   }
   SUBCASE("the store saw day 15 in a server's timestamp while its clock said day 13") {
@@ -248,7 +248,7 @@ TEST_CASE("a clock set back after the store saw a later time does not extend the
     entry.change.hlc = Hlc::from_parts(leased.leased_at + 15 * kDayMs, 0);
     leased.device.store->apply_changes(std::span(&entry, 1), 1);
     leased.device.store = leased.device.open();  // the clock still says day 13
-    CHECK(code_of_error(error_of([&] { leased.device.store->get(leased.note_id); })) ==
+    CHECK(code_of_error(failure_of([&] { leased.device.store->get(leased.note_id); })) ==
           ErrorCode::lease_expired);
   }
 }
@@ -264,7 +264,7 @@ TEST_CASE("once leased, the host key alone does not give the data key") {
   CHECK(keys.locked());
   CHECK(keys.encrypted);
   CHECK_FALSE(raw_meta(leased.path(), "encryption_wrapped_key").has_value());
-  CHECK(code_of_error(error_of([&] {
+  CHECK(code_of_error(failure_of([&] {
           keys.records.open(Bytes(40, 0), Cell::field("x", "note"));
         })) == ErrorCode::lease_expired);
 }
@@ -279,7 +279,7 @@ TEST_CASE("lease terms edited in the file leave the store locked, never unlocked
   leased.at_day(1);
   leased.device.store = leased.device.open();
   CHECK(leased.device.store->status().locked);
-  CHECK(code_of_error(error_of([&] { leased.device.store->get(leased.note_id); })) ==
+  CHECK(code_of_error(failure_of([&] { leased.device.store->get(leased.note_id); })) ==
         ErrorCode::lease_expired);
 }
 
@@ -289,7 +289,7 @@ TEST_CASE("a plain store has no lease") {
   device.store->renew_lease(lease_secret(1), 1, device.clock.now_ms());
   device.clock.advance(400 * kDayMs);
   device.store = device.open();
-  CHECK(note_of(*device.store, id) == kNote);
+  CHECK(note_text(*device.store, id) == kNote);
   CHECK_FALSE(device.store->status().lease_expires_ms.has_value());
   CHECK_FALSE(device.store->status().locked);
 }
@@ -297,11 +297,11 @@ TEST_CASE("a plain store has no lease") {
 TEST_CASE("a lease outside 1-90 days or with a short secret is refused and changes nothing") {
   DeviceFixture device{host_key()};
   const std::uint64_t now = device.clock.now_ms();
-  CHECK(code_of_error(error_of([&] { device.store->renew_lease(lease_secret(1), 0, now); })) ==
+  CHECK(code_of_error(failure_of([&] { device.store->renew_lease(lease_secret(1), 0, now); })) ==
         ErrorCode::invalid_input);
-  CHECK(code_of_error(error_of([&] { device.store->renew_lease(lease_secret(1), 91, now); })) ==
+  CHECK(code_of_error(failure_of([&] { device.store->renew_lease(lease_secret(1), 91, now); })) ==
         ErrorCode::invalid_input);
-  CHECK(code_of_error(error_of([&] { device.store->renew_lease(Bytes(16, 1), 14, now); })) ==
+  CHECK(code_of_error(failure_of([&] { device.store->renew_lease(Bytes(16, 1), 14, now); })) ==
         ErrorCode::invalid_input);
   CHECK_FALSE(device.store->status().lease_expires_ms.has_value());
   CHECK(raw_meta(device.dir / "device.db", "encryption_wrapped_key").has_value());

@@ -11,13 +11,14 @@ using namespace iro::test;
 
 namespace {
 
-constexpr const char* kServer = "wss://iro.example.org/sync";
-constexpr const char* kToken = "token-7f3a";
+constexpr const char* kSyncServer = "wss://iro.example.org/sync";
+constexpr const char* kSyncToken = "token-7f3a";
 
 // A device with its own store file; the test plays the server.
 struct Device : DeviceFixture {
   void enrol() {
-    store->save_enrolment(kServer, Enrolled{store->device_id(), kToken, "iro-anna", "sunderland"});
+    store->save_enrolment(kSyncServer,
+                          Enrolled{store->device_id(), kSyncToken, "iro-anna", "sunderland"});
   }
 
   // A visit note for `child_id`: one outbox change per field.
@@ -93,7 +94,7 @@ TEST_CASE("start sends a Hello with the device id, the token and the stored curs
   device.store->apply_changes({}, 42);  // an earlier session pulled up to 42
   DeviceSyncSession session(*device.store, DeviceSyncSession::Mode::until_caught_up, device.clock);
   const Message hello = decode_message(session.start("iro-cli 0.1.0"));
-  CHECK(hello == Message{Hello{device.store->device_id(), kToken, 42, "iro-cli 0.1.0"}});
+  CHECK(hello == Message{Hello{device.store->device_id(), kSyncToken, 42, "iro-cli 0.1.0"}});
   CHECK(session.state() == SyncState::greeting);
   CHECK_FALSE(session.finished());
 }
@@ -528,29 +529,30 @@ TEST_CASE("in follow mode the session stays live, applies live changes and pushe
 
 TEST_CASE("enrolment with the store's device id saves the credentials") {
   Device device;
-  EnrolSession enrol(*device.store, kServer);
+  EnrolSession enrol(*device.store, kSyncServer);
   const Message sent = decode_message(enrol.start("ABCD-1234", "Anna's tablet"));
   CHECK(sent == Message{Enrol{"ABCD-1234", device.store->device_id(), "Anna's tablet"}});
   CHECK_FALSE(device.store->sync_credentials().has_value());
 
-  const Enrolled enrolled{device.store->device_id(), kToken, "iro-anna", "sunderland"};
+  const Enrolled enrolled{device.store->device_id(), kSyncToken, "iro-anna", "sunderland"};
   CHECK(enrol.receive(encode_message(enrolled)));
   CHECK(enrol.enrolled());
   CHECK(enrol.result() == enrolled);
   const auto credentials = device.store->sync_credentials();
   REQUIRE(credentials.has_value());
-  CHECK(credentials->server == kServer);
+  CHECK(credentials->server == kSyncServer);
   CHECK(credentials->device_id == device.store->device_id());
-  CHECK(credentials->device_token == kToken);
+  CHECK(credentials->device_token == kSyncToken);
   CHECK(device.store->status().tenant == "sunderland");
   CHECK(device.store->status().user_id == "iro-anna");
 }
 
 TEST_CASE("enrolment naming a different device id is refused and saves nothing") {
   Device device;
-  EnrolSession enrol(*device.store, kServer);
+  EnrolSession enrol(*device.store, kSyncServer);
   enrol.start("ABCD-1234", "Anna's tablet");
-  const Enrolled enrolled{"01890a5d-ac96-774b-bcce-b302099affff", kToken, "iro-anna", "sunderland"};
+  const Enrolled enrolled{"01890a5d-ac96-774b-bcce-b302099affff", kSyncToken, "iro-anna",
+                          "sunderland"};
   CHECK(error_code_of([&] { enrol.receive(encode_message(enrolled)); }) ==
         ErrorCode::invalid_input);
   CHECK_FALSE(enrol.enrolled());
@@ -559,7 +561,7 @@ TEST_CASE("enrolment naming a different device id is refused and saves nothing")
 
 TEST_CASE("a refused enrolment keeps the refusal and saves no credentials") {
   Device device;
-  EnrolSession enrol(*device.store, kServer);
+  EnrolSession enrol(*device.store, kSyncServer);
   enrol.start("EXPIRED-1", "Anna's tablet");
   const Refused refused{RefusalCode::bad_code, "this code has expired"};
   CHECK(enrol.receive(encode_message(refused)));

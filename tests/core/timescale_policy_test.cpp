@@ -5,6 +5,7 @@
 #include <string>
 
 #include "iro/error.hpp"
+#include "support/test_dates.hpp"
 
 using iro::Date;
 using iro::Interval;
@@ -12,9 +13,7 @@ using iro::TimeUnit;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 }  // namespace
 

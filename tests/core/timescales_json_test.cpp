@@ -5,15 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "support/test_dates.hpp"
 
 using iro::Date;
 using nlohmann::ordered_json;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 const iro::HolidayCalendar& calendar() {
   return iro::HolidayCalendar::england_and_wales();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "iro/error.hpp"
+#include "support/test_dates.hpp"
 
 using iro::Date;
 using iro::HeldMeeting;
@@ -13,9 +14,7 @@ using iro::ReviewType;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 const iro::HolidayCalendar& calendar() {
   return iro::HolidayCalendar::england_and_wales();

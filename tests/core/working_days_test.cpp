@@ -3,14 +3,13 @@
 #include <doctest/doctest.h>
 
 #include "iro/error.hpp"
+#include "support/test_dates.hpp"
 
 using iro::Date;
 
 namespace {
 
-Date day(const char* iso) {
-  return *Date::parse(iso);
-}
+using iro::test::day;
 
 struct Step {
   const char* start;

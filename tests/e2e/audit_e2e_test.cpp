@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "e2e/device_token.hpp"
 #include "e2e/wire_probe.hpp"
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
@@ -97,20 +98,6 @@ class TwoCouncils {
 
 std::string device_id_of(const DeviceProcess& device) {
   return json::parse(device.ok({"status", "--json"}))["device_id"];
-}
-
-std::string token_of(const DeviceProcess& device) {
-  sqlite::Database raw(device.db());
-  auto statement = raw.cached("SELECT value FROM meta WHERE key = 'device_token'");
-  REQUIRE(statement.step());
-  return statement.text(0);
-}
-
-const Refused* refusal_in(const ProbeReply& reply) {
-  for (const Message& message : reply.messages) {
-    if (const auto* refused = std::get_if<Refused>(&message)) return refused;
-  }
-  return nullptr;
 }
 
 // The entries with this action and outcome whose detail holds `words`.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/county.hpp"
+#include "e2e/device_token.hpp"
 #include "e2e/wire_probe.hpp"
 #include "store/sqlite.hpp"
 
@@ -13,20 +14,6 @@ using namespace iro::test;
 using nlohmann::json;
 
 namespace {
-
-const Refused* refusal_in(const ProbeReply& reply) {
-  for (const Message& message : reply.messages) {
-    if (const auto* refused = std::get_if<Refused>(&message)) return refused;
-  }
-  return nullptr;
-}
-
-std::string token_of(const DeviceProcess& device) {
-  sqlite::Database raw(device.db());
-  auto statement = raw.cached("SELECT value FROM meta WHERE key = 'device_token'");
-  REQUIRE(statement.step());
-  return statement.text(0);
-}
 
 // After any refusal the server still serves, and what it held is intact.
 void check_still_serving(County& county, DeviceProcess& device, const std::string& before) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "iro/protocol.hpp"
@@ -23,6 +24,14 @@ struct ProbeFrame {
   Bytes bytes;
   bool binary = true;
 };
+
+// The first refusal among the messages a probe got back, or null.
+inline const Refused* refusal_in(const ProbeReply& reply) {
+  for (const Message& message : reply.messages) {
+    if (const auto* refused = std::get_if<Refused>(&message)) return refused;
+  }
+  return nullptr;
+}
 
 // Connects to 127.0.0.1:port, sends the frames in order, then reads until
 // the server closes or `listen_for` passes.
