@@ -1,7 +1,8 @@
 // The dashboard as a manager meets it: a logged-out visit lands on /login;
 // the manager logs in and sees the overdue reviews `admin timescales` names
-// and the device not synced for 10 days; signs out; an IRO of another
-// council is refused, whichever council they give.
+// and the device not synced for 10 days; changes their password; signs out;
+// an IRO of another council is refused, whichever council they give, and
+// the manager's old password is.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
@@ -55,18 +56,39 @@ export async function dashboardCase(county, browsers) {
   ok(`the device not synced for 10 days is flagged: ${unsynced.cells.join(' | ')}`);
   await browsers.screenshot(page, 'dashboard');
 
+  // The manager changes their own password from the dashboard, and stays
+  // signed in; from then on the old one is refused (below).
+  const oldPassword = county.manager.password;
+  const newPassword = `${oldPassword}-renewed`;
+  await page.click('#change-password');
+  await page.waitForURL((u) => u.pathname === '/dashboard/password');
+  await page.fill('[name=current]', oldPassword);
+  await page.fill('[name=new]', newPassword);
+  await page.fill('[name=again]', newPassword);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/dashboard/password' && u.search === '?changed=1'),
+    page.click('#password [type=submit]'),
+  ]);
+  assert.ok(await page.locator('#password-changed').isVisible(), '#password-changed is shown');
+  await browsers.screenshot(page, 'password-changed');
+  await page.goto(`${url}/dashboard`);
+  assert.equal(pathOf(page), '/dashboard', 'still signed in after changing the password');
+  county.manager.password = newPassword;
+  ok('the manager changed their own password and is still signed in');
+
   await page.click('#logout');
   await page.waitForURL((u) => u.pathname === '/login');
   await page.goto(`${url}/dashboard`);
   assert.equal(pathOf(page), '/login', '/dashboard after signing out');
   ok('signed out, /dashboard leads to /login again');
 
-  // Three failures in all: at the default 5 a minute, two more would have
+  // Four failures in all: at the default 5 a minute, one more would have
   // the address refused altogether.
   const refusals = [
     ['an IRO of another council, giving the demo county', { ...county.otherIro, council: 'demo-county' }],
     ['an IRO of another council, giving their own', county.otherIro],
     ['the manager with a wrong password', { ...county.manager, password: `${county.manager.password}x` }],
+    ['the manager with the password they changed', { ...county.manager, password: oldPassword }],
   ];
   for (const [index, [who, user]] of refusals.entries()) {
     const refused = await newPage(browser);

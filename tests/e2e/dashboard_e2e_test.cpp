@@ -218,3 +218,93 @@ TEST_CASE("set-password refuses a short password, a bad login, a taken login and
   CHECK(fine.exit_code == 0);
   CHECK(fine.out.find("password set for ann.iro (demo-county)") != std::string::npos);
 }
+
+namespace {
+
+// The change-password form as a browser posts it from this server's page.
+std::vector<std::string> password_form(County& county, const std::string& token,
+                                       const std::string& current, const std::string& next,
+                                       const std::string& again) {
+  const std::string origin = "https://127.0.0.1:" + std::to_string(county.server().port());
+  return {"--cookie",         "iro_session=" + token, "--header",         "Origin: " + origin,
+          "--data-urlencode", "current=" + current,   "--data-urlencode", "new=" + next,
+          "--data-urlencode", "again=" + again};
+}
+
+std::string signed_in_token(County& county, const std::string& password) {
+  const CurlReply reply =
+      curl(county, "/login", sign_in_form("demo-county", "pat.manager", password));
+  REQUIRE(reply.status == 303);
+  return session_token(reply);
+}
+
+}  // namespace
+
+TEST_CASE("a manager changes their own password: the old one and other browsers stop working") {
+  County county(2, County::Transport::tls);
+  const std::string old_password = county.manager_password();
+  const std::string token = signed_in_token(county, old_password);
+  const std::string other_browser = signed_in_token(county, old_password);
+  const std::string next = "a new and longer passphrase";
+
+  const CurlReply form = curl(county, "/dashboard/password", with_session(token));
+  CHECK(form.status == 200);
+  CHECK(form.body.find("autocomplete=\"new-password\"") != std::string::npos);
+  CHECK(curl(county, "/dashboard", with_session(token)).body.find("/dashboard/password") !=
+        std::string::npos);
+  CHECK(curl(county, "/dashboard/password").status == 303);  // not signed in
+  // A pair that does not decode is left out: no word of a change.
+  const CurlReply garbled = curl(county, "/dashboard/password?changed=%zz", with_session(token));
+  CHECK(garbled.status == 200);
+  CHECK(garbled.body.find("Your password is changed.") == std::string::npos);
+
+  // Each refusal changes nothing: the old password still signs in.
+  const CurlReply differ = curl(county, "/dashboard/password",
+                                password_form(county, token, old_password, next, next + "!"));
+  CHECK(differ.status == 400);
+  CHECK(differ.body.find("differ") != std::string::npos);
+  const CurlReply short_one = curl(county, "/dashboard/password",
+                                   password_form(county, token, old_password, "short", "short"));
+  CHECK(short_one.status == 400);
+  CHECK(short_one.body.find("12 to 256 characters") != std::string::npos);
+  const CurlReply wrong = curl(county, "/dashboard/password",
+                               password_form(county, token, "not the password", next, next));
+  CHECK(wrong.status == 401);
+  CHECK(wrong.body.find("current password is wrong") != std::string::npos);
+  std::vector<std::string> cross_site = password_form(county, token, old_password, next, next);
+  cross_site[3] = "Origin: https://evil.example";
+  CHECK(curl(county, "/dashboard/password", cross_site).status == 403);
+  CHECK(curl(county, "/dashboard/password",
+             password_form(county, "no-such-session", old_password, next, next))
+            .status == 303);
+  CHECK(curl(county, "/dashboard", with_session(token)).status == 200);
+  CHECK(curl(county, "/dashboard", with_session(other_browser)).status == 200);
+
+  // Changed: this browser gets a new session, every other browser is signed out.
+  const CurlReply changed =
+      curl(county, "/dashboard/password", password_form(county, token, old_password, next, next));
+  CHECK(changed.status == 303);
+  CHECK(changed.header("Location") == "/dashboard/password?changed=1");
+  const std::string renewed = session_token(changed);
+  REQUIRE(renewed.size() == 64);
+  CHECK(renewed != token);
+  CHECK(curl(county, "/dashboard/password?changed=1", with_session(renewed))
+            .body.find("Your password is changed.") != std::string::npos);
+  CHECK(curl(county, "/dashboard", with_session(renewed)).status == 200);
+  CHECK(curl(county, "/dashboard", with_session(token)).status == 303);
+  CHECK(curl(county, "/dashboard", with_session(other_browser)).status == 303);
+  CHECK(curl(county, "/login", sign_in_form("demo-county", "pat.manager", old_password)).status ==
+        401);
+  CHECK(curl(county, "/login", sign_in_form("demo-county", "pat.manager", next)).status == 303);
+
+  // The audit log says who changed it and who failed to; it holds no password.
+  const ProcessResult audit = county.server().admin({"audit", "--tenant", "demo-county"});
+  REQUIRE(audit.exit_code == 0);
+  CHECK(audit.out.find("web-password") != std::string::npos);
+  CHECK(audit.out.find("wrong current password") != std::string::npos);
+  CHECK(audit.out.find("changed; every browser session ended") != std::string::npos);
+  for (const std::string& secret : {old_password, next}) {
+    CHECK(audit.out.find(secret) == std::string::npos);
+    CHECK(county.server().log().find(secret) == std::string::npos);
+  }
+}

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "server/server_fixture.hpp"
@@ -82,4 +83,25 @@ TEST_CASE("a stop answers every check still queued, and refuses later ones at on
   bool after_stop = true;
   CHECK(checker.check(row, "correct horse battery", [&](bool matches) { after_stop = matches; }));
   CHECK_FALSE(after_stop);
+}
+
+TEST_CASE("other slow work runs on the checker's thread, and a throw there stops nothing") {
+  const PasswordRow row = row_of_password();
+  PasswordChecker checker(4);
+  std::promise<std::thread::id> ran_on;
+  REQUIRE(checker.run([&](bool running) {
+    CHECK(running);
+    ran_on.set_value(std::this_thread::get_id());
+    throw std::runtime_error("a hash that could not be made");
+  }));
+  CHECK(ran_on.get_future().get() != std::this_thread::get_id());
+  // The thread survived the throw: the next check is answered.
+  std::promise<bool> next;
+  REQUIRE(
+      checker.check(row, "correct horse battery", [&](bool matches) { next.set_value(matches); }));
+  CHECK(next.get_future().get());
+  checker.stop();
+  bool running_after_stop = true;
+  CHECK(checker.run([&](bool running) { running_after_stop = running; }));
+  CHECK_FALSE(running_after_stop);
 }

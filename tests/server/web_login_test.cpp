@@ -148,6 +148,34 @@ TEST_CASE("a new password signs out every browser of its user, and no one else's
   CHECK(password_matches(rig.find("shire", "meg")->password, "a different passphrase"));
 }
 
+TEST_CASE("a password changed in two halves keeps the login and ends the user's sessions") {
+  SignInRig rig;
+  rig.set(rig.meg, "meg", kPassword);
+  const std::string before = rig.start("shire", "meg");
+  std::optional<PasswordRow> current;
+  rig.store->read([&](StoreTxn& txn) { current = txn.password_of_user(rig.meg); });
+  REQUIRE(current);
+  CHECK(current->login == "meg");
+  rig.store->read([&](StoreTxn& txn) { CHECK_FALSE(txn.password_of_user("no-such-user")); });
+
+  CHECK_THROWS_AS(hashed_password(*current, "short", 1, kTestIterations), Error);
+  CHECK_THROWS_AS(
+      hashed_password(*current, std::string(kMaxPasswordLength + 1, 'x'), 1, kTestIterations),
+      Error);
+  const PasswordRow next = hashed_password(*current, "a changed passphrase", 7, kTestIterations);
+  CHECK(next.user_id == rig.meg);
+  CHECK(next.login == "meg");
+  CHECK(next.set_ms == 7);
+  CHECK(next.salt_hex != current->salt_hex);
+  CHECK(rig.who(before));  // nothing is stored until the write
+  rig.store->write([&](StoreTxn& txn) { put_hashed_password(txn, next); });
+  CHECK_FALSE(rig.who(before));
+  const auto found = rig.find("shire", "meg");
+  REQUIRE(found);
+  CHECK(password_matches(found->password, "a changed passphrase"));
+  CHECK_FALSE(password_matches(found->password, kPassword));
+}
+
 TEST_CASE("only managers and administrators may use the dashboard, even with a session") {
   SignInRig rig;
   rig.set(rig.ann, "ann", kPassword);

@@ -55,6 +55,8 @@ std::string_view to_string(AuditAction action) noexcept {
       return "web-sign-out";
     case AuditAction::web_page:
       return "web-page";
+    case AuditAction::web_password:
+      return "web-password";
     case AuditAction::attachment_upload:
       return "attachment-upload";
     case AuditAction::attachment_download:

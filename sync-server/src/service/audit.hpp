@@ -50,7 +50,8 @@ enum class AuditAction : std::uint8_t {
   set_password,  // an administrator's command
   web_sign_in,   // a browser's sign-in, and why it was refused
   web_sign_out,
-  web_page,  // a page of the council's records shown (the dashboard, the annual report)
+  web_page,      // a page of the council's records shown (the dashboard, the annual report)
+  web_password,  // a manager changing their own password, and why it was refused
 };
 std::string_view to_string(AuditAction action) noexcept;
 

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <vector>
 
+#include "service/web_login.hpp"
+
 namespace iro::server {
 namespace {
 
@@ -106,6 +108,29 @@ std::string login_page(std::string_view council, std::string_view login, std::st
   return page("Sign in", body.str());
 }
 
+std::string password_page(std::string_view viewer, std::string_view error, bool changed) {
+  std::ostringstream body;
+  body << "<header><h1>Change your password</h1><p>" << html_escape(viewer) << "</p>"
+       << "<nav><a href=\"/dashboard\">Dashboard</a></nav></header>\n";
+  if (!error.empty())
+    body << "<p id=\"password-error\" class=\"overdue\">" << html_escape(error) << "</p>\n";
+  if (changed) body << "<p id=\"password-changed\">Your password is changed.</p>\n";
+  body << "<form method=\"post\" action=\"/dashboard/password\" id=\"password\">"
+       << "<p><label>Current password <input name=\"current\" type=\"password\" "
+          "autocomplete=\"current-password\" required></label></p>"
+       << "<p><label>New password <input name=\"new\" type=\"password\" "
+          "autocomplete=\"new-password\" minlength=\""
+       << kMinPasswordLength << "\" maxlength=\"" << kMaxPasswordLength
+       << "\" required></label></p>"
+       << "<p><label>New password again <input name=\"again\" type=\"password\" "
+          "autocomplete=\"new-password\" required></label></p>"
+       << "<p>" << kMinPasswordLength << " to " << kMaxPasswordLength
+       << " characters. Every other browser signed in as you is signed out; this one stays signed "
+          "in.</p>"
+       << "<p><button type=\"submit\">Change password</button></p></form>\n";
+  return page("Change your password", body.str());
+}
+
 std::string html_escape(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());
@@ -139,6 +164,7 @@ std::string dashboard_page(const Dashboard& board, const DashboardRequest& reque
   body << "<header><h1>" << html_escape(request.tenant) << ": IRO service dashboard</h1>"
        << "<p>" << html_escape(viewer) << ", as of " << request.today.to_string() << "</p>"
        << "<nav><a href=\"/dashboard/annual-report\">Annual report</a>"
+       << "<a href=\"/dashboard/password\" id=\"change-password\">Change password</a>"
        << "<form method=\"post\" action=\"/logout\" style=\"display:inline\">"
        << "<button type=\"submit\" id=\"logout\">Sign out</button></form></nav>"
        << "<form method=\"get\" action=\"/dashboard\" id=\"window\"><label>Due within "

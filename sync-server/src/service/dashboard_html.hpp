@@ -26,4 +26,9 @@ std::string annual_report_page(const AnnualReport& report, std::string_view csv_
 // the reason the last attempt failed, if any.
 std::string login_page(std::string_view council, std::string_view login, std::string_view error);
 
+// The form to change one's own password (the current one, the new one
+// twice), with the reason the last attempt failed, if any, or word that the
+// last one succeeded.
+std::string password_page(std::string_view viewer, std::string_view error, bool changed = false);
+
 }  // namespace iro::server

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -53,6 +54,12 @@ bool same_origin(const HttpRequest& request) {
   return scheme_end != std::string::npos && request.origin.substr(scheme_end + 3) == request.host;
 }
 
+// A form field's value, empty when it was not sent.
+std::string form_field(const std::map<std::string, std::string>& form, const char* name) {
+  const auto found = form.find(name);
+  return found == form.end() ? std::string() : found->second;
+}
+
 // 1-366 written as plain digits, or nullopt.
 std::optional<int> days_in_range(std::string_view text) {
   if (text.empty() || text.size() > 3) return std::nullopt;
@@ -90,6 +97,7 @@ void ManagerPages::answer(const HttpRequest& request, const Reply& reply) {
   const bool post = request.method == "POST";
   if (path == "/login" && post) return sign_in(request, reply);
   if (path == "/logout" && post) return sign_out(request, reply);
+  if (path == "/dashboard/password" && post) return change_password(request, reply);
   if (!get) return reply({405, kText, "method not allowed\n"});
   if (path == "/") return reply(see_other("/dashboard"));
   if (path == "/login") return reply(login_form(200, "", "", ""));
@@ -124,6 +132,10 @@ HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user
   const Date today = local_date_of(m_clock.now_ms());
   const std::string_view path = request.path();
   try {
+    if (path == "/dashboard/password") {
+      const auto query = parse_form(request.query());
+      return html(200, password_page(user.name, "", query.contains("changed")));
+    }
     if (path == "/dashboard") {
       DashboardRequest wanted{user.tenant, today, m_clock.now_ms()};
       const auto query = parse_form(request.query());
@@ -177,11 +189,7 @@ HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user
 void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
   if (!same_origin(request)) return reply({403, kText, "a form from another site\n"});
   const auto form = parse_form(request.body);
-  const auto field = [&form](const char* name) {
-    const auto found = form.find(name);
-    return found == form.end() ? std::string() : found->second;
-  };
-  const std::string council = field("council"), login = field("login");
+  const std::string council = form_field(form, "council"), login = form_field(form, "login");
   const std::string address = AuthThrottle::address_of(request.peer);
   if (const auto lockout = m_throttle.check(address)) {
     HttpReply wait = login_form(429, council, login, AuthThrottle::refusal_reason(*lockout));
@@ -198,7 +206,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
   }
   const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();
   const bool queued = m_checker.check(
-      stored, field("password"),
+      stored, form_field(form, "password"),
       [this, candidate, council, login, address, peer = request.peer, reply](bool matches) {
         std::string refusal;  // for the audit log only
         if (!*candidate) {
@@ -256,6 +264,115 @@ void ManagerPages::sign_out(const HttpRequest& request, const Reply& reply) {
         HttpReply bye = see_other("/login");
         bye.headers.emplace_back("Set-Cookie", session_cookie("", 0));
         reply(std::move(bye));
+      });
+}
+
+void ManagerPages::change_password(const HttpRequest& request, const Reply& reply) {
+  if (!same_origin(request)) return reply({403, kText, "a form from another site\n"});
+  std::optional<UserRow> user;
+  std::optional<PasswordRow> current;
+  try {
+    const std::string token = session_token(request);
+    m_store.read([&](StoreTxn& txn) {
+      user = web_session_user(txn, token, m_clock.now_ms());
+      if (user) current = txn.password_of_user(user->id);
+    });
+  } catch (const std::exception& error) {
+    spdlog::error("{}", logfmt("web-session-read-failed", {{"error", error.what()}}));
+    return reply({503, kText, "the server could not read its records; try again\n"});
+  }
+  if (!user || !current) return reply(see_other("/login"));
+  const auto refuse = [&user, &reply](int status, std::string_view why) {
+    reply(html(status, password_page(user->name, why)));
+  };
+  const std::string address = AuthThrottle::address_of(request.peer);
+  if (const auto lockout = m_throttle.check(address)) {
+    HttpReply wait = html(429, password_page(user->name, AuthThrottle::refusal_reason(*lockout)));
+    wait.headers.emplace_back("Retry-After",
+                              std::to_string((lockout->retry_after_ms + 999) / 1000));
+    return reply(std::move(wait));
+  }
+  const auto form = parse_form(request.body);
+  const std::string new_password = form_field(form, "new");
+  if (new_password != form_field(form, "again")) {
+    return refuse(400, "The two new passwords differ: nothing was changed.");
+  }
+  if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength) {
+    return refuse(400, "A password has " + std::to_string(kMinPasswordLength) + " to " +
+                           std::to_string(kMaxPasswordLength) +
+                           " characters: nothing was changed.");
+  }
+  // Both hashes (checking the current password, making the new one's) run
+  // on the checker's thread, then the write on the committer's.
+  const bool queued = m_checker.run([this, user = *user, checked = *current,
+                                     current_text = form_field(form, "current"), new_password,
+                                     peer = request.peer, reply](bool running) {
+    if (!running) return reply({503, kText, "the server is stopping; try again\n"});
+    bool matches = false;
+    try {
+      matches = password_matches(checked, current_text);
+    } catch (const std::exception&) {
+      matches = false;  // a check that cannot run changes nothing
+    }
+    finish_password_change(user, checked, matches, new_password, peer, reply);
+  });
+  if (!queued) {
+    HttpReply busy = html(503, password_page(user->name, "Too many requests at once; try again."));
+    busy.headers.emplace_back("Retry-After", "5");
+    reply(std::move(busy));
+  }
+}
+
+void ManagerPages::finish_password_change(const UserRow& user, const PasswordRow& checked,
+                                          bool matches, const std::string& new_password,
+                                          const std::string& peer, const Reply& reply) {
+  const std::uint64_t now = m_clock.now_ms();
+  std::optional<PasswordRow> replacement;
+  if (matches) {
+    try {
+      replacement = hashed_password(checked, new_password, now);
+    } catch (const std::exception& error) {
+      spdlog::error("{}", logfmt("web-password-hash-failed", {{"error", error.what()}}));
+      return reply({503, kText, "the server could not change it; try again\n"});
+    }
+  } else {
+    m_throttle.record_failure(AuthThrottle::address_of(peer));
+  }
+  auto token = std::make_shared<std::string>();
+  auto refusal = std::make_shared<std::string>(matches ? "" : "wrong current password");
+  m_commits.submit(
+      [user, checked, replacement, peer, now, token, refusal](StoreTxn& txn) {
+        // An administrator may have set a new password since it was
+        // checked: the check was against one that no longer holds.
+        if (replacement) {
+          const std::optional<PasswordRow> stored = txn.password_of_user(user.id);
+          if (!stored || stored->hash_hex != checked.hash_hex) {
+            *refusal = "the password was changed meanwhile";
+          }
+        }
+        AuditRow row =
+            web_audit_row(AuditAction::web_password, user.tenant, user.id, peer,
+                          refusal->empty() ? AuditOutcome::ok : AuditOutcome::refused, now);
+        row.detail = refusal->empty() ? "changed; every browser session ended" : *refusal;
+        txn.append_audit(row);
+        if (!refusal->empty()) return;
+        put_hashed_password(txn, *replacement);
+        *token = start_web_session(txn, user, now);
+      },
+      [name = user.name, token, refusal, reply](std::exception_ptr failure) {
+        if (failure) return reply({503, kText, "the server could not change it; try again\n"});
+        if (*refusal == "wrong current password") {
+          return reply(html(401, password_page(name, "The current password is wrong.")));
+        }
+        if (!refusal->empty()) {
+          HttpReply again = see_other("/login");
+          again.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+          return reply(std::move(again));
+        }
+        HttpReply done = see_other("/dashboard/password?changed=1");
+        done.headers.emplace_back("Set-Cookie",
+                                  session_cookie(*token, kWebSessionLifetimeMs / 1000));
+        reply(std::move(done));
       });
 }
 

@@ -8,12 +8,16 @@
 //                                 days (28), devices flagged after N days unseen (7)
 //   GET  /dashboard/annual-report?from=D&to=D      the annual report's tables
 //   GET  /dashboard/annual-report.csv?from=D&to=D  the same as CSV, as a download
+//   GET  /dashboard/password      the form to change one's own password
+//   POST /dashboard/password      changes it (the current one checked first): every
+//                                 other browser of the user is signed out, this one
+//                                 gets a new session; 303 to the form, which says so
 // Everything under /dashboard needs a manager's or an administrator's
 // session (service/web_login.hpp) and shows their own council only; without
-// one it is 303 to /login. Failed sign-ins count against the address
-// (AuthThrottle): after a few a minute, it waits. A form posted from another
-// site is refused (its Origin must be this server's), and the cookie is
-// HttpOnly, Secure and SameSite=Strict.
+// one it is 303 to /login. Failed sign-ins, and wrong current passwords,
+// count against the address (AuthThrottle): after a few a minute, it waits. A form posted from
+// another site is refused (its Origin must be this server's), and the cookie is HttpOnly, Secure
+// and SameSite=Strict.
 #pragma once
 
 #include <functional>
@@ -50,6 +54,12 @@ class ManagerPages {
  private:
   void sign_in(const HttpRequest& request, const Reply& reply);
   void sign_out(const HttpRequest& request, const Reply& reply);
+  void change_password(const HttpRequest& request, const Reply& reply);
+  // After the current password was checked: stores the new one (or audits
+  // the refusal) and answers.
+  void finish_password_change(const UserRow& user, const PasswordRow& checked, bool matches,
+                              const std::string& new_password, const std::string& peer,
+                              const Reply& reply);
   HttpReply page_for(const HttpRequest& request, const UserRow& user);
   void audit_page_view(const HttpRequest& request, const UserRow& user);
 

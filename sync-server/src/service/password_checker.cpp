@@ -5,7 +5,7 @@
 namespace iro::server {
 
 PasswordChecker::PasswordChecker(std::size_t max_queued)
-    : m_max_queued(max_queued), m_thread([this] { run(); }) {}
+    : m_max_queued(max_queued), m_thread([this] { work_through_queue(); }) {}
 
 PasswordChecker::~PasswordChecker() {
   stop();
@@ -22,42 +22,52 @@ void PasswordChecker::stop() {
 
 bool PasswordChecker::check(PasswordRow row, std::string password,
                             std::function<void(bool matches)> done) {
+  return run(
+      [row = std::move(row), password = std::move(password), done = std::move(done)](bool running) {
+        bool matches = false;
+        if (running) {
+          try {
+            matches = password_matches(row, password);
+          } catch (const std::exception&) {
+            matches = false;  // a check that cannot run lets no one in
+          }
+        }
+        done(matches);
+      });
+}
+
+bool PasswordChecker::run(std::function<void(bool running)> work) {
   {
     std::unique_lock<std::mutex> hold(m_lock);
     if (!m_stopping) {
       if (m_jobs.size() >= m_max_queued) return false;
-      m_jobs.push_back({std::move(row), std::move(password), std::move(done)});
+      m_jobs.push_back(std::move(work));
       hold.unlock();
       m_wake.notify_one();
       return true;
     }
   }
-  done(false);
+  work(false);
   return true;
 }
 
-void PasswordChecker::run() {
+void PasswordChecker::work_through_queue() {
   for (;;) {
     Job job;
+    bool stopping = false;
     {
       std::unique_lock<std::mutex> hold(m_lock);
       m_wake.wait(hold, [this] { return m_stopping || !m_jobs.empty(); });
       if (m_jobs.empty()) return;
       job = std::move(m_jobs.front());
       m_jobs.pop_front();
-      if (m_stopping) {
-        hold.unlock();
-        job.done(false);
-        continue;
-      }
+      stopping = m_stopping;
     }
-    bool matches = false;
     try {
-      matches = password_matches(job.row, job.password);
-    } catch (const std::exception&) {
-      matches = false;  // a check that cannot run lets no one in
+      job(!stopping);
+    } catch (...) {
+      // Work answers its own failures; the thread goes on for the next.
     }
-    job.done(matches);
   }
 }
 

@@ -1,4 +1,4 @@
-// Runs password checks (PBKDF2, a quarter of a second each by design) on one
+// Runs password checks and hashes (PBKDF2, a quarter of a second each by design) on one
 // thread of their own, one at a time: the IO threads that carry devices'
 // sessions and the committer never wait for one, and a flood of sign-in
 // attempts costs at most one core. The queue is bounded: attempts sent all
@@ -31,6 +31,11 @@ class PasswordChecker {
   // After stop(), answered false at once.
   bool check(PasswordRow row, std::string password, std::function<void(bool matches)> done);
 
+  // Queues other slow work (a new password's hash) the same way:
+  // `work(true)` runs on the checker's thread, `work(false)` instead once
+  // stopped. False, and `work` is never called, when the queue is full.
+  bool run(std::function<void(bool running)> work);
+
   // About eight seconds of checks.
   static constexpr std::size_t kMaxQueued = 32;
 
@@ -38,12 +43,8 @@ class PasswordChecker {
   void stop();
 
  private:
-  struct Job {
-    PasswordRow row;
-    std::string password;
-    std::function<void(bool)> done;
-  };
-  void run();
+  using Job = std::function<void(bool running)>;
+  void work_through_queue();
 
   std::mutex m_lock;
   std::condition_variable m_wake;

@@ -50,21 +50,31 @@ void set_password(StoreTxn& txn, std::string_view user_id, std::string_view logi
     throw Error(ErrorCode::invalid_input,
                 "a login is 1-64 of a-z, 0-9, '.', '_' and '-' (e.g. pat.manager)");
   }
-  if (password.size() < kMinPasswordLength || password.size() > kMaxPasswordLength) {
-    throw Error(ErrorCode::invalid_input, "a password has " + std::to_string(kMinPasswordLength) +
-                                              " to " + std::to_string(kMaxPasswordLength) +
-                                              " characters");
-  }
   if (const auto taken = txn.password_by_login(user->tenant, *normal);
       taken && taken->user_id != user->id) {
     throw Error(ErrorCode::invalid_input,
                 "the login " + *normal + " is another user's in " + user->tenant);
   }
-  PasswordRow row{user->id, user->tenant, *normal, random_hex(kSaltBytes), {}, iterations, now_ms};
-  const std::vector<unsigned char> salt = from_hex(row.salt_hex);
-  row.hash_hex = to_hex(pbkdf2(password, salt, iterations));
+  const PasswordRow login_row{user->id, user->tenant, *normal, {}, {}, 0, 0};
+  put_hashed_password(txn, hashed_password(login_row, password, now_ms, iterations));
+}
+
+PasswordRow hashed_password(const PasswordRow& current, std::string_view password,
+                            std::uint64_t now_ms, std::uint32_t iterations) {
+  if (password.size() < kMinPasswordLength || password.size() > kMaxPasswordLength) {
+    throw Error(ErrorCode::invalid_input, "a password has " + std::to_string(kMinPasswordLength) +
+                                              " to " + std::to_string(kMaxPasswordLength) +
+                                              " characters");
+  }
+  PasswordRow row{current.user_id, current.tenant, current.login, random_hex(kSaltBytes), {},
+                  iterations,      now_ms};
+  row.hash_hex = to_hex(pbkdf2(password, from_hex(row.salt_hex), iterations));
+  return row;
+}
+
+void put_hashed_password(StoreTxn& txn, const PasswordRow& row) {
   txn.put_password(row);
-  txn.delete_web_sessions_of(user->id);  // whoever knew the old password is signed out
+  txn.delete_web_sessions_of(row.user_id);  // whoever knew the old password is signed out
 }
 
 bool password_matches(const PasswordRow& row, std::string_view password) {

@@ -39,6 +39,16 @@ void set_password(StoreTxn& txn, std::string_view user_id, std::string_view logi
                   std::string_view password, std::uint64_t now_ms,
                   std::uint32_t iterations = kPasswordIterations);
 
+// set_password in two halves, for a manager changing their own password on
+// the web pages: the hashing (slow by design: run it off the committer and
+// the IO threads) gives the row to store, and throws Error(invalid_input)
+// for a password of the wrong length...
+PasswordRow hashed_password(const PasswordRow& current, std::string_view password,
+                            std::uint64_t now_ms, std::uint32_t iterations = kPasswordIterations);
+// ... then, in the write, the row replaces the user's and every browser
+// session of theirs ends.
+void put_hashed_password(StoreTxn& txn, const PasswordRow& row);
+
 // The PBKDF2 check, slow by design: run it off the threads devices share.
 // Compares in constant time.
 bool password_matches(const PasswordRow& row, std::string_view password);

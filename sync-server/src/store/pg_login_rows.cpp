@@ -2,13 +2,12 @@
 #include "store/pg_txn.hpp"
 
 namespace iro::server {
+namespace {
 
-std::optional<PasswordRow> PgTxn::password_by_login(std::string_view tenant,
-                                                    std::string_view login) {
-  const pg::Result row = m_connection.query(
-      "SELECT user_id, tenant, login, salt, hash, iterations, set_ms FROM web_password "
-      "WHERE tenant = $1 AND login = $2",
-      pg::Params(tenant, login));
+const std::string kPasswordColumns =
+    "SELECT user_id, tenant, login, salt, hash, iterations, set_ms FROM web_password ";
+
+std::optional<PasswordRow> password_of(const pg::Result& row) {
   if (row.empty()) return std::nullopt;
   return PasswordRow{row.text(0, 0),
                      row.text(0, 1),
@@ -17,6 +16,19 @@ std::optional<PasswordRow> PgTxn::password_by_login(std::string_view tenant,
                      row.text(0, 4),
                      std::uint32_t(row.int64(0, 5)),
                      std::uint64_t(row.int64(0, 6))};
+}
+
+}  // namespace
+
+std::optional<PasswordRow> PgTxn::password_by_login(std::string_view tenant,
+                                                    std::string_view login) {
+  return password_of(m_connection.query(kPasswordColumns + "WHERE tenant = $1 AND login = $2",
+                                        pg::Params(tenant, login)));
+}
+
+std::optional<PasswordRow> PgTxn::password_of_user(std::string_view user_id) {
+  return password_of(
+      m_connection.query(kPasswordColumns + "WHERE user_id = $1", pg::Params(user_id)));
 }
 
 void PgTxn::put_password(const PasswordRow& password) {

@@ -83,6 +83,7 @@ class PgTxn final : public StoreTxn {
 
   std::optional<PasswordRow> password_by_login(std::string_view tenant,
                                                std::string_view login) override;
+  std::optional<PasswordRow> password_of_user(std::string_view user_id) override;
   void put_password(const PasswordRow& row) override;
   std::optional<WebSessionRow> web_session(std::string_view token_hash) override;
   void put_web_session(const WebSessionRow& row) override;

@@ -227,6 +227,7 @@ class StoreTxn {
   // The managers' web sign-in (service/web_login.hpp).
   virtual std::optional<PasswordRow> password_by_login(std::string_view tenant,
                                                        std::string_view login) = 0;
+  virtual std::optional<PasswordRow> password_of_user(std::string_view user_id) = 0;
   virtual void put_password(const PasswordRow& row) = 0;  // replaces the user's
   virtual std::optional<WebSessionRow> web_session(std::string_view token_hash) = 0;
   virtual void put_web_session(const WebSessionRow& row) = 0;

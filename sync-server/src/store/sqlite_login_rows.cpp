@@ -2,13 +2,12 @@
 #include "store/sqlite_txn.hpp"
 
 namespace iro::server {
+namespace {
 
-std::optional<PasswordRow> SqliteTxn::password_by_login(std::string_view tenant,
-                                                        std::string_view login) {
-  auto row = m_db.cached(
-      "SELECT user_id, tenant, login, salt, hash, iterations, set_ms FROM web_password "
-      "WHERE tenant = ?1 AND login = ?2");
-  row.bind_all(tenant, login);
+constexpr const char* kPasswordColumns =
+    "SELECT user_id, tenant, login, salt, hash, iterations, set_ms FROM web_password ";
+
+std::optional<PasswordRow> password_of(sqlite::CachedStatement& row) {
   if (!row.step()) return std::nullopt;
   return PasswordRow{row.text(0),
                      row.text(1),
@@ -17,6 +16,21 @@ std::optional<PasswordRow> SqliteTxn::password_by_login(std::string_view tenant,
                      row.text(4),
                      std::uint32_t(row.int64(5)),
                      std::uint64_t(row.int64(6))};
+}
+
+}  // namespace
+
+std::optional<PasswordRow> SqliteTxn::password_by_login(std::string_view tenant,
+                                                        std::string_view login) {
+  auto row = m_db.cached(std::string(kPasswordColumns) + "WHERE tenant = ?1 AND login = ?2");
+  row.bind_all(tenant, login);
+  return password_of(row);
+}
+
+std::optional<PasswordRow> SqliteTxn::password_of_user(std::string_view user_id) {
+  auto row = m_db.cached(std::string(kPasswordColumns) + "WHERE user_id = ?1");
+  row.bind_all(user_id);
+  return password_of(row);
 }
 
 void SqliteTxn::put_password(const PasswordRow& password) {
