@@ -30,6 +30,22 @@ HttpReply html(int status, std::string body) {
   return {status, kHtml, std::move(body)};
 }
 
+// The store could not be read: the page can be asked for again.
+HttpReply read_failed() {
+  return {503, kText, "the server could not read its records; try again\n"};
+}
+
+// `page` with a Retry-After of `seconds`.
+HttpReply retry_after(HttpReply page, std::uint64_t seconds) {
+  page.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return page;
+}
+
+// `page`, for an address the throttle holds back, saying when to return.
+HttpReply throttled(HttpReply page, const AuthThrottle::Lockout& lockout) {
+  return retry_after(std::move(page), (lockout.retry_after_ms + 999) / 1000);
+}
+
 HttpReply login_form(int status, std::string_view council, std::string_view login,
                      std::string_view error) {
   return html(status, login_page(council, login, error));
@@ -108,7 +124,7 @@ void ManagerPages::answer(const HttpRequest& request, const Reply& reply) {
     m_store.read([&](StoreTxn& txn) { user = web_session_user(txn, token, m_clock.now_ms()); });
   } catch (const std::exception& error) {
     spdlog::error("{}", logfmt("web-session-read-failed", {{"error", error.what()}}));
-    return reply({503, kText, "the server could not read its records; try again\n"});
+    return reply(read_failed());
   }
   if (!user) return reply(see_other("/login"));
   HttpReply page = page_for(request, *user);
@@ -183,7 +199,7 @@ HttpReply ManagerPages::page_for(const HttpRequest& request, const UserRow& user
   } catch (const std::exception& error) {
     spdlog::error("{}", logfmt("web-page-failed", {{"error", error.what()}}));
   }
-  return {503, kText, "the server could not read its records; try again\n"};
+  return read_failed();
 }
 
 void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
@@ -192,17 +208,15 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
   const std::string council = form_field(form, "council"), login = form_field(form, "login");
   const std::string address = AuthThrottle::address_of(request.peer);
   if (const auto lockout = m_throttle.check(address)) {
-    HttpReply wait = login_form(429, council, login, AuthThrottle::refusal_reason(*lockout));
-    wait.headers.emplace_back("Retry-After",
-                              std::to_string((lockout->retry_after_ms + 999) / 1000));
-    return reply(std::move(wait));
+    return reply(throttled(login_form(429, council, login, AuthThrottle::refusal_reason(*lockout)),
+                           *lockout));
   }
   auto candidate = std::make_shared<std::optional<SignInCandidate>>();
   try {
     m_store.read([&](StoreTxn& txn) { *candidate = find_sign_in(txn, council, login); });
   } catch (const std::exception& error) {
     spdlog::error("{}", logfmt("web-login-read-failed", {{"error", error.what()}}));
-    return reply({503, kText, "the server could not read its records; try again\n"});
+    return reply(read_failed());
   }
   const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();
   const bool queued = m_checker.check(
@@ -241,9 +255,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
             });
       });
   if (!queued) {
-    HttpReply busy = login_form(503, council, login, "Too many sign-ins at once; try again.");
-    busy.headers.emplace_back("Retry-After", "5");
-    reply(std::move(busy));
+    reply(retry_after(login_form(503, council, login, "Too many sign-ins at once; try again."), 5));
   }
 }
 
@@ -279,7 +291,7 @@ void ManagerPages::change_password(const HttpRequest& request, const Reply& repl
     });
   } catch (const std::exception& error) {
     spdlog::error("{}", logfmt("web-session-read-failed", {{"error", error.what()}}));
-    return reply({503, kText, "the server could not read its records; try again\n"});
+    return reply(read_failed());
   }
   if (!user || !current) return reply(see_other("/login"));
   const auto refuse = [&user, &reply](int status, std::string_view why) {
@@ -287,10 +299,8 @@ void ManagerPages::change_password(const HttpRequest& request, const Reply& repl
   };
   const std::string address = AuthThrottle::address_of(request.peer);
   if (const auto lockout = m_throttle.check(address)) {
-    HttpReply wait = html(429, password_page(user->name, AuthThrottle::refusal_reason(*lockout)));
-    wait.headers.emplace_back("Retry-After",
-                              std::to_string((lockout->retry_after_ms + 999) / 1000));
-    return reply(std::move(wait));
+    return reply(throttled(
+        html(429, password_page(user->name, AuthThrottle::refusal_reason(*lockout))), *lockout));
   }
   const auto form = parse_form(request.body);
   const std::string new_password = form_field(form, "new");
@@ -317,9 +327,8 @@ void ManagerPages::change_password(const HttpRequest& request, const Reply& repl
     finish_password_change(user, checked, matches, new_password, peer, reply);
   });
   if (!queued) {
-    HttpReply busy = html(503, password_page(user->name, "Too many requests at once; try again."));
-    busy.headers.emplace_back("Retry-After", "5");
-    reply(std::move(busy));
+    reply(retry_after(html(503, password_page(user->name, "Too many requests at once; try again.")),
+                      5));
   }
 }
 
@@ -359,9 +368,9 @@ void ManagerPages::finish_password_change(const UserRow& user, const PasswordRow
         put_hashed_password(txn, *replacement);
         *token = start_web_session(txn, user, now);
       },
-      [name = user.name, token, refusal, reply](std::exception_ptr failure) {
+      [name = user.name, matches, token, refusal, reply](std::exception_ptr failure) {
         if (failure) return reply({503, kText, "the server could not change it; try again\n"});
-        if (*refusal == "wrong current password") {
+        if (!matches) {
           return reply(html(401, password_page(name, "The current password is wrong.")));
         }
         if (!refusal->empty()) {
