@@ -12,6 +12,7 @@
 #include "cli_context.hpp"
 #include "iro/blob.hpp"
 #include "iro/error.hpp"
+#include "private_file.hpp"
 
 namespace iro::cli {
 
@@ -61,9 +62,8 @@ void add_attachment_commands(CLI::App& app, CliContext& context) {
                                             get_options->hash.substr(0, 64) +
                                             " (yet: sync to fetch it)");
     }
-    std::ofstream file(get_options->out, std::ios::binary | std::ios::trunc);
-    file.write(reinterpret_cast<const char*>(bytes->data()), std::streamsize(bytes->size()));
-    if (!file.flush()) throw Error(ErrorCode::storage_failure, "cannot write " + get_options->out);
+    write_private_file(get_options->out,
+                       {reinterpret_cast<const char*>(bytes->data()), bytes->size()});
   });
 
   auto as_json = std::make_shared<bool>(false);

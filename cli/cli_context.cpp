@@ -24,11 +24,20 @@ DeviceStore& CliContext::store() {
                   std::string(error.what()) +
                       (key_file.empty() ? " (--key-file FILE)" : " (--key-file " + key_file + ")"));
     }
+    m_created_without_key = m_store->created() && !m_store->encrypted();
   }
   return *m_store;
 }
 
+std::string CliContext::creation_warning() const {
+  if (!m_created_without_key) return "";
+  return "warning: created " + db_path +
+         " without a key: its records are not encrypted at rest (use --key-file)";
+}
+
 void CliContext::close_and_destroy_store() {
+  // This is the store's only connection: its WAL stays for destroy() to overwrite.
+  if (m_store) m_store->prepare_to_destroy();
   m_store.reset();
   DeviceStore::destroy(db_path);
 }

@@ -28,7 +28,14 @@ class CliContext {
   // Error(wrong_key) when the key does not fit the store.
   DeviceStore& store();
 
-  // After a Wipe: closes the store and deletes its files.
+  // "warning: created FILE without a key: ..." when this command created
+  // the store without a key, else empty. A store without a key stays
+  // possible (scripts, tests, the offline demo) but not unnoticed: main
+  // says it once, as the command ends; opening an existing store says
+  // nothing, so scripts' output stays as it was.
+  std::string creation_warning() const;
+
+  // After a Wipe: closes the store and deletes its files, overwritten first.
   void close_and_destroy_store();
 
   std::ostream& out() { return m_out; }
@@ -36,6 +43,7 @@ class CliContext {
 
  private:
   std::unique_ptr<DeviceStore> m_store;
+  bool m_created_without_key = false;
   std::ostream& m_out;
   std::ostream& m_err;
 };

@@ -3,7 +3,6 @@
 // through its lifecycle draft -> submitted -> approved (by a manager) ->
 // issued (locked: corrections are addenda).
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -12,6 +11,7 @@
 #include "iro/error.hpp"
 #include "iro/letter_pdf.hpp"
 #include "iro/letters.hpp"
+#include "private_file.hpp"
 
 namespace iro::cli {
 namespace {
@@ -101,11 +101,19 @@ LetterPage page_of(const DeviceStore& store, const Document& letter) {
   return page;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (!file) throw Error(ErrorCode::storage_failure, "cannot write " + path);
+// The PDF renderer opens the file itself; made 0600 first when it is new,
+// and removed again when it could not be written.
+void write_pdf_file(const std::string& path, const LetterPage& page) {
+  const bool created = create_private_file(path);
+  try {
+    write_letter_pdf(page, path);
+  } catch (...) {
+    if (created) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+    throw;
+  }
 }
 
 void add_draft_command(CLI::App& group, CliContext& context) {
@@ -237,9 +245,9 @@ void add_reading_commands(CLI::App& group, CliContext& context) {
     }
     const DeviceStore& store = context.store();
     const LetterPage page = page_of(store, letter_or_throw(store, render_options->id));
-    if (!render_options->pdf.empty()) write_letter_pdf(page, render_options->pdf);
+    if (!render_options->pdf.empty()) write_pdf_file(render_options->pdf, page);
     if (!render_options->html.empty())
-      write_text_file(render_options->html, render_letter_html(page));
+      write_private_file(render_options->html, render_letter_html(page));
   });
 }
 

@@ -3,6 +3,7 @@
 // 1 for a refused or failed operation, 2 for a malformed command line.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
 
 #include "cli_context.hpp"
 #include "iro/error.hpp"
@@ -31,6 +32,13 @@ int main(int argc, char** argv) {
   iro::cli::add_form_commands(app, context);
   iro::cli::add_timescales_command(app, context);
 
+  // A failure is one line on stderr, whatever else happened: a store this
+  // command created without a key is mentioned on that line, not another.
+  const auto fail = [&](const std::string& why, int exit_code) {
+    const std::string warning = context.creation_warning();
+    std::cerr << "iro: " << why << (warning.empty() ? "" : "; " + warning) << "\n";
+    return exit_code;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -40,14 +48,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& version) {
     return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    std::cerr << "iro: " << error.what() << " (see iro --help)\n";
-    return 2;
+    return fail(std::string(error.what()) + " (see iro --help)", 2);
   } catch (const iro::Error& error) {
-    std::cerr << "iro: " << error.what() << "\n";
-    return 1;
+    return fail(error.what(), 1);
   } catch (const std::exception& error) {
-    std::cerr << "iro: internal error: " << error.what() << "\n";
-    return 1;
+    return fail(std::string("internal error: ") + error.what(), 1);
+  }
+  if (const std::string warning = context.creation_warning(); !warning.empty()) {
+    std::cerr << "iro: " << warning << "\n";
   }
   return context.exit_code;
 }

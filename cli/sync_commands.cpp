@@ -7,6 +7,7 @@
 #include "cli_context.hpp"
 #include "iro/error.hpp"
 #include "iro/json.hpp"
+#include "iro/server_url.hpp"
 #include "iro/transport.hpp"
 
 namespace iro::cli {
@@ -40,7 +41,9 @@ void print_progress(std::ostream& err, const SyncProgress& progress, std::uint64
 void add_sync_commands(CLI::App& app, CliContext& context) {
   auto enrol_options = std::make_shared<EnrolOptions>();
   auto* enrol = app.add_subcommand("enrol", "Enrol this device with a one-time code");
-  enrol->add_option("--server", enrol_options->server, "ws://HOST:PORT or wss://HOST:PORT")
+  enrol
+      ->add_option("--server", enrol_options->server,
+                   "wss://HOST:PORT (ws:// only to this machine)")
       ->required();
   enrol->add_option("--code", enrol_options->code, "The code an administrator issued")->required();
   enrol->add_option("--name", enrol_options->name, "A name for this device");
@@ -48,6 +51,9 @@ void add_sync_commands(CLI::App& app, CliContext& context) {
                     "The server's CA certificate (PEM) for wss://; kept, and trusted alone "
                     "for later syncs (default: the system's roots)");
   enrol->callback([&context, enrol_options] {
+    // A bad address, or plain ws:// to another machine, is refused before
+    // anything: no store is made for it and no connection tried.
+    parse_server_url(enrol_options->server);
     DeviceStore& store = context.store();
     if (store.sync_credentials()) {
       throw Error(ErrorCode::invalid_input, "this device is already enrolled");

@@ -202,6 +202,11 @@ void close_store(const std::shared_ptr<StoreHandle>& handle,
   if (!wipe_reason) handle->listener.set(nullptr, nullptr);
   {
     std::lock_guard<std::mutex> hold(handle->call_lock);
+    // Its WAL stays for destroy() to overwrite when this is the last
+    // connection to close, as it is after iro_sync_run's wipe (whose own
+    // connection closed first). A transport still running on another
+    // thread closes after it, and SQLite then unlinks the WAL unwiped.
+    if (wipe_reason && handle->store) handle->store->prepare_to_destroy();
     handle->store.reset();
   }
   {

@@ -16,6 +16,7 @@
 #include "iro/clock.hpp"
 #include "iro/error.hpp"
 #include "iro/iro.h"
+#include "iro/server_url.hpp"
 #include "iro/sync_session.hpp"
 
 using namespace iro::bridge;
@@ -171,10 +172,14 @@ iro_status_t iro_sync_session_start(iro_store_t* store, iro_sync_mode_t mode,
         if (requested != IRO_SYNC_UNTIL_CAUGHT_UP && requested != IRO_SYNC_FOLLOW) {
           throw Misuse("mode must be IRO_SYNC_UNTIL_CAUGHT_UP or IRO_SYNC_FOLLOW");
         }
-        if (!device.sync_credentials()) {
+        const auto credentials = device.sync_credentials();
+        if (!credentials) {
           throw iro::Error(iro::ErrorCode::invalid_input,
                            "this device has not enrolled: call iro_enrol first");
         }
+        // The host connects to the stored address: held to the transport's
+        // rule (wss:// except to this machine) before it has a frame to send.
+        iro::parse_server_url(credentials->server);
         session.sync = std::make_unique<iro::DeviceSyncSession>(
             device,
             requested == IRO_SYNC_FOLLOW ? iro::DeviceSyncSession::Mode::follow
@@ -191,24 +196,19 @@ iro_status_t iro_enrol_session_start(iro_store_t* store, const char* server_url,
                                      const char* device_name, iro_sync_session_t** out_session,
                                      uint8_t** out_first_frame, size_t* out_first_length,
                                      iro_error_t* error) {
-  return start_session(
-      store, out_session, out_first_frame, out_first_length, error,
-      [&](SessionHandle& session, iro::DeviceStore& device) {
-        require(server_url, "server_url");
-        require(code, "code");
-        const std::string_view url = server_url;
-        if (!url.starts_with("ws://") && !url.starts_with("wss://")) {
-          throw iro::Error(
-              iro::ErrorCode::invalid_input,
-              "\"" + std::string(url.substr(0, 80)) + "\" is not a ws:// or wss:// address");
-        }
-        if (device.sync_credentials()) {
-          throw iro::Error(iro::ErrorCode::invalid_input, "this device is already enrolled");
-        }
-        session.enrol = std::make_unique<iro::EnrolSession>(device, server_url);
-        return session.enrol->start(code,
-                                    device_name != nullptr ? device_name : kDefaultDeviceName);
-      });
+  return start_session(store, out_session, out_first_frame, out_first_length, error,
+                       [&](SessionHandle& session, iro::DeviceStore& device) {
+                         require(server_url, "server_url");
+                         require(code, "code");
+                         iro::parse_server_url(server_url);  // wss:// except to this machine
+                         if (device.sync_credentials()) {
+                           throw iro::Error(iro::ErrorCode::invalid_input,
+                                            "this device is already enrolled");
+                         }
+                         session.enrol = std::make_unique<iro::EnrolSession>(device, server_url);
+                         return session.enrol->start(
+                             code, device_name != nullptr ? device_name : kDefaultDeviceName);
+                       });
 }
 
 iro_status_t iro_sync_session_receive(iro_sync_session_t* session, const uint8_t* frame,

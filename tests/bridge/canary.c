@@ -424,6 +424,11 @@ static void sync_arguments(iro_store_t* store) {
          IRO_ERR_MISUSE);
   EXPECT(iro_enrol_session_start(store, "http://iro.example.org", "CODE", NULL, &session, &frame,
                                  &length, &error) == IRO_ERR_INVALID_INPUT);
+  /* Plain ws:// reaches this machine only; to another, it is refused first. */
+  EXPECT(iro_enrol_session_start(store, "ws://192.0.2.1:9", "CODE", NULL, &session, &frame, &length,
+                                 &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "use wss://"));
+  EXPECT(session == NULL && frame == NULL && length == 0);
   EXPECT(iro_live_handles() == 1);
 
   /* Options: a size that was never set, values out of range, a missing CA file. */
@@ -456,6 +461,8 @@ static void sync_arguments(iro_store_t* store) {
   EXPECT(contains(error.message, "not a readable PEM certificate"));
   EXPECT(iro_enrol(store, "http://iro.example.org", "CODE", NULL, NULL, &error) ==
          IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_enrol(store, "ws://192.0.2.1:9", "CODE", NULL, NULL, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "use wss://"));
   EXPECT(iro_enrol(store, NULL, "CODE", NULL, NULL, &error) == IRO_ERR_MISUSE);
   EXPECT(iro_sync_cancel(store, &error) == IRO_OK); /* nothing running: nothing to do */
 

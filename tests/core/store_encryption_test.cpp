@@ -55,18 +55,6 @@ std::unique_ptr<DeviceStore> open_store(const std::filesystem::path& path,
   return DeviceStore::open(path, {.encryption_key = key, .durable = false});
 }
 
-// The error `action` throws; fails the test when it throws none.
-template <typename Action>
-Error error_of(Action action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  FAIL("expected an error");
-  return Error(ErrorCode::internal, "none");
-}
-
 // The stored bytes of one cell, read and written behind the store's back.
 Bytes raw_value(const std::filesystem::path& path, const std::string& sql) {
   sqlite::Database raw(path);
@@ -384,7 +372,7 @@ TEST_CASE("the key check in meta is neither the key nor the data key's material 
             .size() == 32);
   sqlite::Database raw(dir / "store.db");
   CHECK(raw.query_text("SELECT value FROM meta WHERE key = 'encryption'") ==
-        "aes-256-gcm+hkdf-sha256/2");
+        "aes-256-gcm+hkdf-sha256/3");
 }
 
 TEST_CASE("an encrypted store syncs: push, verdicts, pulled values, conflicts, refusals") {

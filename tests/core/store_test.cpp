@@ -44,6 +44,23 @@ TEST_CASE("a new store has a device id, the current schema and an empty outbox")
   CHECK(fixture.open()->device_id() == device_id);  // stable across reopening
 }
 
+TEST_CASE("a store says whether this open created it and whether it is encrypted") {
+  Fixture plain;
+  CHECK(plain.store->created());
+  CHECK_FALSE(plain.store->encrypted());
+  CHECK_FALSE(plain.store->status().encrypted);
+  plain.store = plain.open();
+  CHECK_FALSE(plain.store->created());
+
+  DeviceFixture encrypted(EncryptionKey{1, 2, 3});
+  CHECK(encrypted.store->created());
+  CHECK(encrypted.store->encrypted());
+  CHECK(encrypted.store->status().encrypted);
+  encrypted.store = encrypted.open();
+  CHECK_FALSE(encrypted.store->created());
+  CHECK(encrypted.store->status().encrypted);
+}
+
 TEST_CASE("the store runs in WAL mode") {
   Fixture fixture;
   sqlite::Database raw(fixture.dir / "device.db");

@@ -14,7 +14,7 @@ namespace {
 
 using iro::test::day;
 
-const iro::HolidayCalendar& calendar() {
+const iro::HolidayCalendar& json_test_calendar() {
   return iro::HolidayCalendar::england_and_wales();
 }
 
@@ -23,8 +23,8 @@ const iro::HolidayCalendar& calendar() {
 TEST_CASE("review timescales as JSON: the contract's keys first, local keys only for a council") {
   const std::vector<iro::HeldMeeting> reviews = {{day("2024-02-05"), ""},
                                                  {day("2024-05-10"), "late_notification"}};
-  const auto statutory = iro::review_timescales(day("2024-01-08"), reviews,
-                                                iro::timescale_policy("statutory"), calendar());
+  const auto statutory = iro::review_timescales(
+      day("2024-01-08"), reviews, iro::timescale_policy("statutory"), json_test_calendar());
   const ordered_json json = iro::review_timescales_json(statutory, day("2024-07-01"));
 
   CHECK(json["first_review_due"] == "2024-02-05");
@@ -52,8 +52,8 @@ TEST_CASE("review timescales as JSON: the contract's keys first, local keys only
                                          "first_review_due", "next_review_due", "next_review",
                                          "reviews", "as_of"});
 
-  const auto council = iro::review_timescales(day("2024-01-06"), {},
-                                              iro::timescale_policy("herefordshire"), calendar());
+  const auto council = iro::review_timescales(
+      day("2024-01-06"), {}, iro::timescale_policy("herefordshire"), json_test_calendar());
   const ordered_json local = iro::review_timescales_json(council, day("2024-02-05"));
   CHECK(local["first_review_due"] == "2024-02-02");
   CHECK(local["first_review_local_due"] == "2024-02-03");
@@ -65,26 +65,26 @@ TEST_CASE("review timescales as JSON: the contract's keys first, local keys only
 TEST_CASE("child protection and dispute timescales as JSON") {
   const std::vector<iro::HeldMeeting> conferences = {{day("2024-01-25"), ""}};
   const ordered_json cp = iro::child_protection_json(
-      iro::child_protection_timescales(day("2024-01-08"), conferences, calendar()),
+      iro::child_protection_timescales(day("2024-01-08"), conferences, json_test_calendar()),
       day("2024-03-01"));
   CHECK(cp["initial_conference_due"] == "2024-01-29");
   CHECK(cp["next_conference_due"] == "2024-04-25");
   CHECK(cp["conferences"][0]["type"] == "initial");
   CHECK(cp["next_conference"]["type"] == "review");
 
-  const ordered_json dispute =
-      iro::formal_dispute_json(iro::formal_dispute_timescales(day("2024-03-18"), calendar()));
+  const ordered_json dispute = iro::formal_dispute_json(
+      iro::formal_dispute_timescales(day("2024-03-18"), json_test_calendar()));
   CHECK(dispute.dump() ==
         R"({"raised":"2024-03-18","meeting_by":"2024-04-10","response_due":"2024-04-17"})");
 }
 
 TEST_CASE("the years from data are listed as ranges") {
-  CHECK(iro::holiday_data_years_json(calendar()) == ordered_json::array({"2015-2030"}));
+  CHECK(iro::holiday_data_years_json(json_test_calendar()) == ordered_json::array({"2015-2030"}));
   std::string csv = "date,name\n";
   for (const auto& holiday : iro::bank_holidays_by_rule(2035)) {
     csv += holiday.date.to_string() + "," + holiday.name + "\n";
   }
-  CHECK(iro::holiday_data_years_json(calendar().updated_with_csv(csv, "2035.csv")) ==
+  CHECK(iro::holiday_data_years_json(json_test_calendar().updated_with_csv(csv, "2035.csv")) ==
         ordered_json::array({"2015-2030", "2035"}));
   CHECK(iro::holiday_data_years_json(iro::HolidayCalendar::by_rule()).empty());
 }

@@ -7,16 +7,22 @@
 
 namespace iro::test {
 
-// The code of the Error `action` throws; fails the test when it throws none.
+// The Error `action` throws; fails the test when it throws none.
 template <typename Action>
-ErrorCode error_code_of(Action action) {
+Error error_of(Action action) {
   try {
     action();
   } catch (const Error& error) {
-    return error.code();
+    return error;
   }
   FAIL("expected an error");
-  return ErrorCode::internal;
+  return Error(ErrorCode::internal, "none");
+}
+
+// The code of the Error `action` throws; fails the test when it throws none.
+template <typename Action>
+ErrorCode error_code_of(Action action) {
+  return error_of(action).code();
 }
 
 }  // namespace iro::test

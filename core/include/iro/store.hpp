@@ -93,6 +93,10 @@ struct DeviceStatus {
   std::optional<std::uint64_t> lease_expires_ms;
   // The lease ran out: records are refused (Error(lease_expired)) until a sync.
   bool locked = false;
+  // Made with a key (StoreOptions::encryption_key): record contents, the
+  // token and the server settings are sealed. false: nothing in the file is
+  // encrypted or authenticated.
+  bool encrypted = false;
 };
 
 // What a device needs to open a sync session. Only an enrolled device has it.
@@ -159,12 +163,23 @@ class DeviceStore {
 
   const std::string& device_id() const noexcept;
   int schema_version() const;
+  // True when this open created the store (a new device id), false when it
+  // opened one that was there: a host may tell its user what it made.
+  bool created() const noexcept;
+  // True for a store made with a key.
+  bool encrypted() const noexcept;
 
   // Every call below that reads or writes record contents (create to outbox,
   // rejected_changes, and the push and pull steps of sync) throws
   // Error(lease_expired) while an encrypted store's offline lease has run out;
   // status(), outbox_size() and sync_credentials() still work, so the device
   // can sync to renew it.
+  //
+  // In an encrypted store the server settings (the server's address, its CA,
+  // the user and council) are sealed under the host key: when they were
+  // changed in the file, status() and sync_credentials() (so every sync and
+  // enrolment) throw Error(corrupt_data) saying so, and the device must be
+  // enrolled afresh. A plain store's settings are not authenticated.
 
   // Creates a document of a kind devices may create, with its first field
   // values (and the kind's initial status). Returns the new id. Throws
@@ -299,7 +314,17 @@ class DeviceStore {
 
   std::vector<RejectedChange> rejected_changes() const;
 
-  // Deletes the store's files (after a Wipe). The store must be closed.
+  // Before a Wipe's destroy(): this connection leaves the WAL in place when
+  // it closes (SQLite would otherwise unlink it with record contents still
+  // in its blocks), so that destroy() overwrites it too. Call it on the last
+  // connection to close.
+  void prepare_to_destroy();
+
+  // Deletes the store's files (after a Wipe), each overwritten with zeros
+  // and flushed to the disk first. The store must be closed. Flash storage
+  // may keep earlier copies of a block elsewhere (wear levelling), which no
+  // application can reach: against those only the encryption of an
+  // encrypted store protects.
   static void destroy(const std::filesystem::path& path);
 
   // The implementation's state (core/src/store/device_store_impl.hpp).

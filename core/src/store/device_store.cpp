@@ -10,7 +10,9 @@
 #include "store/cipher.hpp"
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
+#include "store/file_wipe.hpp"
 #include "store/outbox_rows.hpp"
+#include "store/server_settings.hpp"
 #include "store/store_key.hpp"
 
 namespace iro {
@@ -35,6 +37,11 @@ void configure(sqlite::Database& db, bool durable) {
   }
   db.execute(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
   db.execute("PRAGMA foreign_keys = ON");
+  // Deleted and overwritten rows are zeroed in their pages, not left in the
+  // file's free space: a purged child's records (ScopeChanged), an edited
+  // note's earlier words, a lease's deleted secret. Costs a little on each
+  // write; a store holds nothing it should keep once deleted.
+  db.execute("PRAGMA secure_delete = ON");
 }
 
 }  // namespace
@@ -97,6 +104,7 @@ std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path
   if (auto id = rows::meta_text(impl->db, kDeviceIdKey)) {
     impl->device_id = *id;
     impl->keys = unlock_store(impl->db, options.encryption_key);
+    if (options.encryption_key) upgrade_store_format(impl->db, *options.encryption_key, impl->keys);
   } else {
     // A new store: its id and its key check are written together, so a crash
     // in between leaves a file that is set up afresh on the next open.
@@ -104,6 +112,7 @@ std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path
     rows::set_meta(impl->db, kDeviceIdKey, impl->device_id);
     rows::set_meta(impl->db, "created_ms", std::int64_t(impl->wall.now_ms()));
     impl->keys = set_up_store_key(impl->db, options.encryption_key);
+    impl->created = true;
   }
   transaction.commit();
   // A leased store opens locked once its lease has run out (lease.hpp).
@@ -113,6 +122,14 @@ std::unique_ptr<DeviceStore> DeviceStore::open(const std::filesystem::path& path
 
 const std::string& DeviceStore::device_id() const noexcept {
   return m_impl->device_id;
+}
+
+bool DeviceStore::created() const noexcept {
+  return m_impl->created;
+}
+
+bool DeviceStore::encrypted() const noexcept {
+  return m_impl->keys.encrypted;
 }
 
 int DeviceStore::schema_version() const {
@@ -354,15 +371,18 @@ std::size_t DeviceStore::outbox_size() const {
 
 void DeviceStore::set_tenant(std::string_view tenant) {
   sqlite::Transaction transaction(m_impl->db);
-  rows::set_meta(m_impl->db, "tenant", tenant);
+  save_server_setting(m_impl->db, m_impl->keys.secrets, kTenantKey, tenant);
   transaction.commit();
+}
+
+void DeviceStore::prepare_to_destroy() {
+  m_impl->db.keep_wal_at_close();
 }
 
 void DeviceStore::destroy(const std::filesystem::path& path) {
   // The WAL and shared-memory files hold record contents too.
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::error_code ignored;
-    std::filesystem::remove(path.string() + suffix, ignored);
+    overwrite_and_remove(path.string() + suffix);
   }
 }
 

@@ -95,6 +95,8 @@ struct DeviceStore::Impl {
   HybridClock clock;
   UuidV7Generator ids;
   std::string device_id;
+  // This open made the store (DeviceStore::created).
+  bool created = false;
 };
 
 // DeviceStore::edit inside the caller's transaction (device_store.cpp).

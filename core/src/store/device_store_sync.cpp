@@ -11,6 +11,7 @@
 #include "store/device_schema.hpp"
 #include "store/device_store_impl.hpp"
 #include "store/outbox_rows.hpp"
+#include "store/server_settings.hpp"
 
 namespace iro {
 namespace {
@@ -34,11 +35,7 @@ void save_children_leaving(sqlite::Database& db, const std::set<std::string>& le
   rows::set_meta(db, kChildrenLeavingKey, std::string_view(lines));
 }
 
-constexpr std::string_view kServerKey = "server";
 constexpr std::string_view kTokenKey = "device_token";
-constexpr std::string_view kServerCaKey = "server_ca_pem";
-constexpr std::string_view kUserKey = "user_id";
-constexpr std::string_view kTenantKey = "tenant";
 constexpr std::string_view kCursorKey = "cursor";
 constexpr std::string_view kLastErrorKey = "last_sync_error";
 constexpr std::string_view kLastErrorTimeKey = "last_sync_error_ms";
@@ -132,28 +129,40 @@ void rebase_waiting_edit(DeviceStore::Impl& self, const Change& pushed, const Pu
                     waiting->hlc);
 }
 
+// The server settings (server_settings.hpp), checked: Error(corrupt_data)
+// when an encrypted store's were changed in the file.
+ServerSettings checked_server_settings(DeviceStore::Impl& self) {
+  const bool enrolled = rows::meta_blob(self.db, kTokenKey).has_value();
+  return load_server_settings(self.db, self.keys.secrets, enrolled);
+}
+
 }  // namespace
 
 void DeviceStore::save_enrolment(std::string_view server, const Enrolled& enrolled,
                                  std::string_view server_ca_pem) {
   sqlite::Database& db = m_impl->db;
+  const ValueCodec& secrets = m_impl->keys.secrets;
   sqlite::Transaction transaction(db);
-  rows::set_meta(db, kServerKey, server);
-  rows::set_meta(db, kServerCaKey, server_ca_pem);
-  rows::set_secret_meta(db, m_impl->keys.secrets, kTokenKey, enrolled.device_token);
-  rows::set_meta(db, kUserKey, enrolled.user_id);
-  rows::set_meta(db, kTenantKey, enrolled.tenant);
+  save_server_setting(db, secrets, kServerKey, server);
+  // Kept even when empty (the system's roots): an enrolled encrypted store
+  // without it has lost it, which its check refuses.
+  save_server_setting(db, secrets, kServerCaKey, server_ca_pem);
+  rows::set_secret_meta(db, secrets, kTokenKey, enrolled.device_token);
+  save_server_setting(db, secrets, kUserKey, enrolled.user_id);
+  save_server_setting(db, secrets, kTenantKey, enrolled.tenant);
   transaction.commit();
 }
 
 std::optional<SyncCredentials> DeviceStore::sync_credentials() const {
   sqlite::Database& db = m_impl->db;
-  auto server = rows::meta_text(db, kServerKey);
+  // Checked before the token is even read: nothing goes anywhere from a
+  // store whose settings were changed behind its back.
+  const ServerSettings settings = checked_server_settings(*m_impl);
   auto token = rows::secret_meta(db, m_impl->keys.secrets, kTokenKey);
-  if (!server || !token) return std::nullopt;
-  return SyncCredentials{*server, m_impl->device_id, *token,
+  if (settings.server.empty() || !token) return std::nullopt;
+  return SyncCredentials{settings.server, m_impl->device_id, *token,
                          std::uint64_t(rows::meta_int(db, kCursorKey).value_or(0)),
-                         rows::meta_text(db, kServerCaKey).value_or("")};
+                         settings.server_ca_pem};
 }
 
 void DeviceStore::renew_lease(std::span<const std::uint8_t> secret, int days,
@@ -217,6 +226,9 @@ void DeviceStore::apply_push_results(std::span<const PushResult> results, std::u
         rows::insert_rejected(self.db, self.keys.records, *change, result.reason, now_ms);
         if (!result.document_known) {
           unknown_to_server.insert(change->doc_id);
+          // The record may stay (other changes of it are still to go): the
+          // refused words are in the rejected list, not in the record.
+          if (!whole_document) adopt_server_field(self, *change, Value{}, Hlc{}, 0);
         } else if (whole_document) {
           rows::set_document_deleted(self.db, change->doc_id, false, result.hlc);
         } else {
@@ -303,6 +315,10 @@ void DeviceStore::purge_children(std::span<const std::string> children) {
   save_children_leaving(m_impl->db, leaving);
   drop_unreferenced_attachments(*m_impl);
   transaction.commit();
+  // secure_delete zeroed the purged rows' bytes in their pages; the pages
+  // that still held them in the WAL leave it now, not at some later
+  // checkpoint (best effort: another connection's reader can delay it).
+  m_impl->db.checkpoint_and_truncate_wal();
 }
 
 void DeviceStore::record_sync_success(std::uint64_t now_ms) {
@@ -330,9 +346,11 @@ DeviceStatus DeviceStore::status() const {
   sqlite::Database& db = m_impl->db;
   DeviceStatus status;
   status.device_id = m_impl->device_id;
-  status.tenant = rows::meta_text(db, kTenantKey).value_or("");
-  status.user_id = rows::meta_text(db, kUserKey).value_or("");
-  status.server = rows::meta_text(db, kServerKey).value_or("");
+  ServerSettings settings = checked_server_settings(*m_impl);
+  status.tenant = std::move(settings.tenant);
+  status.user_id = std::move(settings.user_id);
+  status.server = std::move(settings.server);
+  status.encrypted = m_impl->keys.encrypted;
   status.pending_changes = rows::outbox_size(db);
   status.rejected_changes = rows::rejected_size(db);
   if (auto last_sync = rows::meta_int(db, kLastSyncKey)) {

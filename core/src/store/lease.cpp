@@ -48,50 +48,21 @@ crypto::SecretBytes stored_secret(sqlite::Database& db, const StoreKeys& keys,
   }
 }
 
-// secure_delete for the lease's deletions: freed bytes are zeroed rather
-// than left in the page. Set outside any transaction, restored after.
-class SecureDelete {
- public:
-  explicit SecureDelete(sqlite::Database& db) : m_db(db) {
-    m_db.execute("PRAGMA secure_delete = ON");
-  }
-  ~SecureDelete() {
-    try {
-      m_db.execute("PRAGMA secure_delete = OFF");
-    } catch (const Error&) {
-      // Leaving it on costs only speed.
-    }
-  }
-  SecureDelete(const SecureDelete&) = delete;
-  SecureDelete& operator=(const SecureDelete&) = delete;
-
- private:
-  sqlite::Database& m_db;
-};
-
 void delete_meta(sqlite::Database& db, std::string_view key) {
   db.cached("DELETE FROM meta WHERE key = ?1").bind(1, key).run();
 }
 
-// Copies the WAL into the main file and truncates it, so the pages that held
-// a deleted key leave the WAL. Best effort: a reader in another connection
+// The store runs with secure_delete on (device_store.cpp), so the deleted
+// secret's bytes are zeroed in its page; the checkpoint then takes the page
+// that held them out of the WAL. Best effort: a reader in another connection
 // can keep the checkpoint from completing; the next one finishes it.
-void checkpoint(sqlite::Database& db) {
-  try {
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-  } catch (const Error& error) {
-    if (error.code() != ErrorCode::storage_busy) throw;
-  }
-}
-
 void delete_secret(sqlite::Database& db) {
   {
-    SecureDelete secure(db);
     sqlite::Transaction transaction(db);
     delete_meta(db, kSecretKey);
     transaction.commit();
   }
-  checkpoint(db);
+  db.checkpoint_and_truncate_wal();
 }
 
 }  // namespace
@@ -157,7 +128,6 @@ LeaseTerms grant_lease(sqlite::Database& db, StoreKeys& keys, crypto::ByteSpan s
   const std::string terms_bound = terms_text(terms);
   const bool first_grant = rows::meta_blob(db, kHostWrappedKeyMeta).has_value();
   {
-    SecureDelete secure(db);
     sqlite::Transaction transaction(db);
     rows::set_meta(db, kWrappedKey,
                    std::span<const std::uint8_t>(
@@ -176,7 +146,7 @@ LeaseTerms grant_lease(sqlite::Database& db, StoreKeys& keys, crypto::ByteSpan s
     delete_meta(db, kHostWrappedKeyMeta);
     transaction.commit();
   }
-  if (first_grant) checkpoint(db);
+  if (first_grant) db.checkpoint_and_truncate_wal();
   if (keys.locked()) keys.unlock(std::move(data_key));
   return terms;
 }

@@ -14,9 +14,10 @@
 // secret; only the server's next grant (a Welcome, which a revoked device
 // never receives) unlocks it again. A plain store has no lease.
 //
-// Deletions run with PRAGMA secure_delete on, and the WAL is checkpointed and
-// truncated after each, so the deleted bytes leave the file as soon as no
-// other connection is reading (best effort: see docs/security.md).
+// Deletions run with PRAGMA secure_delete on (as every write to a device
+// store does: device_store.cpp), and the WAL is checkpointed and truncated
+// after each, so the deleted bytes leave the file as soon as no other
+// connection is reading (best effort: see docs/security.md).
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,11 @@
 
 #include <sqlite3.h>
 
+#ifndef _WIN32
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 #include <mutex>
 
 #include "iro/error.hpp"
@@ -16,6 +21,22 @@ namespace {
 void configure_library_once() {
   static std::once_flag configured;
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+// Creates the database file, empty and 0600, when there is none, before
+// SQLite opens it: SQLite would create it 0644 (less the umask), and gives
+// the WAL, shared-memory and journal files it makes later the database
+// file's own mode. All of them hold what the store holds. The process's
+// umask is left alone: a library must not change it under its host.
+void create_private_file(const std::filesystem::path& path) {
+#ifndef _WIN32
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // EEXIST: the file is there (perhaps made just now by another process),
+  // and keeps its mode. Any other failure is SQLite's to report as it opens.
+  if (fd >= 0) ::close(fd);
+#else
+  (void)path;  // Windows: the file inherits its directory's access list.
+#endif
 }
 
 }  // namespace
@@ -98,6 +119,7 @@ std::span<const std::uint8_t> Statement::blob(int column) const {
 
 Database::Database(const std::filesystem::path& path) {
   configure_library_once();
+  create_private_file(path);
   const int rc = sqlite3_open_v2(
       path.c_str(), &m_db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
@@ -147,6 +169,23 @@ std::int64_t Database::last_insert_rowid() const {
 
 int Database::changes() const {
   return sqlite3_changes(m_db);
+}
+
+bool Database::checkpoint_and_truncate_wal() {
+  try {
+    Statement checkpoint(*this, "PRAGMA wal_checkpoint(TRUNCATE)");
+    // One row: busy (1 when a reader kept it from completing), WAL frames, frames copied.
+    return checkpoint.step() && checkpoint.int64(0) == 0;
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::storage_busy) throw;
+    return false;
+  }
+}
+
+void Database::keep_wal_at_close() {
+  int persist = 1;
+  const int rc = sqlite3_file_control(m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  if (rc != SQLITE_OK) fail(rc, "keeping the WAL at close");
 }
 
 void Database::fail(int result_code, std::string_view doing) const {

@@ -97,7 +97,11 @@ class CachedStatement {
 
 class Database {
  public:
-  // Opens or creates the file, read-write, with a 5 s busy timeout.
+  // Opens or creates the file, read-write, with a 5 s busy timeout. A file
+  // it creates is readable and writable by its owner alone (0600), and so
+  // are the WAL, shared-memory and journal files SQLite makes beside it
+  // (SQLite gives them the database file's mode). An existing file keeps its
+  // mode.
   explicit Database(const std::filesystem::path& path);
   ~Database();
   Database(const Database&) = delete;
@@ -117,6 +121,17 @@ class Database {
 
   std::int64_t last_insert_rowid() const;
   int changes() const;
+
+  // Copies the WAL into the database file and truncates the WAL to nothing
+  // (PRAGMA wal_checkpoint(TRUNCATE)), so pages it held leave it. Outside
+  // any transaction. Best effort: false when another connection's reader
+  // kept it from completing (a later checkpoint finishes it).
+  bool checkpoint_and_truncate_wal();
+
+  // Leaves the WAL file in place, not unlinked, when this connection closes
+  // as the last one (SQLITE_FCNTL_PERSIST_WAL): for a caller that overwrites
+  // the files itself afterwards (DeviceStore::destroy).
+  void keep_wal_at_close();
 
   // Throws the iro::Error for a SQLite result code, naming what was being done.
   [[noreturn]] void fail(int result_code, std::string_view doing) const;

@@ -2,6 +2,7 @@
 
 #include "iro/error.hpp"
 #include "store/document_rows.hpp"
+#include "store/server_settings.hpp"
 
 namespace iro {
 namespace {
@@ -11,15 +12,27 @@ constexpr std::string_view kSaltKey = "encryption_salt";
 constexpr std::string_view kKeyCheckKey = "encryption_key_check";
 constexpr std::string_view kWrappedKey = kHostWrappedKeyMeta;
 
-// The only format. /1 (the data key derived from the host key, so no lease
-// could lock it) never left development; a store in any other format is
-// refused rather than misread.
-constexpr std::string_view kFormat = "aes-256-gcm+hkdf-sha256/2";
+// The format a store is made in. /3 seals the server settings
+// (server_settings.hpp) under the secrets key. /2 kept them in clear: such a
+// store is read, and upgraded to /3 at its next open with its key
+// (upgrade_store_format). /1 (the data key derived from the host key, so no
+// lease could lock it) never left development; a store in any other format
+// is refused rather than misread.
+constexpr std::string_view kFormat = "aes-256-gcm+hkdf-sha256/3";
+constexpr std::string_view kSettingsInClearFormat = "aes-256-gcm+hkdf-sha256/2";
 constexpr std::size_t kSaltSize = 32;
 
 // HKDF info labels: one input key, unrelated outputs. Knowing the key check
 // tells nothing about the others.
-constexpr std::string_view kKeyCheckInfo = "iro-sync device store: key check";
+//
+// Each format has a key check of its own, so the format is authenticated: the
+// format row is plain text, and a store whose settings are sealed, set back
+// to /2 in the file to have settings written in clear sealed at the next
+// open, no longer passes its key check (whoever wrote it would need the host
+// key to make the /2 check). It is refused as opened with the wrong key.
+constexpr std::string_view kSettingsInClearKeyCheckInfo = "iro-sync device store: key check";
+constexpr std::string_view kKeyCheckInfo =
+    "iro-sync device store: key check, format 3 (server settings sealed)";
 constexpr std::string_view kWrapKeyInfo = "iro-sync device store: wrap key (AES-256-GCM)";
 constexpr std::string_view kSecretsKeyInfo = "iro-sync device store: secrets key (AES-256-GCM)";
 constexpr std::string_view kLeaseHostPartInfo = "iro-sync device store: lease host part";
@@ -85,7 +98,8 @@ StoreKeys unlock_store(sqlite::Database& db, const std::optional<EncryptionKey>&
     }
     return StoreKeys();
   }
-  if (*format != kFormat) {
+  const bool settings_in_clear = *format == kSettingsInClearFormat;
+  if (*format != kFormat && !settings_in_clear) {
     throw Error(ErrorCode::unsupported_version,
                 "this store is encrypted as \"" + *format + "\", which this build cannot read");
   }
@@ -95,11 +109,14 @@ StoreKeys unlock_store(sqlite::Database& db, const std::optional<EncryptionKey>&
   if (!salt || !check) {
     throw Error(ErrorCode::corrupt_data, "this encrypted store has lost its key check");
   }
-  if (!crypto::equal_in_constant_time(derive(*key, *salt, kKeyCheckInfo).bytes(), *check)) {
+  const std::string_view check_info =
+      settings_in_clear ? kSettingsInClearKeyCheckInfo : kKeyCheckInfo;
+  if (!crypto::equal_in_constant_time(derive(*key, *salt, check_info).bytes(), *check)) {
     throw Error(ErrorCode::wrong_key,
                 "the key does not open this store: it was encrypted with another key");
   }
   StoreKeys keys = host_keys(*key, *std::move(salt));
+  keys.settings_in_clear = settings_in_clear;
   // Without its host-wrapped data key the store is leased: locked until
   // lease.hpp's open_lease unwraps the data key with the lease secret.
   keys.lock("");
@@ -113,6 +130,18 @@ StoreKeys unlock_store(sqlite::Database& db, const std::optional<EncryptionKey>&
     keys.unlock(std::move(data_key));
   }
   return keys;
+}
+
+void upgrade_store_format(sqlite::Database& db, const EncryptionKey& key, StoreKeys& keys) {
+  if (!keys.settings_in_clear) return;
+  // The one holding the host key is the store's user: the settings in clear
+  // are taken as theirs and sealed from now on. Whoever altered them in the
+  // file before this open cannot be told from the user; that window closes
+  // here, once per store.
+  seal_server_settings_in_clear(db, keys.secrets);
+  rows::set_meta(db, kEncryptionKey, kFormat);
+  rows::set_meta(db, kKeyCheckKey, derive(key, keys.salt, kKeyCheckInfo).bytes());
+  keys.settings_in_clear = false;
 }
 
 StoreKeys set_up_store_key(sqlite::Database& db, const std::optional<EncryptionKey>& key) {

@@ -1,18 +1,22 @@
 // Which key opens a device store, and the keys it gives (docs/ARCHITECTURE.md,
 // "Encryption at rest"). The host's key is never stored. meta holds, for an
 // encrypted store:
-//   encryption              the format, "aes-256-gcm+hkdf-sha256/2": marks the store encrypted
+//   encryption              the format, "aes-256-gcm+hkdf-sha256/3": marks the store
+//                           encrypted (/2, before the server settings were sealed, is
+//                           upgraded at open: upgrade_store_format)
 //   encryption_salt         32 random bytes, made when the store was created
-//   encryption_key_check    HKDF-SHA256(host key, salt, "...key check"): tells the
-//                           right key from a wrong one without revealing either key
+//   encryption_key_check    HKDF-SHA256(host key, salt, "...key check, format 3..."):
+//                           tells the right key from a wrong one without revealing
+//                           either key, and authenticates the format
 //   encryption_wrapped_key  the data key, sealed under HKDF-SHA256(host key, salt,
 //                           "...wrap key"); deleted once the server grants a lease
 //                           (lease.hpp), after which only the lease unwraps it
 // The data key that seals record contents is 32 random bytes made with the
 // store, so it cannot be derived from the host key. Secrets the store needs
-// while its records are locked (the device token, the lease secret) are
-// sealed under HKDF-SHA256(host key, salt, "...secrets key") instead. A plain
-// store has none of these rows.
+// while its records are locked (the device token, the lease secret) and the
+// settings that decide where the token goes (server_settings.hpp) are sealed
+// under HKDF-SHA256(host key, salt, "...secrets key") instead. A plain store
+// has none of these rows, and nothing in it is authenticated.
 #pragma once
 
 #include <optional>
@@ -42,6 +46,9 @@ struct StoreKeys {
   crypto::SecretBytes lease_host_part;
   // The data key; empty while locked (and in a plain store).
   crypto::SecretBytes data_key;
+  // The store is in format /2: its server settings are still in clear, until
+  // upgrade_store_format seals them.
+  bool settings_in_clear = false;
 
   bool locked() const { return encrypted && data_key.empty(); }
   // Makes `data_key` the store's data key, and records readable again.
@@ -57,6 +64,13 @@ struct StoreKeys {
 // A store whose data key is wrapped only by a lease comes back locked;
 // lease.hpp's open_lease decides whether its stored lease unlocks it.
 StoreKeys unlock_store(sqlite::Database& db, const std::optional<EncryptionKey>& key);
+
+// Seals the server settings of a store in format /2 (server_settings.hpp)
+// and moves it to the current format, with the key check of that format;
+// does nothing for any other store. Needs the host key (`key`, which opened
+// the store): the new key check is derived from it. The caller holds the
+// transaction, so a store is upgraded whole or not at all.
+void upgrade_store_format(sqlite::Database& db, const EncryptionKey& key, StoreKeys& keys);
 
 // Sets up a new store's encryption (nothing, without a key) and returns its
 // keys. The caller holds the transaction that also gives the store its

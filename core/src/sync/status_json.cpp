@@ -32,7 +32,8 @@ json device_status_json(const DeviceStatus& status) {
           {"schema_version", status.schema_version},
           {"timescale_policy", text_or_null(status.timescale_policy)},
           {"lease_expires", time_or_null(status.lease_expires_ms)},
-          {"locked", status.locked}};
+          {"locked", status.locked},
+          {"encrypted", status.encrypted}};
 }
 
 }  // namespace iro

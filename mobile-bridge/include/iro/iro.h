@@ -152,10 +152,14 @@ IRO_API iro_status_t iro_store_device_id(iro_store_t* store, char** out_id, iro_
  * {"device_id", "tenant", "user_id", "server", "pending_changes",
  *  "rejected_changes", "last_sync", "last_sync_error", "last_sync_error_at",
  *  "stuck_since", "cursor", "schema_version", "timescale_policy",
- *  "lease_expires", "locked"} (null for what is not known yet: "user_id" is
- * null until the device enrols; "lease_expires" until an encrypted store's
- * first sync, and always for a store without a key). "locked": true when
- * the offline lease ran out and record calls fail with IRO_ERR_LEASE_EXPIRED.
+ *  "lease_expires", "locked", "encrypted"} (null for what is not known yet:
+ * "user_id" is null until the device enrols; "lease_expires" until an
+ * encrypted store's first sync, and always for a store without a key).
+ * "locked": true when the offline lease ran out and record calls fail with
+ * IRO_ERR_LEASE_EXPIRED. "encrypted": false for a store opened without a key.
+ * IRO_ERR_CORRUPT_DATA when an encrypted store's server settings (server,
+ * CA, user, council) were changed in its file: it no longer enrols or syncs
+ * (those calls fail the same way); enrol the device afresh in a new store.
  * Caller frees *out_json. */
 IRO_API iro_status_t iro_store_status_json(iro_store_t* store, char** out_json, iro_error_t* error);
 
@@ -391,17 +395,19 @@ IRO_API void iro_child_session_close(iro_child_session_t* session);
 /* A Boost.Beast WebSocket client that connects, drives the protocol and
  * retries with backoff. Blocking: call from a background thread. wss://
  * (TLS 1.2+, the server's certificate verified for its host name) in the
- * field; ws:// only reaches a server run with --insecure-loopback. One
- * enrolment or sync runs per handle at a time; a second is refused with
- * IRO_ERR_STORAGE_BUSY. */
+ * field. ws:// is refused (IRO_ERR_INVALID_INPUT, before any connection)
+ * except to this machine (localhost, 127.0.0.0/8, ::1), where it reaches a
+ * server run with --insecure-loopback. One enrolment or sync runs per handle
+ * at a time; a second is refused with IRO_ERR_STORAGE_BUSY. */
 
-/* Enrols this device with the server at `server_url` ("ws://host:port")
+/* Enrols this device with the server at `server_url` ("wss://host:port")
  * using the one-time `code` an administrator issued. `device_name` (NULL:
  * "iro mobile") is what the server's device list shows. `ca_cert_path` (NULL:
  * the system's roots) is the server's CA certificate (PEM) for wss://. The
  * store keeps the server's URL, the device token and that CA; iro_sync_run
  * uses them, trusting that CA alone for the server.
- * Errors: IRO_ERR_INVALID_INPUT for a bad URL or a device already enrolled;
+ * Errors: IRO_ERR_INVALID_INPUT for a bad URL (ws:// to another machine
+ * included) or a device already enrolled;
  * IRO_ERR_REFUSED for an unknown, used or expired code; IRO_ERR_NETWORK
  * (transient) when the server could not be reached, or iro_sync_cancel
  * stopped it. */
@@ -496,7 +502,8 @@ IRO_API void iro_frames_free(iro_frames_t* frames);
 /* Starts a sync session on an enrolled store. *out_first_frame (caller
  * frees with iro_free) and *out_first_length are the frame to send first;
  * *out_session is closed with iro_sync_session_close. IRO_ERR_INVALID_INPUT
- * when the device has not enrolled. */
+ * when the device has not enrolled, or its server's address is ws:// to
+ * another machine. */
 IRO_API iro_status_t iro_sync_session_start(iro_store_t* store, iro_sync_mode_t mode,
                                             iro_sync_session_t** out_session,
                                             uint8_t** out_first_frame, size_t* out_first_length,
@@ -504,8 +511,8 @@ IRO_API iro_status_t iro_sync_session_start(iro_store_t* store, iro_sync_mode_t 
 
 /* Starts an enrolment over the host's socket: as iro_enrol, but the host
  * connects to `server_url` and moves the frames. The store records
- * `server_url` as its server. The session ends in DONE (enrolled) or
- * REFUSED. */
+ * `server_url` as its server; it is held to iro_enrol's rule (wss:// except
+ * to this machine). The session ends in DONE (enrolled) or REFUSED. */
 IRO_API iro_status_t iro_enrol_session_start(iro_store_t* store, const char* server_url,
                                              const char* code, const char* device_name,
                                              iro_sync_session_t** out_session,

@@ -155,38 +155,6 @@ bool is_transient(RefusalCode code) {
 
 }  // namespace
 
-ServerAddress parse_server_url(std::string_view url) {
-  ServerAddress address;
-  std::string_view rest;
-  if (url.starts_with("ws://")) {
-    rest = url.substr(5);
-  } else if (url.starts_with("wss://")) {
-    address.tls = true;
-    rest = url.substr(6);
-  } else {
-    throw Error(ErrorCode::invalid_input,
-                "\"" + std::string(url.substr(0, 80)) + "\" is not a ws:// or wss:// address");
-  }
-  const auto slash = rest.find('/');
-  if (slash != std::string_view::npos) {
-    address.path = std::string(rest.substr(slash));
-    rest = rest.substr(0, slash);
-  }
-  const auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
-    throw Error(ErrorCode::invalid_input, "the server address needs a host and a port");
-  }
-  address.host = std::string(rest.substr(0, colon));
-  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']') {
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  address.port = std::string(rest.substr(colon + 1));
-  if (address.port.find_first_not_of("0123456789") != std::string::npos) {
-    throw Error(ErrorCode::invalid_input, "\"" + address.port + "\" is not a port number");
-  }
-  return address;
-}
-
 SyncReport sync_with_server(DeviceStore& store, const TransportOptions& options) {
   const auto credentials = store.sync_credentials();
   if (!credentials) {

@@ -12,22 +12,18 @@
 #include <string>
 #include <string_view>
 
+#include "iro/server_url.hpp"
 #include "iro/store.hpp"
 #include "iro/sync_events.hpp"
 #include "iro/sync_session.hpp"
 
 namespace iro::transport {
 
-struct ServerAddress {
-  std::string host;
-  std::string port;
-  std::string path = "/";
-  bool tls = false;
-};
-
-// "ws://host:port[/path]" or "wss://host:port[/path]". Throws
-// Error(invalid_input) for anything else.
-ServerAddress parse_server_url(std::string_view url);
+// The address and its rule (wss:// except to this machine) are core's
+// (iro/server_url.hpp): enrolment and every sync parse the address with it
+// before they connect.
+using ::iro::parse_server_url;
+using ::iro::ServerAddress;
 
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
