@@ -43,20 +43,6 @@ inline std::uint64_t proc_status_bytes(pid_t pid, const std::string& field) {
   throw std::runtime_error("no " + field + " for process " + std::to_string(pid));
 }
 
-// User + system CPU seconds the process has used (/proc/PID/stat).
-inline double proc_cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // Fields after the command name (which may hold spaces) start after ')'.
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / double(sysconf(_SC_CLK_TCK));
-}
-
 // Says so when a server the bench started did not exit cleanly on SIGTERM
 // (`status` from ServerProcess::stop: -1 when it had to be killed, as a
 // server whose threads are stuck is).

@@ -1,4 +1,4 @@
-// Issue 10's return-to-office storm: 2,000 devices come back online within a
+// The return-to-office storm: 2,000 devices come back online within a
 // few seconds, each with changes recorded offline to push and a caseload's
 // worth of changes to pull, against a real iro-server process on 127.0.0.1.
 // Reports the time from each device's connect to its session being done
@@ -39,6 +39,7 @@
 #include "iro/store.hpp"
 #include "iro/sync_session.hpp"
 #include "report.hpp"
+#include "support/process.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -267,12 +268,12 @@ int main(int argc, char** argv) {
       fleet.add(*device,
                 std::chrono::milliseconds(std::int64_t(i) * options.spread_ms / options.devices));
     }
-    const double server_cpu_before = bench::proc_cpu_seconds(server.pid());
+    const double server_cpu_before = test::process_cpu_seconds(server.pid());
     const double client_cpu_before = client_cpu_seconds();
     const auto storm_started = Steady::now();
     const bool all_finished = fleet.run(std::chrono::seconds(300));
     const double storm_seconds = seconds_since(storm_started);
-    const double server_cpu = bench::proc_cpu_seconds(server.pid()) - server_cpu_before;
+    const double server_cpu = test::process_cpu_seconds(server.pid()) - server_cpu_before;
     const double client_cpu = client_cpu_seconds() - client_cpu_before;
     const double peak_mb = double(bench::proc_status_bytes(server.pid(), "VmHWM")) / 1048576.0;
     bench::warn_unless_stopped_cleanly("iro_bench_storm", "measured",

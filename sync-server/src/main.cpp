@@ -59,6 +59,15 @@ int main(int argc, char** argv) {
   serve->add_option("--auth-failures-per-minute", serve_config.auth_failures_per_minute,
                     "Failed Hellos/Enrols from one address in a minute before it is refused "
                     "for the rest of it (default 5; 0: no limit)");
+  serve->add_option("--max-connections", serve_config.max_connections,
+                    "Connections held at once (default: the file descriptor limit, less 64)");
+  serve->add_option("--max-connections-per-address", serve_config.max_connections_per_address,
+                    "Connections held at once from one address, or IPv6 /64 (default 256)");
+  serve->add_option("--attachment-quota-mib", serve_config.attachment_quota_mib,
+                    "Attachments one user may hold on the server, in MiB (default 2048)");
+  serve->add_option("--metrics-token-file", serve_config.metrics_token_file,
+                    "A file holding the bearer token /metrics asks for (without it, only "
+                    "scrapers on this machine may read /metrics)");
 
   iro::server::AdminContext admin_context(std::cout, std::cerr);
   auto* admin = app.add_subcommand("admin", "Manage councils, users, children and devices");

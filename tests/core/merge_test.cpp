@@ -202,3 +202,41 @@ TEST_CASE("a clean merge keeps every word either side typed and every word neith
   MESSAGE(clean << " of 2000 random edit pairs merged cleanly");
   CHECK(clean > 300);  // the rest overlapped; both kinds are exercised
 }
+
+TEST_CASE("a merge that does not fit the budget is not attempted: a conflict, said to be so") {
+  // Every other separator differs between the sides: thousands of edits.
+  std::string base, current, incoming;
+  for (int i = 0; i < 4000; ++i) {
+    base += "a ";
+    current += i % 2 ? "a  " : "a ";
+    incoming += i % 3 ? "a  " : "a ";
+  }
+  // Enough for the diff's fixed part and a count of a few dozen edits.
+  MergeBudget small(6'000'000);
+  const TextMerge refused = merge_text(base, current, incoming, small);
+  CHECK_FALSE(refused.clean);
+  CHECK(refused.over_budget);
+  CHECK(small.merges_refused() == 1);
+  CHECK(small.left() < 6'000'000);  // what the count looked at is spent
+  // The budget is shared: once spent, even a small merge is not attempted...
+  MergeBudget spent(0);
+  const TextMerge after = merge_text("one two three", "one 2 three", "one two 3", spent);
+  CHECK(after.over_budget);
+  // ...and a fresh one merges it, as without a budget.
+  const TextMerge fresh = merge_text("one two three", "one 2 three", "one two 3");
+  CHECK(fresh.clean);
+  CHECK(fresh.text == "one 2 3");
+  CHECK_FALSE(fresh.over_budget);
+}
+
+TEST_CASE("an everyday edit of the longest note fits one push's budget many times over") {
+  std::string base;
+  while (base.size() + 8 < kMaxTextBytes) base += "Sam said ";
+  std::string ours = base, theirs = base;
+  ours.replace(9, 4, "told");
+  theirs.replace(theirs.size() - 5, 4, "sang");
+  MergeBudget budget(kMergeStepsPerPush);
+  const TextMerge merged = merge_text(base, ours, theirs, budget);
+  CHECK(merged.clean);
+  CHECK(budget.left() > kMergeStepsPerPush / 2);
+}

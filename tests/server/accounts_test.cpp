@@ -60,9 +60,12 @@ struct Accounts : iro::test::ServerFixture {
                                                          const std::string& token,
                                                          std::uint64_t cursor = 0) {
     std::variant<Authenticated, WipeDevice, Refused> verdict;
-    store->write([&](StoreTxn& txn) {
-      verdict = authenticate(txn, Hello{device_id, token, cursor, "test"}, clock.now_ms());
-    });
+    // As a session does: the verdict from a read, then the Hello recorded.
+    const Hello hello{device_id, token, cursor, "test"};
+    store->read([&](StoreTxn& txn) { verdict = authenticate(txn, hello, clock.now_ms()); });
+    if (std::holds_alternative<Authenticated>(verdict)) {
+      store->write([&](StoreTxn& txn) { record_hello(txn, hello, "session-1", clock.now_ms()); });
+    }
     return verdict;
   }
 

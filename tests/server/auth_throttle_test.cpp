@@ -146,3 +146,29 @@ TEST_CASE("the address is the peer's without its port") {
   CHECK(AuthThrottle::address_of("loopback") == "loopback");
   CHECK(AuthThrottle::address_of("unknown") == "unknown");
 }
+
+TEST_CASE("attempts in flight together count before any is judged, and a success is taken back") {
+  ManualClock clock;
+  AuthThrottle throttle({}, clock);
+  // Forty sign-ins arrive before the first password check ends: five begin.
+  int begun = 0;
+  for (int i = 0; i < 40; ++i) begun += throttle.begin_attempt(kAttacker) ? 0 : 1;
+  CHECK(begun == 5);
+  // A right password takes its attempt back: the office is not locked out
+  // by its own successful sign-ins.
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE_FALSE(throttle.begin_attempt(kOffice).has_value());
+    throttle.succeeded(kOffice);
+  }
+  CHECK_FALSE(throttle.check(kOffice).has_value());
+}
+
+TEST_CASE("an IPv6 network's /64 is one address to the throttle, and IPv4-mapped is IPv4") {
+  ManualClock clock;
+  AuthThrottle throttle({}, clock);
+  for (int i = 1; i <= 5; ++i) throttle.record_failure("2001:db8:1:2::" + std::to_string(i));
+  CHECK(throttle.check("2001:db8:1:2:ffff:eeee:dddd:cccc").has_value());
+  CHECK_FALSE(throttle.check("2001:db8:1:3::1").has_value());  // another network
+  fail(throttle, "::ffff:203.0.113.9", 5);
+  CHECK(throttle.check(kAttacker).has_value());
+}

@@ -235,7 +235,7 @@ TEST_CASE("importing the same file again changes nothing and one changed name ch
   std::optional<FieldRow> preferred;
   server.store->read([&](StoreTxn& txn) {
     record = txn.child_record("shire", "C101");
-    if (record) preferred = txn.field(record->id, "preferred_name");
+    if (record) preferred = txn.field("shire", record->id, "preferred_name");
   });
   REQUIRE(preferred.has_value());
   CHECK(preferred->value == Value{std::string("Tom-Tom")});
@@ -243,6 +243,7 @@ TEST_CASE("importing the same file again changes nothing and one changed name ch
 
   // An optional column left empty clears what the earlier import set.
   CHECK(import(replaced(file, "Tommy", "")) == 1);
-  server.store->read([&](StoreTxn& txn) { preferred = txn.field(record->id, "preferred_name"); });
+  server.store->read(
+      [&](StoreTxn& txn) { preferred = txn.field("shire", record->id, "preferred_name"); });
   CHECK(is_unset(preferred->value));
 }

@@ -47,7 +47,7 @@ std::optional<Value> server_field(LoopbackCouncil& rig, const std::string& doc_i
                                   const std::string& name) {
   std::optional<Value> value;
   rig.store->read([&](server::StoreTxn& txn) {
-    if (auto row = txn.field(doc_id, name)) value = row->value;
+    if (auto row = txn.field("shire", doc_id, name)) value = row->value;
   });
   return value;
 }

@@ -115,7 +115,7 @@ TEST_CASE("a commit names the councils whose feed it moved: a push, an allocatio
                                         test::text("Seen at school"), council.at(), 0);
     const auto reports = recorder.run([&](StoreTxn& txn) {
       TxnClock clock(txn, council.clock);
-      apply_push(txn, council.ann_laptop, std::vector<Change>{note}, clock, "test");
+      apply_push(txn, council.ann_laptop, std::vector<Change>{note}, clock, {.remote = "test"});
     });
     REQUIRE(reports.size() == 1);
     CHECK(reports[0] == std::vector<std::string>{"shire"});

@@ -182,15 +182,17 @@ std::set<std::string> Council::children_pulled(const server::DeviceIdentity& dev
   return children;
 }
 
-std::optional<server::FieldRow> Council::field(const std::string& doc_id, std::string_view name) {
+std::optional<server::FieldRow> Council::field(const std::string& doc_id, std::string_view name,
+                                               std::string_view tenant) {
   std::optional<server::FieldRow> row;
-  store->read([&](server::StoreTxn& txn) { row = txn.field(doc_id, name); });
+  store->read([&](server::StoreTxn& txn) { row = txn.field(tenant, doc_id, name); });
   return row;
 }
 
-std::optional<server::DocumentRow> Council::document(const std::string& doc_id) {
+std::optional<server::DocumentRow> Council::document(const std::string& doc_id,
+                                                     std::string_view tenant) {
   std::optional<server::DocumentRow> row;
-  store->read([&](server::StoreTxn& txn) { row = txn.document(doc_id); });
+  store->read([&](server::StoreTxn& txn) { row = txn.document(tenant, doc_id); });
   return row;
 }
 

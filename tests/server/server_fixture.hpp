@@ -134,8 +134,11 @@ class Council : public ServerFixture {
   std::set<std::string> children_pulled(const server::DeviceIdentity& device,
                                         std::uint64_t cursor = 0);
 
-  std::optional<server::FieldRow> field(const std::string& doc_id, std::string_view name);
-  std::optional<server::DocumentRow> document(const std::string& doc_id);
+  // A record or field of the council's (shire's unless `tenant` says).
+  std::optional<server::FieldRow> field(const std::string& doc_id, std::string_view name,
+                                        std::string_view tenant = "shire");
+  std::optional<server::DocumentRow> document(const std::string& doc_id,
+                                              std::string_view tenant = "shire");
   std::optional<server::HistoryRow> history(const server::DeviceIdentity& device,
                                             std::uint64_t device_seq);
   std::int64_t history_rows(const server::DeviceIdentity& device, std::uint64_t device_seq) const;

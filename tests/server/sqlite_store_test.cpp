@@ -47,6 +47,12 @@ TEST_CASE("a store made before the audit log gains it when opened, keeping its r
   CHECK_THROWS_AS(raw.execute("DELETE FROM audit"), Error);
 }
 
+// What schema step 8 added, undone: a file as step 7 left it.
+constexpr const char* kUndoStep8 =
+    "DROP INDEX blob_by_uploader; DROP TABLE blob_holder; "
+    "ALTER TABLE device DROP COLUMN session_id; ALTER TABLE device DROP COLUMN collect_started_ms; "
+    "ALTER TABLE document DROP COLUMN created_seq; ALTER TABLE document DROP COLUMN created_by; ";
+
 TEST_CASE("a store made before field rows named their owner is upgraded and pulls by caseload") {
   Council council;
   council.push(council.ann_laptop, set_field(council.new_id(), Kind::visit, "C1", "note",
@@ -57,12 +63,12 @@ TEST_CASE("a store made before field rows named their owner is upgraded and pull
     // The file as schema version 4 left it: no owner column nor its index,
     // the two indexes step 6 drops, and nothing of step 7.
     sqlite::Database old(file);
-    old.execute(
-        "DROP INDEX field_by_owner; ALTER TABLE field_state DROP COLUMN owner; "
-        "CREATE INDEX field_by_child ON field_state (tenant, child_id); "
-        "CREATE INDEX history_by_doc ON history (doc_id); "
-        "DROP TABLE web_password; DROP TABLE web_session; "
-        "ALTER TABLE device DROP COLUMN unsent_changes; PRAGMA user_version = 4");
+    old.execute(std::string(kUndoStep8) +
+                "DROP INDEX field_by_owner; ALTER TABLE field_state DROP COLUMN owner; "
+                "CREATE INDEX field_by_child ON field_state (tenant, child_id); "
+                "CREATE INDEX history_by_doc ON history (doc_id); "
+                "DROP TABLE web_password; DROP TABLE web_session; "
+                "ALTER TABLE device DROP COLUMN unsent_changes; PRAGMA user_version = 4");
   }
   council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
   CHECK(council.children_pulled(council.ann_laptop) == std::set<std::string>{"C1", "C3"});
@@ -102,9 +108,9 @@ TEST_CASE("a store made before the dashboard gains its sign-in tables and unsent
   {
     // The file as schema version 6 left it.
     sqlite::Database old(file);
-    old.execute(
-        "DROP TABLE web_password; DROP TABLE web_session; ALTER TABLE device DROP COLUMN "
-        "unsent_changes; PRAGMA user_version = 6");
+    old.execute(std::string(kUndoStep8) +
+                "DROP TABLE web_password; DROP TABLE web_session; ALTER TABLE device DROP COLUMN "
+                "unsent_changes; PRAGMA user_version = 6");
   }
   council.store = open_sqlite_server_store(file.parent_path(), {.durable = false});
   sqlite::Database upgraded(file);

@@ -13,6 +13,9 @@ struct ProcessResult {
   std::string err;
 };
 
+// User and system CPU seconds the process `pid` has used so far (/proc/PID/stat).
+double process_cpu_seconds(int pid);
+
 // Runs `argv[0]` with `argv`, stdin from `input`; kills it after `timeout`.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "",
                           std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -33,7 +33,7 @@ bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit, int& status) {
 }  // namespace
 
 ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port,
-                             std::vector<std::string> security)
+                             std::vector<std::string> security, std::vector<std::string> launcher)
     : m_binary(std::move(binary)), m_data_dir(std::move(data_dir)) {
   m_tls = std::find(security.begin(), security.end(), "--tls-cert") != security.end();
   m_log = m_data_dir.string() + ".log";
@@ -55,10 +55,11 @@ ServerProcess::ServerProcess(std::string binary, std::filesystem::path data_dir,
     argv.insert(argv.end(), store.begin(), store.end());
   }
   argv.insert(argv.end(), security.begin(), security.end());
+  argv.insert(argv.begin(), launcher.begin(), launcher.end());
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
-  if (posix_spawn(&m_pid, m_binary.c_str(), &actions, nullptr, args.data(), environ) != 0) {
+  if (posix_spawnp(&m_pid, argv.front().c_str(), &actions, nullptr, args.data(), environ) != 0) {
     posix_spawn_file_actions_destroy(&actions);
     throw std::runtime_error("cannot start " + m_binary);
   }

@@ -21,8 +21,11 @@ class ServerProcess {
   // listens. `security`: the serve flags that choose TLS or plaintext
   // (tls_flags() below, or the default, --insecure-loopback), and
   // `--store URL` for a PostgreSQL store instead of the data directory's.
+  // `launcher`: a command that runs the server in place (execs it, keeping
+  // its pid), e.g. {"prlimit", "--nofile=48:48", "--"}; empty: none.
   ServerProcess(std::string binary, std::filesystem::path data_dir, std::uint16_t port = 0,
-                std::vector<std::string> security = {"--insecure-loopback"});
+                std::vector<std::string> security = {"--insecure-loopback"},
+                std::vector<std::string> launcher = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

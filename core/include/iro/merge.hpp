@@ -40,9 +40,41 @@ MergeDecision decide_field(const FieldSpec& spec, const FieldVersion& current,
 // them are the units, so two edits separated by at least one untouched space
 // both survive; edits that touch the same or adjacent words overlap.
 struct TextMerge {
-  bool clean = false;  // false: the edits overlap; `text` is then empty
+  bool clean = false;  // false: the edits overlap (or the budget ran out); `text` is then empty
   std::string text;    // the merged text when clean
+  bool over_budget = false;  // not clean because diffing would cost more than the budget left
 };
+
+// The work three-way text merges may still do, in steps of their diffs
+// (about a nanosecond of one core each on the machine the figures come
+// from). Before a diff runs, its cost is estimated from the runs of its two
+// texts and a bounded count of its edits, within what is left: a merge that
+// does not fit is not attempted. It is a conflict, and both texts are kept
+// (no word is lost, nothing is silently dropped). The server gives each push
+// one budget, so no push can hold its single writer for long.
+class MergeBudget {
+ public:
+  explicit MergeBudget(std::uint64_t steps) : m_left(steps) {}
+
+  std::uint64_t left() const { return m_left; }
+  void spend(std::uint64_t steps) { m_left = steps < m_left ? m_left - steps : 0; }
+  // How many merges were not attempted because they did not fit.
+  std::size_t merges_refused() const { return m_refused; }
+  void refuse() { ++m_refused; }
+
+ private:
+  std::uint64_t m_left;
+  std::size_t m_refused = 0;
+};
+
+// About 150 ms of one core (bench/merge_budget_bench.cpp, bench/RESULTS.md):
+// five everyday merges of the longest note (64 KiB) fit, and text built to
+// be as costly as possible is refused after a few milliseconds.
+inline constexpr std::uint64_t kMergeStepsPerPush = 150'000'000;
+
+TextMerge merge_text(std::string_view base, std::string_view current, std::string_view incoming,
+                     MergeBudget& budget);
+// The same, with a budget of its own (kMergeStepsPerPush).
 TextMerge merge_text(std::string_view base, std::string_view current, std::string_view incoming);
 
 // Three-way merge of an add-wins set (attendees, actions): what the incoming
@@ -57,9 +89,10 @@ bool merges_three_ways(const FieldSpec& spec) noexcept;
 
 // The three-way merge of a text or set field's values (unset reads as empty
 // text or an empty set, and an empty result is unset). nullopt when text
-// edits overlap: a conflict. Sets always merge.
+// edits overlap, or their merge does not fit `budget`: a conflict. Sets
+// always merge. Without a budget, the merge has one of its own.
 std::optional<Value> merge_values(const FieldSpec& spec, const Value& base, const Value& current,
-                                  const Value& incoming);
+                                  const Value& incoming, MergeBudget* budget = nullptr);
 
 // How far ahead of the server's clock a device's timestamp may be before the
 // server re-stamps it: tablets with wrong clocks are normal, and one a year

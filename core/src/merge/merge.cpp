@@ -20,7 +20,7 @@ bool merges_three_ways(const FieldSpec& spec) noexcept {
 }
 
 std::optional<Value> merge_values(const FieldSpec& spec, const Value& base, const Value& current,
-                                  const Value& incoming) {
+                                  const Value& incoming, MergeBudget* budget) {
   if (spec.type == FieldType::set) {
     const auto members = [](const Value& value) {
       const auto* set = std::get_if<StringSet>(&value);
@@ -34,7 +34,9 @@ std::optional<Value> merge_values(const FieldSpec& spec, const Value& base, cons
     const auto* string = std::get_if<std::string>(&value);
     return string ? std::string_view(*string) : std::string_view();
   };
-  TextMerge merged = merge_text(text(base), text(current), text(incoming));
+  MergeBudget own_budget(kMergeStepsPerPush);
+  TextMerge merged =
+      merge_text(text(base), text(current), text(incoming), budget ? *budget : own_budget);
   if (!merged.clean) return std::nullopt;
   if (merged.text.empty()) return Value{};
   return Value{std::move(merged.text)};

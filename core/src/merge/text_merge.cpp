@@ -9,6 +9,8 @@
 #include <dtl/dtl.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "iro/merge.hpp"
@@ -67,14 +69,87 @@ std::vector<Hunk> hunks_between(const Words& base, const Words& side) {
   return hunks;
 }
 
+// The number of runs inserted and deleted to turn `a` into `b`, if it is at
+// most `max_edits`; nullopt when it is more. Myers' greedy O((N+M)D)
+// algorithm, stopped at `max_edits`, keeping only the furthest point on each
+// diagonal (no edit script: dtl makes that once the count says it fits), so
+// it needs O(max_edits) memory. `steps` counts the work done.
+std::optional<std::size_t> edit_distance_within(const Words& a, const Words& b,
+                                                std::size_t max_edits, std::uint64_t& steps) {
+  // A common start and end cost no edits: only what lies between is counted.
+  std::size_t start = 0;
+  while (start < a.size() && start < b.size() && a[start] == b[start]) ++start;
+  std::size_t a_end = a.size(), b_end = b.size();
+  while (a_end > start && b_end > start && a[a_end - 1] == b[b_end - 1]) --a_end, --b_end;
+  const auto n = static_cast<std::ptrdiff_t>(a_end - start);
+  const auto m = static_cast<std::ptrdiff_t>(b_end - start);
+  steps += a.size() + b.size();
+  const auto limit = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(max_edits), n + m);
+  // furthest[k]: the furthest x reached on diagonal k = x - y, offset by limit + 1.
+  std::vector<std::ptrdiff_t> furthest(static_cast<std::size_t>(2 * limit + 3), 0);
+  const std::ptrdiff_t offset = limit + 1;
+  for (std::ptrdiff_t d = 0; d <= limit; ++d) {
+    for (std::ptrdiff_t k = -d; k <= d; k += 2) {
+      const std::ptrdiff_t down = furthest[std::size_t(offset + k + 1)];
+      const std::ptrdiff_t right = furthest[std::size_t(offset + k - 1)] + 1;
+      std::ptrdiff_t x = (k == -d || (k != d && right - 1 < down)) ? down : right;
+      std::ptrdiff_t y = x - k;
+      ++steps;
+      while (x < n && y < m && a[start + std::size_t(x)] == b[start + std::size_t(y)]) {
+        ++x, ++y, ++steps;
+      }
+      furthest[std::size_t(offset + k)] = x;
+      if (x >= n && y >= m) return static_cast<std::size_t>(d);
+    }
+  }
+  return std::nullopt;
+}
+
+// What dtl's diff costs, in steps (about a nanosecond each here:
+// bench/merge_budget_bench.cpp): a fixed part per run of its two texts, which
+// dominates everyday edits (a 64 KiB note takes about as long with one edit
+// as with three hundred), and a part per run per edit, which dominates text
+// built to be costly (O(NP): every edit walks the runs again).
+constexpr std::uint64_t kStepsPerRun = 300;
+
+// Whether the diff from `base` to `side` fits what is left of the budget;
+// if so, what it costs is taken from it. The bounded count looks for at most
+// as many edits as half of what remains after the fixed part would pay for.
+bool diff_fits(const Words& base, const Words& side, MergeBudget& budget) {
+  const std::uint64_t runs = base.size() + side.size() + 1;
+  const std::uint64_t fixed = runs * kStepsPerRun;
+  if (budget.left() <= fixed) return false;
+  const std::uint64_t affordable = (budget.left() - fixed) / (2 * runs);
+  std::uint64_t counted = 0;
+  const std::optional<std::size_t> edits =
+      edit_distance_within(base, side, static_cast<std::size_t>(affordable), counted);
+  budget.spend(counted);
+  if (!edits) return false;
+  budget.spend(fixed + runs * *edits);
+  return true;
+}
+
 }  // namespace
 
 TextMerge merge_text(std::string_view base, std::string_view current, std::string_view incoming) {
+  MergeBudget budget(kMergeStepsPerPush);
+  return merge_text(base, current, incoming, budget);
+}
+
+TextMerge merge_text(std::string_view base, std::string_view current, std::string_view incoming,
+                     MergeBudget& budget) {
   if (incoming == current || base == incoming) return {true, std::string(current)};
   if (base == current) return {true, std::string(incoming)};
   const Words base_words = words_of(base);
-  const std::vector<Hunk> ours = hunks_between(base_words, words_of(current));
-  const std::vector<Hunk> theirs = hunks_between(base_words, words_of(incoming));
+  const Words current_words = words_of(current);
+  const Words incoming_words = words_of(incoming);
+  if (!diff_fits(base_words, current_words, budget) ||
+      !diff_fits(base_words, incoming_words, budget)) {
+    budget.refuse();
+    return {false, {}, true};
+  }
+  const std::vector<Hunk> ours = hunks_between(base_words, current_words);
+  const std::vector<Hunk> theirs = hunks_between(base_words, incoming_words);
 
   std::string merged;
   std::size_t copied = 0;  // base runs already written (or replaced)

@@ -8,8 +8,9 @@
 namespace iro::server {
 
 ConnectionDetector::ConnectionDetector(tcp::socket&& socket, ServerShared& shared,
-                                       ssl::context& tls)
-    : m_stream(std::move(socket)), m_shared(shared), m_tls(tls) {}
+                                       ssl::context& tls,
+                                       std::shared_ptr<ConnectionLimits::Slot> slot)
+    : m_stream(std::move(socket)), m_shared(shared), m_tls(tls), m_slot(std::move(slot)) {}
 
 void ConnectionDetector::start() {
   net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
@@ -26,9 +27,10 @@ void ConnectionDetector::on_detect(beast::error_code error, bool is_tls) {
     return;
   }
   if (!is_tls) return refuse_plaintext();
-  std::make_shared<WebsocketSession<TlsStream>>(m_shared, std::move(m_buffer), std::move(m_stream),
-                                                m_tls)
-      ->start();
+  auto session = std::make_shared<WebsocketSession<TlsStream>>(m_shared, std::move(m_buffer),
+                                                               std::move(m_stream), m_tls);
+  session->hold(std::move(m_slot));
+  session->start();
 }
 
 void ConnectionDetector::refuse_plaintext() {

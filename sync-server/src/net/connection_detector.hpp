@@ -15,7 +15,9 @@ namespace iro::server {
 
 class ConnectionDetector : public std::enable_shared_from_this<ConnectionDetector> {
  public:
-  ConnectionDetector(tcp::socket&& socket, ServerShared& shared, ssl::context& tls);
+  // `slot`: the connection's place in the limits (null: no limits), handed on to its session.
+  ConnectionDetector(tcp::socket&& socket, ServerShared& shared, ssl::context& tls,
+                     std::shared_ptr<ConnectionLimits::Slot> slot = nullptr);
 
   void start();
 
@@ -34,6 +36,7 @@ class ConnectionDetector : public std::enable_shared_from_this<ConnectionDetecto
   ssl::context& m_tls;
   beast::flat_buffer m_buffer;
   http::response<http::string_body> m_refusal;
+  std::shared_ptr<ConnectionLimits::Slot> m_slot;
 };
 
 }  // namespace iro::server

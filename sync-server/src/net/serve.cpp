@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -12,6 +15,8 @@
 #include "iro/error.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
+#include "service/blobs.hpp"
+#include "service/device_watch.hpp"
 #include "service/http_routes.hpp"
 #include "service/log_line.hpp"
 #include "service/metrics.hpp"
@@ -26,10 +31,50 @@ constexpr std::chrono::seconds kExternalCommitPoll{1};
 // How long a stop waits for sessions to finish before cutting them.
 constexpr std::chrono::seconds kDrainTimeout{10};
 
+// How often unfinished uploads are looked for (blobs.hpp, kStaleUploadMs).
+constexpr std::chrono::hours kStaleUploadSweep{1};
+// Descriptors kept for the store, the logs and the listener, not connections.
+constexpr rlim_t kReservedDescriptors = 64;
+
 std::uint64_t read_head(ServerStore& store) {
   std::uint64_t head = 0;
   store.read([&](StoreTxn& txn) { head = txn.head_seq(); });
   return head;
+}
+
+// The file descriptors this process may hold, raised to the hard limit
+// first (each connection holds one; the usual soft limit is 1,024).
+rlim_t raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
+
+ConnectionLimitOptions connection_limits(const ServeConfig& config) {
+  const rlim_t descriptors = raise_descriptor_limit();
+  const std::size_t room =
+      descriptors > 2 * kReservedDescriptors ? descriptors - kReservedDescriptors : descriptors / 2;
+  ConnectionLimitOptions options;
+  options.total = config.max_connections ? config.max_connections : room;
+  options.per_address = config.max_connections_per_address;
+  return options;
+}
+
+// The token, without the line break a file usually ends with.
+std::string read_metrics_token(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream file(path);
+  std::string token;
+  if (!file || !std::getline(file, token) || token.size() < 16) {
+    throw Error(ErrorCode::invalid_input,
+                "--metrics-token-file " + path + ": needs a token of at least 16 characters");
+  }
+  return token;
 }
 
 }  // namespace
@@ -64,6 +109,7 @@ int serve(const ServeConfig& config) {
   }
   std::optional<ssl::context> tls;
   if (has_tls) tls.emplace(make_server_tls_context(config.tls_cert, config.tls_key));
+  const std::string metrics_token = read_metrics_token(config.metrics_token_file);
 
   std::unique_ptr<ServerStore> store = open_server_store({config.data_dir, config.store_url});
   Hub hub;
@@ -78,6 +124,9 @@ int serve(const ServeConfig& config) {
   // catches any the watch misses, and everything on SQLite.
   const std::unique_ptr<CommitWatch> other_nodes = store->watch_other_commits(feeds_moved);
   ServerShared shared{*store, commits, hub, system_clock(), {}, {}, tls ? &*tls : nullptr};
+  ConnectionLimits limits(connection_limits(config));
+  shared.connection_limits = &limits;
+  shared.blob_limits.bytes_per_user = config.attachment_quota_mib * 1024 * 1024;
   AuthThrottle auth_throttle({.max_failures = config.auth_failures_per_minute}, system_clock());
   shared.auth_throttle = &auth_throttle;
   AuthThrottle refused_connection_audit_limit({}, system_clock());  // connection_audit.hpp
@@ -88,7 +137,8 @@ int serve(const ServeConfig& config) {
                                     system_clock());
   ManagerPages pages(*store, commits, system_clock(), web_sign_in_throttle);
   const HttpRoutes routes(
-      *store, metrics, system_clock(), [&shared] { return shared.device_sessions.load(); }, &pages);
+      *store, metrics, system_clock(), [&shared] { return shared.device_sessions.load(); }, &pages,
+      metrics_token);
   shared.routes = &routes;
 
   const unsigned threads =
@@ -108,6 +158,37 @@ int serve(const ServeConfig& config) {
     });
   };
   poll_external();
+
+  // Revoked devices and copied tokens: their sessions end on every node.
+  net::steady_timer device_watch(ioc);
+  std::function<void()> watch_devices = [&] {
+    device_watch.expires_after(kDeviceWatchInterval);
+    device_watch.async_wait([&](beast::error_code error) {
+      if (error) return;
+      watch_devices_once(*store, hub);
+      watch_devices();
+    });
+  };
+  watch_devices();
+
+  // Uploads left unfinished are forgotten, so they hold no space for good.
+  net::steady_timer upload_sweep(ioc);
+  std::function<void()> sweep_uploads = [&] {
+    commits.submit(
+        [](StoreTxn& txn) {
+          const std::size_t removed = remove_stale_uploads(txn, system_clock().now_ms());
+          if (removed > 0) {
+            spdlog::info("{}",
+                         logfmt("stale-uploads-removed", {{"count", std::to_string(removed)}}));
+          }
+        },
+        [](std::exception_ptr) {});
+    upload_sweep.expires_after(kStaleUploadSweep);
+    upload_sweep.async_wait([&](beast::error_code error) {
+      if (!error) sweep_uploads();
+    });
+  };
+  sweep_uploads();
 
   // Draining: every 50 ms, stop once no session is left, or at the deadline.
   net::steady_timer drain_check(ioc);
@@ -134,6 +215,8 @@ int serve(const ServeConfig& config) {
                                      {"sessions", std::to_string(shared.open_sessions.load())}}));
     listener->stop();
     poll.cancel();
+    device_watch.cancel();
+    upload_sweep.cancel();
     hub.shut_down_all();
     *drain_started = std::chrono::steady_clock::now();
     check_drained();

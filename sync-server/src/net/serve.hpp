@@ -2,6 +2,7 @@
 // core, the commit queue, live fan-out, and a clean stop on SIGTERM/SIGINT.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -20,6 +21,15 @@ struct ServeConfig {
   // Failed Hellos and Enrols from one address within a minute before that
   // address is refused for the rest of the minute (0: no limit).
   unsigned auth_failures_per_minute = 5;
+  // Connections held at once (0: the process's file descriptor limit, less
+  // a reserve for the store and logs), and from one address (or IPv6 /64).
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 256;
+  // Bytes of attachments one user may hold on the server, in MiB.
+  std::uint64_t attachment_quota_mib = 2048;
+  // A file holding the token /metrics asks of its scrapers (empty: only
+  // scrapers on this machine, without a token).
+  std::string metrics_token_file;
 };
 
 // Runs until SIGTERM or SIGINT, then drains: stops accepting, lets each

@@ -111,6 +111,7 @@ void WebsocketSession<NextLayer>::on_request(beast::error_code error, std::size_
                     header(http::field::origin),
                     header(http::field::cookie),
                     header(http::field::content_type),
+                    header(http::field::authorization),
                     request.body()};
   m_upgrade.reset();
   if (!m_shared.routes)
@@ -157,6 +158,10 @@ void WebsocketSession<NextLayer>::answer_http(HttpReply reply, const std::string
                "frame-ancestors 'none'; base-uri 'none'");
   m_reply->set("X-Content-Type-Options", "nosniff");
   m_reply->set("Referrer-Policy", "same-origin");
+  // Once a browser has reached the server over TLS, it never tries it without (a year).
+  if constexpr (std::is_same_v<NextLayer, TlsStream>) {
+    m_reply->set(http::field::strict_transport_security, "max-age=31536000");
+  }
   m_reply->set("X-Request-Id", request_id);
   for (const auto& [name, value] : reply.headers) m_reply->insert(name, value);
   m_reply->keep_alive(false);
@@ -320,6 +325,17 @@ template <class NextLayer>
 void WebsocketSession<NextLayer>::went_live(const DeviceIdentity& identity) {
   spdlog::debug("{}", m_logic.log_line("live", {{"device", identity.device_id}}));
   m_shared.hub.went_live(this, identity.tenant);
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::authenticated(const DeviceIdentity& identity) {
+  m_shared.hub.authenticated(this, identity.device_id);
+}
+
+template <class NextLayer>
+void WebsocketSession<NextLayer>::on_device_row(const DeviceRow& device) {
+  net::post(m_ws.get_executor(),
+            [self = this->shared_from_this(), device] { self->m_logic.on_device_row(device); });
 }
 
 template <class NextLayer>

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "net/net.hpp"
+#include "service/connection_limits.hpp"
 #include "service/http_routes.hpp"
 #include "service/hub.hpp"
 #include "service/server_session.hpp"
@@ -33,6 +34,9 @@ struct ServerShared {
   Metrics* metrics = nullptr;  // the operators' counters; null: not counted
   // Plain HTTP requests (/healthz, /metrics); null: every one is 404.
   const HttpRoutes* routes = nullptr;
+  // Connections held at once, in total and per address; null: no limit.
+  ConnectionLimits* connection_limits = nullptr;
+  BlobLimits blob_limits = {};  // what one user's devices may upload
 };
 
 // "address:port" of the connection's other end, for logs ("unknown" once reset).
@@ -53,16 +57,20 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   ~WebsocketSession() override;
 
   void start();
+  // Keeps the connection's place in the limits for the session's life.
+  void hold(std::shared_ptr<ConnectionLimits::Slot> slot) { m_slot = std::move(slot); }
 
   // LiveSession (any thread)
   void on_store_changed() override;
   void shut_down() override;
+  void on_device_row(const DeviceRow& device) override;
 
   // SessionLink (on the strand)
   void send(Bytes message) override;
   void close_after_sending() override;
   Poster poster() override;
   void resume_reading() override;
+  void authenticated(const DeviceIdentity& identity) override;
   void went_live(const DeviceIdentity& identity) override;
   std::size_t queued_frames() const override { return m_queue.size(); }
 
@@ -111,6 +119,7 @@ class WebsocketSession final : public std::enable_shared_from_this<WebsocketSess
   bool m_shutting_down = false;
   bool m_in_hub = false;
   std::atomic<bool> m_wake_posted{false};  // an on_store_changed is queued on the strand
+  std::shared_ptr<ConnectionLimits::Slot> m_slot;
 };
 
 template <class NextLayer>
@@ -120,7 +129,7 @@ WebsocketSession<NextLayer>::WebsocketSession(ServerShared& shared, beast::flat_
     : m_ws(std::forward<StreamArgs>(stream_args)...),
       m_shared(shared),
       m_logic(SessionServices{shared.store, shared.commits, shared.clock, shared.auth_throttle,
-                              shared.metrics},
+                              shared.metrics, shared.blob_limits},
               *this, peer_of(beast::get_lowest_layer(m_ws).socket())),
       m_buffer(std::move(already_read)),
       m_hello_timer(m_ws.get_executor()) {

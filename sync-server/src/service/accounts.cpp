@@ -92,24 +92,36 @@ std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, con
   if (device->id != hello.device_id) {
     return Refused{RefusalCode::bad_token, "the token does not belong to this device"};
   }
-  constexpr const char* kRevoked =
-      "this device was revoked by an administrator: its records are being removed";
-  if (device->revoked_ms && !device->collect_first) return WipeDevice{kRevoked};
+  if (device->revoked_ms && !device->collect_first) return WipeDevice{kRevokedDevice};
+  if (device->revoked_ms && device->collect_started_ms &&
+      now_ms > *device->collect_started_ms + kCollectionWindowMs) {
+    return WipeDevice{kRevokedDevice};  // it had its chance to hand in its changes
+  }
   const auto user = txn.user(device->user_id);
   if (!user) {
-    if (device->revoked_ms) return WipeDevice{kRevoked};
+    if (device->revoked_ms) return WipeDevice{kRevokedDevice};
     return Refused{RefusalCode::bad_token, "the device's user no longer exists"};
   }
-  device->last_seen_ms = now_ms;
-  device->last_cursor = hello.cursor;
-  device->unsent_changes = hello.outbox_size;
-  txn.put_device(*device);
   Authenticated authenticated{DeviceIdentity{device->id, user->id, user->tenant, user->role}};
   if (device->revoked_ms) {
     authenticated.collect_then_wipe = true;
-    authenticated.wipe_reason = kRevoked;
+    authenticated.wipe_reason = kRevokedDevice;
   }
   return authenticated;
+}
+
+void record_hello(StoreTxn& txn, const Hello& hello, std::string_view session_id,
+                  std::uint64_t now_ms) {
+  auto device = txn.device(hello.device_id);
+  if (!device) return;
+  device->last_seen_ms = now_ms;
+  device->last_cursor = hello.cursor;
+  device->unsent_changes = hello.outbox_size;
+  device->session_id = std::string(session_id);
+  if (device->revoked_ms && device->collect_first && !device->collect_started_ms) {
+    device->collect_started_ms = now_ms;
+  }
+  txn.put_device(*device);
 }
 
 void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor) {

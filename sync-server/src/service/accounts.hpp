@@ -45,22 +45,38 @@ struct WipeDevice {
   std::string reason;
 };
 
+// What a revoked device is told as it is wiped.
+inline constexpr const char* kRevokedDevice =
+    "this device was revoked by an administrator: its records are being removed";
+
+// A device revoked with --collect-first is welcomed to hand in its changes
+// for this long from its first such Hello; after that it is wiped at once.
+inline constexpr std::uint64_t kCollectionWindowMs = 15ull * 60 * 1000;
+
 // Checks a Hello's token; a revoked device is told to wipe (after pushing
-// what it holds, when revoked with --collect-first). Records when the device
-// was last seen, and how many changes it says it has yet to push.
+// what it holds, when revoked with --collect-first, within the collection
+// window). Only reads: a Hello is answered without waiting for the writer.
 std::variant<Authenticated, WipeDevice, Refused> authenticate(StoreTxn& txn, const Hello& hello,
                                                               std::uint64_t now_ms);
+
+// Records a welcomed Hello: when the device was last seen, how far it had
+// pulled, how many changes it says it has yet to push, that `session_id` is
+// now its session (any other of the same token is ended), and when a
+// collection started.
+void record_hello(StoreTxn& txn, const Hello& hello, std::string_view session_id,
+                  std::uint64_t now_ms);
 
 // Records how far a device has pulled, when it catches up (its outbox is
 // pushed by then: nothing unsent).
 void record_device_cursor(StoreTxn& txn, std::string_view device_id, std::uint64_t cursor);
 
-// Marks a device revoked; its next connection receives Wipe. Throws
-// Error(not_found) for an unknown device.
 // A device revoked with --collect-first has pushed what it held and is being
 // told to wipe: from now on it is wiped at once, like any revoked device.
 void finish_collection(StoreTxn& txn, std::string_view device_id);
 
+// Marks a device revoked; its next connection receives Wipe, and its live
+// sessions end within a second (every node looks: DeviceWatch). Throws
+// Error(not_found) for an unknown device.
 void revoke_device(StoreTxn& txn, std::string_view device_id, bool collect_first,
                    std::uint64_t now_ms);
 

@@ -1,5 +1,7 @@
 #include "service/auth_throttle.hpp"
 
+#include "service/peer_address.hpp"
+
 #include <algorithm>
 
 namespace iro::server {
@@ -17,9 +19,31 @@ AuthThrottle::AuthThrottle(AuthThrottleOptions options, Clock& clock)
 std::optional<AuthThrottle::Lockout> AuthThrottle::check(std::string_view address) {
   if (m_options.max_failures == 0) return std::nullopt;
   std::lock_guard<std::mutex> hold(m_lock);
+  return check_locked(address_group(address));
+}
+
+std::optional<AuthThrottle::Lockout> AuthThrottle::begin_attempt(std::string_view address) {
+  if (m_options.max_failures == 0) return std::nullopt;
+  const std::string group = address_group(address);
+  std::lock_guard<std::mutex> hold(m_lock);
+  if (auto lockout = check_locked(group)) return lockout;
+  record_failure_locked(group);
+  return std::nullopt;
+}
+
+void AuthThrottle::succeeded(std::string_view address) {
+  if (m_options.max_failures == 0) return;
+  std::lock_guard<std::mutex> hold(m_lock);
+  const auto found = m_entries.find(address_group(address));
+  if (found != m_entries.end() && !found->second.failures.empty()) {
+    found->second.failures.pop_back();
+  }
+}
+
+std::optional<AuthThrottle::Lockout> AuthThrottle::check_locked(const std::string& group) {
   const std::uint64_t now = m_clock.now_ms();
   sweep(now, false);
-  const auto found = m_entries.find(std::string(address));
+  const auto found = m_entries.find(group);
   if (found == m_entries.end()) return std::nullopt;
   Entry& entry = found->second;
   forget_old_failures(entry, now);
@@ -43,15 +67,20 @@ std::optional<AuthThrottle::Lockout> AuthThrottle::check(std::string_view addres
 
 void AuthThrottle::record_failure(std::string_view address) {
   if (m_options.max_failures == 0) return;
+  const std::string group = address_group(address);
   std::lock_guard<std::mutex> hold(m_lock);
+  record_failure_locked(group);
+}
+
+void AuthThrottle::record_failure_locked(const std::string& group) {
   const std::uint64_t now = m_clock.now_ms();
-  auto found = m_entries.find(std::string(address));
+  auto found = m_entries.find(group);
   if (found == m_entries.end()) {
     sweep(now, m_entries.size() >= m_options.max_addresses);
     // Still full: every tracked address failed within the window. The new
     // one goes untracked rather than pushing out one that is locked out.
     if (m_entries.size() >= m_options.max_addresses) return;
-    found = m_entries.emplace(std::string(address), Entry{}).first;
+    found = m_entries.emplace(group, Entry{}).first;
   }
   Entry& entry = found->second;
   forget_old_failures(entry, now);

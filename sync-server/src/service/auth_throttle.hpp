@@ -1,4 +1,5 @@
-// Failed authentication, limited per remote address: after `max_failures`
+// Failed authentication, limited per remote address (an IPv6 address by its
+// /64: address_group): after `max_failures`
 // failures (an unknown or wrong token, a bad enrolment code, an undecodable
 // first frame) from one address within `window_ms`, that address's Hellos and
 // Enrols are refused at once, without touching the store, until the oldest
@@ -50,6 +51,13 @@ class AuthThrottle {
   // A failed attempt from the address.
   void record_failure(std::string_view address);
 
+  // check(), and when the address may try, a failure counted at once, so
+  // attempts in flight together (each takes a while to judge) are counted
+  // before any is judged: only max_failures of them are ever checked.
+  // succeeded() takes the count back.
+  std::optional<Lockout> begin_attempt(std::string_view address);
+  void succeeded(std::string_view address);
+
   // Refusals not audited one by one, of lockouts that are over.
   struct Summary {
     std::string address;
@@ -70,6 +78,8 @@ class AuthThrottle {
     std::uint64_t lockout_until = 0;     // the lockout whose first refusal was handed out
     std::uint64_t unreported = 0;        // later refusals of that lockout, not yet summarised
   };
+  std::optional<Lockout> check_locked(const std::string& group);
+  void record_failure_locked(const std::string& group);
   void forget_old_failures(Entry& entry, std::uint64_t now);
   void summarise(const std::string& address, Entry& entry);
   // Drops what no longer matters; at most once a window, or when full.

@@ -12,12 +12,33 @@
 
 namespace iro::server {
 
+// What one user's devices may upload.
+struct BlobLimits {
+  std::uint64_t bytes_per_user = 2048ull * 1024 * 1024;  // held and in progress
+  std::size_t uploads_in_progress_per_device = 4;
+};
+
+// An upload not finished within this long is forgotten, bytes and all (the
+// device starts it again at its next sync).
+inline constexpr std::uint64_t kStaleUploadMs = 48ull * 60 * 60 * 1000;
+
 // Stores one BlobPut. An empty chunk asks how much the server has; a chunk
 // that does not start there is answered with where to start. The last chunk
 // is checked against the hash: a blob whose bytes do not match is dropped
-// and refused. A blob the tenant already holds whole is not sent again.
+// and refused. A user who has uploaded a blob whole is not asked for it
+// again; anyone else sends the bytes, as if the council did not hold them
+// (so an upload tells no one what the council holds), and then holds it
+// too. A new upload must fit the device's and the user's limits.
 BlobAck receive_blob_chunk(StoreTxn& txn, const DeviceIdentity& identity, const BlobPut& put,
-                           std::string_view remote, std::uint64_t now_ms);
+                           std::string_view remote, std::uint64_t now_ms,
+                           const BlobLimits& limits = {});
+
+// Whether a record written by this device may name the attachment: its user
+// uploaded the bytes, or a record the device can see already names it.
+bool may_name_attachment(StoreTxn& txn, const DeviceIdentity& identity, std::string_view hash);
+
+// Forgets uploads left unfinished for kStaleUploadMs; returns how many.
+std::size_t remove_stale_uploads(StoreTxn& txn, std::uint64_t now_ms);
 
 // The chunk a BlobGet asks for, or a refusal: the server does not hold the
 // blob whole, or no record in the device's scope points at it. Only reads,

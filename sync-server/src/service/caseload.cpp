@@ -15,10 +15,14 @@ std::size_t import_children(StoreTxn& txn, std::string_view tenant,
     auto record = txn.child_record(tenant, row.child_id);
     FieldMap current;
     if (record) {
-      current = txn.fields(record->id);
+      current = txn.fields(tenant, record->id);
     } else {
-      record = DocumentRow{ids.next(clock.now_ms()), std::string(tenant), Kind::child, row.child_id,
-                           false};
+      record = DocumentRow{ids.next(clock.now_ms()),
+                           std::string(tenant),
+                           Kind::child,
+                           row.child_id,
+                           false,
+                           txn.head_seq()};
       txn.put_document(*record);
     }
     bool any = false;

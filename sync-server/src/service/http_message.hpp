@@ -20,7 +20,8 @@ struct HttpRequest {
   std::string origin;  // the Origin header; empty when absent
   std::string cookie;  // the Cookie header
   std::string content_type;
-  std::string body;  // at most kMaxRequestBytes (net/websocket_session.hpp)
+  std::string authorization;  // the Authorization header
+  std::string body;           // at most kMaxRequestBytes (net/websocket_session.hpp)
 
   std::string_view path() const { return std::string_view(target).substr(0, target.find('?')); }
   std::string_view query() const {

@@ -1,5 +1,9 @@
 #include "service/http_routes.hpp"
+
+#include "service/auth_throttle.hpp"
 #include "service/log_line.hpp"
+#include "service/peer_address.hpp"
+#include "service/secrets.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -17,8 +21,29 @@ void HttpRoutes::answer(const HttpRequest& request, const ManagerPages::Reply& r
     return reply({405, "text/plain; charset=utf-8", "only GET and HEAD\n"});
   }
   if (path == "/healthz") return reply(health());
+  if (auto refusal = refuse_metrics(request)) return reply(*std::move(refusal));
   reply({200, "text/plain; version=0.0.4; charset=utf-8",
          m_metrics.prometheus_text(m_open_sessions(), m_clock.now_ms())});
+}
+
+std::optional<HttpReply> HttpRoutes::refuse_metrics(const HttpRequest& request) const {
+  if (m_metrics_token.empty()) {
+    // The counters say how busy the service is and who is refused: with no
+    // token set, only a scraper on this machine reads them.
+    if (is_loopback(AuthThrottle::address_of(request.peer))) return std::nullopt;
+    return HttpReply{403, "text/plain; charset=utf-8",
+                     "/metrics needs a token (serve --metrics-token-file) from another machine\n"};
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string_view given = request.authorization;
+  // Compared as digests, so the time taken says nothing of the token.
+  if (given.starts_with(kBearer) &&
+      sha256_hex(given.substr(kBearer.size())) == sha256_hex(m_metrics_token)) {
+    return std::nullopt;
+  }
+  HttpReply refusal{401, "text/plain; charset=utf-8", "/metrics needs its bearer token\n"};
+  refusal.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"iro-server metrics\"");
+  return refusal;
 }
 
 HttpReply HttpRoutes::health() const {

@@ -11,7 +11,7 @@ const auto kEverySession = [](const auto&) { return true; };
 
 void Hub::join(const std::shared_ptr<LiveSession>& session) {
   std::lock_guard<std::mutex> hold(m_lock);
-  m_sessions.push_back(Entry{session.get(), session, {}});
+  m_sessions.push_back(Entry{session.get(), session, {}, {}});
 }
 
 void Hub::went_live(const LiveSession* session, std::string tenant) {
@@ -19,6 +19,31 @@ void Hub::went_live(const LiveSession* session, std::string tenant) {
   for (Entry& entry : m_sessions) {
     if (entry.address == session) entry.tenant = tenant;
   }
+}
+
+void Hub::authenticated(const LiveSession* session, std::string device_id) {
+  std::lock_guard<std::mutex> hold(m_lock);
+  for (Entry& entry : m_sessions) {
+    if (entry.address == session) entry.device_id = device_id;
+  }
+}
+
+std::vector<std::string> Hub::device_ids() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> hold(m_lock);
+    for (const Entry& entry : m_sessions) {
+      if (!entry.device_id.empty()) ids.push_back(entry.device_id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+void Hub::device_row(const DeviceRow& device) {
+  const auto of_device = [&device](const Entry& entry) { return entry.device_id == device.id; };
+  for (const auto& session : snapshot(of_device)) session->on_device_row(device);
 }
 
 void Hub::leave(const LiveSession* session) {

@@ -1,7 +1,8 @@
 // Live sessions by council: after each commit the hub tells the sessions of
 // the councils whose changes moved on to look for changes in their scope (a
-// commit in one council wakes nobody in another); at shutdown it asks every
-// session to close. Sessions register weakly, and calls happen outside the
+// commit in one council wakes nobody in another); it passes a device's row
+// to that device's sessions (service/device_watch.hpp); at shutdown it asks
+// every session to close. Sessions register weakly, and calls happen outside the
 // lock (Beast's chat-multi shared_state), so a slow session never holds up
 // the others.
 #pragma once
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "store/server_store.hpp"
+
 namespace iro::server {
 
 class LiveSession {
@@ -23,6 +26,9 @@ class LiveSession {
   virtual void on_store_changed() = 0;
   // The server is stopping: finish the request in hand, then close. Any thread.
   virtual void shut_down() = 0;
+  // The session's device as the store has it now (revoked? another session
+  // started?): the session ends if it must. Any thread.
+  virtual void on_device_row(const DeviceRow& device) { (void)device; }
 };
 
 class Hub {
@@ -31,7 +37,14 @@ class Hub {
   // and says its council once it is live.
   void join(const std::shared_ptr<LiveSession>& session);
   void went_live(const LiveSession* session, std::string tenant);
+  // The session proved it is this device (its Hello was welcomed).
+  void authenticated(const LiveSession* session, std::string device_id);
   void leave(const LiveSession* session);
+
+  // The devices with a session here, each once.
+  std::vector<std::string> device_ids();
+  // Tells the device's sessions how the store has it now.
+  void device_row(const DeviceRow& device);
 
   // Wakes the live sessions of these councils (sorted, as a std::set gives them).
   void notify(std::span<const std::string> tenants);
@@ -44,7 +57,8 @@ class Hub {
   struct Entry {
     const LiveSession* address;  // what leave() matches on
     std::weak_ptr<LiveSession> session;
-    std::string tenant;  // empty until the session is live
+    std::string tenant;     // empty until the session is live
+    std::string device_id;  // empty until its Hello is welcomed
   };
 
   std::vector<std::shared_ptr<LiveSession>> snapshot(

@@ -36,16 +36,31 @@ Bytes hmac_sha256(const Bytes& key, std::string_view message) {
   return out;
 }
 
-}  // namespace
-
-LeaseGrant lease_for(StoreTxn& txn, std::string_view tenant, std::string_view device_id) {
+LeaseGrant lease_from(StoreTxn& txn, const Bytes& master, std::string_view tenant,
+                      std::string_view device_id) {
   const auto days = txn.lease_days(tenant);
   if (!days) throw Error(ErrorCode::not_found, "no tenant " + std::string(tenant.substr(0, 60)));
   // A label before the device id, so this HMAC is never another use's.
-  Bytes secret =
-      hmac_sha256(master_secret(txn), "iro-sync lease secret for device " + std::string(device_id));
+  Bytes secret = hmac_sha256(master, "iro-sync lease secret for device " + std::string(device_id));
   secret.resize(kLeaseSecretBytes);
   return {std::move(secret), std::uint64_t(*days)};
+}
+
+}  // namespace
+
+LeaseGrant lease_for(StoreTxn& txn, std::string_view tenant, std::string_view device_id) {
+  return lease_from(txn, master_secret(txn), tenant, device_id);
+}
+
+std::optional<LeaseGrant> existing_lease_for(StoreTxn& txn, std::string_view tenant,
+                                             std::string_view device_id) {
+  const std::optional<Bytes> master = txn.lease_master_secret();
+  if (!master) return std::nullopt;
+  return lease_from(txn, *master, tenant, device_id);
+}
+
+void ensure_lease_master_secret(StoreTxn& txn) {
+  master_secret(txn);
 }
 
 void set_tenant_lease_days(StoreTxn& txn, std::string_view tenant, int days) {

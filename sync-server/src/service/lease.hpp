@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "iro/codec.hpp"
@@ -27,6 +28,13 @@ struct LeaseGrant {
 // (which makes the master secret on the first call). Throws
 // Error(not_found) for an unknown tenant.
 LeaseGrant lease_for(StoreTxn& txn, std::string_view tenant, std::string_view device_id);
+
+// The same, read only: nullopt until the master secret has been made (a
+// Hello is answered from a read transaction; the first one ever makes it
+// with ensure_lease_master_secret, in a write).
+std::optional<LeaseGrant> existing_lease_for(StoreTxn& txn, std::string_view tenant,
+                                             std::string_view device_id);
+void ensure_lease_master_secret(StoreTxn& txn);
 
 // Sets the tenant's lease. Throws Error(invalid_input) for days outside 1-90,
 // Error(not_found) for an unknown tenant.

@@ -207,7 +207,9 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
   const auto form = parse_form(request.body);
   const std::string council = form_field(form, "council"), login = form_field(form, "login");
   const std::string address = AuthThrottle::address_of(request.peer);
-  if (const auto lockout = m_throttle.check(address)) {
+  // Counted as a failure from now until the check says otherwise, so sign-ins
+  // sent together cannot all be checked before the first failure counts.
+  if (const auto lockout = m_throttle.begin_attempt(address)) {
     return reply(throttled(login_form(429, council, login, AuthThrottle::refusal_reason(*lockout)),
                            *lockout));
   }
@@ -216,6 +218,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
     m_store.read([&](StoreTxn& txn) { *candidate = find_sign_in(txn, council, login); });
   } catch (const std::exception& error) {
     spdlog::error("{}", logfmt("web-login-read-failed", {{"error", error.what()}}));
+    m_throttle.succeeded(address);  // no password was checked
     return reply(read_failed());
   }
   const PasswordRow& stored = *candidate ? (*candidate)->password : decoy_password();
@@ -230,7 +233,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
         } else if (!may_use_dashboard((*candidate)->user)) {
           refusal = "an IRO: the dashboard is for managers and administrators";
         }
-        if (!refusal.empty()) m_throttle.record_failure(address);
+        if (refusal.empty()) m_throttle.succeeded(address);
         const std::uint64_t now = m_clock.now_ms();
         auto token = std::make_shared<std::string>();
         m_commits.submit(
@@ -255,6 +258,7 @@ void ManagerPages::sign_in(const HttpRequest& request, const Reply& reply) {
             });
       });
   if (!queued) {
+    m_throttle.succeeded(address);  // no password was checked
     reply(retry_after(login_form(503, council, login, "Too many sign-ins at once; try again."), 5));
   }
 }
@@ -312,6 +316,11 @@ void ManagerPages::change_password(const HttpRequest& request, const Reply& repl
                            std::to_string(kMaxPasswordLength) +
                            " characters: nothing was changed.");
   }
+  // From here the current password is checked: counted as a failure until it matches.
+  if (const auto lockout = m_throttle.begin_attempt(address)) {
+    return reply(throttled(
+        html(429, password_page(user->name, AuthThrottle::refusal_reason(*lockout))), *lockout));
+  }
   // Both hashes (checking the current password, making the new one's) run
   // on the checker's thread, then the write on the committer's.
   const bool queued = m_checker.run([this, user = *user, checked = *current,
@@ -327,6 +336,7 @@ void ManagerPages::change_password(const HttpRequest& request, const Reply& repl
     finish_password_change(user, checked, matches, new_password, peer, reply);
   });
   if (!queued) {
+    m_throttle.succeeded(address);  // no password was checked
     reply(retry_after(html(503, password_page(user->name, "Too many requests at once; try again.")),
                       5));
   }
@@ -344,8 +354,7 @@ void ManagerPages::finish_password_change(const UserRow& user, const PasswordRow
       spdlog::error("{}", logfmt("web-password-hash-failed", {{"error", error.what()}}));
       return reply({503, kText, "the server could not change it; try again\n"});
     }
-  } else {
-    m_throttle.record_failure(AuthThrottle::address_of(peer));
+    m_throttle.succeeded(AuthThrottle::address_of(peer));
   }
   auto token = std::make_shared<std::string>();
   auto refusal = std::make_shared<std::string>(matches ? "" : "wrong current password");

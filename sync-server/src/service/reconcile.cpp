@@ -1,6 +1,9 @@
 #include "service/reconcile.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "iro/error.hpp"
@@ -8,10 +11,13 @@
 #include "iro/merge.hpp"
 #include "iro/validation.hpp"
 #include "service/audit.hpp"
-#include "service/caseload.hpp"
+#include "service/blobs.hpp"
+#include "service/child_access.hpp"
 
 namespace iro::server {
 namespace {
+
+constexpr std::string_view kApprovedByField = "approved_by";
 
 // Why a change cannot be applied (empty when it can): in words for the IRO,
 // and for the audit log, which never quotes a value the device sent. A
@@ -32,14 +38,22 @@ struct Refusal {
 class Reconciler {
  public:
   Reconciler(StoreTxn& txn, const DeviceIdentity& identity, TxnClock& clock,
-             std::string_view remote)
-      : m_txn(txn), m_identity(identity), m_clock(clock), m_remote(remote) {}
+             const PushOptions& options)
+      : m_txn(txn),
+        m_identity(identity),
+        m_clock(clock),
+        m_remote(options.remote),
+        m_access(txn, identity, clock.now_ms(), options.collecting),
+        m_budget(options.merge_steps) {}
 
   PushResult apply(const Change& incoming) {
     Change change = incoming;
     change.device_id = m_identity.device_id;  // the session's device is the author
+    m_written_seq = 0;
+    m_refusal_audit.clear();
+    m_over_budget = false;
     if (auto prior = m_txn.history_for(change.device_id, change.device_seq)) {
-      return replay(*prior);
+      return retry(change, *prior);
     }
     HistoryRow history;
     history.tenant = m_identity.tenant;
@@ -47,8 +61,6 @@ class Reconciler {
     history.device_seq = change.device_seq;
     history.received_ms = m_clock.now_ms();
 
-    m_written_seq = 0;
-    m_refusal_audit.clear();
     PushResult result = decide(change, history);
     result.device_seq = change.device_seq;
     history.outcome = result.outcome;
@@ -58,8 +70,8 @@ class Reconciler {
       history.reason = result.reason;  // refused after the first checks (a cross-field rule)
     }
     m_txn.append_history(history);
-    audit(change, result, history.received_ms);
-    return result;
+    audit(change, result, history.received_ms, false);
+    return readable_part(std::move(result), change);
   }
 
   // Writes the push's audit entries, in the order of their first change.
@@ -73,19 +85,31 @@ class Reconciler {
   }
 
   // A refused change says whether the server has the record at all, as it
-  // stands once the whole push is applied.
+  // stands once the whole push is applied; a record the device may not read
+  // is, to it, not there.
   void settle(std::vector<PushResult>& results, std::span<const Change> changes) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (results[i].outcome == PushOutcome::refused) {
-        results[i].document_known = visible_document(changes[i].doc_id).has_value();
+        const auto document = m_txn.document(m_identity.tenant, changes[i].doc_id);
+        results[i].document_known = document && m_access.may_read(document->child_id);
       }
     }
   }
 
  private:
   PushResult decide(const Change& change, HistoryRow& history) {
-    std::optional<DocumentRow> document = visible_document(change.doc_id);
-    if (!document && m_txn.document(change.doc_id)) {
+    if (!m_fields_in_push.emplace(change.doc_id, change.field).second) {
+      // The device sends a field's next edit after the first's answer
+      // (its outbox holds one unsent change a field): a push with two is
+      // not a device's, and the second would be merged on top of a version
+      // it never saw. It is kept (in the history), not applied.
+      history.reason = "this push already changes " + describe_field(change) + " of record " +
+                       change.doc_id + "; a push carries one change of a field";
+      return refused(change, std::nullopt,
+                     Refusal{history.reason, "a second change of the same field in one push"});
+    }
+    std::optional<DocumentRow> document = m_txn.document(m_identity.tenant, change.doc_id);
+    if (!document && m_txn.record_id_taken(change.doc_id)) {
       // Ids are UUIDv7 made on devices: a clash with another council's record
       // is a forgery or a broken device. Say no more than that the id is taken.
       history.reason =
@@ -102,21 +126,25 @@ class Reconciler {
     return apply_field(change, document);
   }
 
-  // The document if it exists in this tenant; another council's records do not exist here.
-  std::optional<DocumentRow> visible_document(const std::string& doc_id) {
-    auto document = m_txn.document(doc_id);
-    if (document && document->tenant != m_identity.tenant) return std::nullopt;
-    return document;
+  static std::string describe_field(const Change& change) {
+    return change.op == ChangeOp::set_field ? "field " + change.field : "the record as a whole";
   }
 
   Refusal check(const Change& change, const std::optional<DocumentRow>& document) {
     const KindSchema& schema = schema_for(change.kind);
     if (change.op == ChangeOp::restore_document) return "a device cannot send a restore";
-    if (!may_write_child(change.child_id)) {
+    const ChildAccess::Write access = m_access.may_write(change.child_id);
+    if (access == ChildAccess::Write::none) {
       const bool in_council = m_txn.child_record(m_identity.tenant, change.child_id).has_value();
       return Refusal{"child " + change.child_id + " is not in your caseload",
                      in_council ? "the child is not in this user's caseload"
                                 : "no such child in this council"};
+    }
+    if (access == ChildAccess::Write::recently_removed && !held_before_removal(change, document)) {
+      return Refusal{"child " + change.child_id +
+                         " has left your caseload: only what this device wrote before the move "
+                         "can still be sent, and no deletions",
+                     "the child left this user's caseload; not a change of a record held then"};
     }
     if (document) {
       if (document->kind != change.kind || document->child_id != change.child_id) {
@@ -147,21 +175,70 @@ class Reconciler {
         // The message may quote the value: the audit names only the field.
         return Refusal{error.what(), "not a valid value of this field"};
       }
+      if (change.field == kAttachmentsField) return check_attachments(change, document);
     }
     return {};
   }
 
-  // A manager approves the letter to the child (DOMAIN.md): an IRO's device
-  // may draft, submit and issue it, never approve it or name its approver.
-  Refusal check_letter_approval(const Change& change) {
-    if (change.kind != Kind::letter || change.op != ChangeOp::set_field ||
-        m_identity.role != Role::iro) {
-      return {};
+  // A device whose child left its caseload sends what its IRO wrote before
+  // it knew: edits of records that were there when the child left or that
+  // the device made itself, and records it made before the child left (by
+  // its own clock: the server cannot see when an offline note was written,
+  // so a device could backdate one; that is audited like every change). No
+  // deletes, and nothing the device could not have held.
+  bool held_before_removal(const Change& change, const std::optional<DocumentRow>& document) {
+    const auto removal = m_access.removal(change.child_id);
+    if (change.op != ChangeOp::set_field || !removal) return false;
+    if (!document) return change.hlc.ms() <= removal->removed_ms;
+    return document->created_seq < removal->seq || document->created_by == change.device_id;
+  }
+
+  // A record may name only attachments its author has shown it holds (by
+  // uploading the bytes) or can already see through another record: naming
+  // a hash must not be a way to fetch another child's drawing. The words
+  // are the same whether or not the council holds the hash.
+  Refusal check_attachments(const Change& change, const std::optional<DocumentRow>& document) {
+    const auto* named = std::get_if<StringSet>(&change.value);
+    if (!named) return {};
+    // What the record already named, as the device last saw it or as it is
+    // now, it may keep naming.
+    StringSet known;
+    const auto add_members = [&known](const std::optional<Value>& value) {
+      const auto* set = value ? std::get_if<StringSet>(&*value) : nullptr;
+      if (set) known.insert(known.end(), set->begin(), set->end());
+    };
+    if (document) {
+      if (const auto current = m_txn.field(m_identity.tenant, document->id, change.field)) {
+        add_members(current->value);
+      }
+      add_members(m_txn.field_version(m_identity.tenant, document->id, change.field, change.base));
     }
-    const auto* status = std::get_if<std::string>(&change.value);
-    if (change.field == "approved_by" ||
-        (change.field == kStatusField && status && *status == "approved")) {
+    std::sort(known.begin(), known.end());
+    for (const std::string& hash : *named) {
+      if (std::binary_search(known.begin(), known.end(), hash)) continue;
+      if (!may_name_attachment(m_txn, m_identity, hash)) {
+        return Refusal{"attachment " + hash.substr(0, 12) +
+                           "... is not one this device has uploaded or can see; upload it first",
+                       "names an attachment the user has not uploaded and cannot see"};
+      }
+    }
+    return {};
+  }
+
+  // A manager approves the letter to the child: an IRO's device may draft,
+  // submit and issue it, never approve it or name its approver; a manager
+  // names themselves as the approver, never someone else.
+  Refusal check_letter_approval(const Change& change) {
+    if (change.kind != Kind::letter || change.op != ChangeOp::set_field) return {};
+    const auto* text = std::get_if<std::string>(&change.value);
+    const bool approves = change.field == kStatusField && text && *text == "approved";
+    if (m_identity.role == Role::iro && (approves || change.field == kApprovedByField)) {
       return "only a manager can approve a letter";
+    }
+    if (change.field == kApprovedByField && !(text && *text == m_identity.user_id)) {
+      return Refusal{
+          "a letter's approved_by can only be set to your own user id, " + m_identity.user_id,
+          "approved_by names someone other than the approving user"};
     }
     return {};
   }
@@ -171,30 +248,16 @@ class Reconciler {
     if (!is_unset(change.value)) {
       return "only the server records conflicts; a device may only clear " + change.field;
     }
-    if (!m_txn.field(document->id, change.field)) {
+    if (!m_txn.field(m_identity.tenant, document->id, change.field)) {
       return "no conflict " + change.field + " on record " + change.doc_id;
     }
     return {};
   }
 
-  // Asked for every change: a push is one transaction, so a child's
-  // allocation cannot change under it.
-  bool may_write_child(const std::string& child_id) {
-    auto [known, first_time] = m_writable_children.try_emplace(child_id, false);
-    if (first_time) known->second = may_write_child_now(child_id);
-    return known->second;
-  }
-
-  bool may_write_child_now(const std::string& child_id) {
-    if (may_see_child(m_txn, m_identity, child_id)) return true;
-    const auto removed = m_txn.scope_removed_ms(m_identity.tenant, m_identity.user_id, child_id);
-    return removed && m_clock.now_ms() <= *removed + kPushAfterRemovalMs;
-  }
-
   bool is_locked(const DocumentRow& document) {
     const KindSchema& schema = schema_for(document.kind);
     if (schema.locked_status.empty()) return false;
-    const auto status = m_txn.field(document.id, kStatusField);
+    const auto status = m_txn.field(m_identity.tenant, document.id, kStatusField);
     return status && status->value == Value{std::string(schema.locked_status)};
   }
 
@@ -209,7 +272,8 @@ class Reconciler {
   PushResult apply_field(const Change& change, std::optional<DocumentRow> document) {
     const FieldSpec& spec = *schema_for(change.kind).find(change.field);
     const Hlc hlc = stamp(change.hlc);
-    const auto current = document ? m_txn.field(document->id, change.field) : std::nullopt;
+    const auto current =
+        document ? m_txn.field(m_identity.tenant, document->id, change.field) : std::nullopt;
     PushResult result;
     if (current && current->value == change.value) {
       result = with_server_value(PushOutcome::accepted, *current);  // already agreed
@@ -226,15 +290,15 @@ class Reconciler {
         return refused(change, document, why);
       }
       if (!document) {
-        document =
-            DocumentRow{change.doc_id, m_identity.tenant, change.kind, change.child_id, false};
+        document = DocumentRow{change.doc_id, m_identity.tenant, change.kind,     change.child_id,
+                               false,         m_txn.head_seq(),  change.device_id};
         m_txn.put_document(*document);
       }
       result = write(*document, change.field, change.value, hlc, PushOutcome::accepted);
     }
     // Delete vs edit: an edit made without knowing of the delete brings the record back.
     if (document->deleted) {
-      const auto deleted_at = m_txn.field(document->id, "");
+      const auto deleted_at = m_txn.field(m_identity.tenant, document->id, "");
       if (!deleted_at || change.base < deleted_at->seq) restore(*document, hlc);
     }
     return result;
@@ -245,8 +309,12 @@ class Reconciler {
   PushResult merge_three_ways(const Change& change, const FieldSpec& spec,
                               const DocumentRow& document, const FieldRow& current, Hlc hlc) {
     const Value base =
-        m_txn.field_version(document.id, change.field, change.base).value_or(Value{});
-    const std::optional<Value> merged = merge_values(spec, base, current.value, change.value);
+        m_txn.field_version(m_identity.tenant, document.id, change.field, change.base)
+            .value_or(Value{});
+    const std::size_t refused_before = m_budget.merges_refused();
+    const std::optional<Value> merged =
+        merge_values(spec, base, current.value, change.value, &m_budget);
+    m_over_budget = m_budget.merges_refused() != refused_before;
     if (!merged || !acceptable(change, spec, document, *merged)) {
       record_conflict(change, document, hlc);
       return with_server_value(PushOutcome::conflict, current);
@@ -283,7 +351,7 @@ class Reconciler {
 
   // Resolving is clearing the slot: an ordinary change, synced to every device.
   PushResult clear_conflict(const Change& change, const DocumentRow& document) {
-    const auto slot = m_txn.field(document.id, change.field);
+    const auto slot = m_txn.field(m_identity.tenant, document.id, change.field);
     if (is_unset(slot->value)) return with_server_value(PushOutcome::accepted, *slot);
     return write(document, change.field, Value{}, stamp(change.hlc), PushOutcome::accepted);
   }
@@ -310,7 +378,7 @@ class Reconciler {
     Document proposed;
     proposed.kind = change.kind;
     proposed.child_id = change.child_id;
-    if (document) proposed.fields = m_txn.fields(document->id);
+    if (document) proposed.fields = m_txn.fields(m_identity.tenant, document->id);
     if (is_unset(change.value)) {
       proposed.fields.erase(change.field);
     } else {
@@ -318,7 +386,7 @@ class Reconciler {
     }
     ChildFacts child;
     if (auto record = m_txn.child_record(m_identity.tenant, change.child_id)) {
-      if (auto born = m_txn.field(record->id, "date_of_birth")) {
+      if (auto born = m_txn.field(m_identity.tenant, record->id, "date_of_birth")) {
         if (const Date* date = std::get_if<Date>(&born->value)) child.date_of_birth = *date;
       }
     }
@@ -339,25 +407,25 @@ class Reconciler {
     const Value* template_id = proposed.field("template_id");
     const std::string* id = template_id ? std::get_if<std::string>(template_id) : nullptr;
     if (!id) return;  // answers before the template is named are checked when it is
-    const auto row = m_txn.document(*id);
-    if (!row || row->tenant != m_identity.tenant || row->kind != Kind::form_template ||
-        row->deleted) {
+    const auto row = m_txn.document(m_identity.tenant, *id);
+    if (!row || row->kind != Kind::form_template || row->deleted) {
       throw Error(ErrorCode::invalid_input, "consultation.template_id: no form template " + *id);
     }
     Document form;
     form.id = row->id;
     form.kind = row->kind;
-    form.fields = m_txn.fields(row->id);
+    form.fields = m_txn.fields(m_identity.tenant, row->id);
     validate_consultation(proposed, form);
   }
 
   PushResult apply_delete(const Change& change, DocumentRow& document) {
     const Hlc hlc = stamp(change.hlc);
     if (document.deleted) {
-      const auto flag = m_txn.field(document.id, "");
+      const auto flag = m_txn.field(m_identity.tenant, document.id, "");
       return with_server_value(PushOutcome::accepted, *flag);
     }
-    const std::uint64_t newest = m_txn.newest_field_seq(document.id, change.device_id);
+    const std::uint64_t newest =
+        m_txn.newest_field_seq(m_identity.tenant, document.id, change.device_id);
     if (!delete_takes_effect(change.base, newest)) {
       // An edit the deleting device had not seen: the record stays.
       PushResult result;
@@ -384,6 +452,8 @@ class Reconciler {
     m_txn.put_field(document, "", FieldRow{false, hlc, m_identity.device_id, m_txn.next_seq()});
   }
 
+  // The field as the server has it rides along (the device puts its copy
+  // right), when the device may read it: readable_part() removes it otherwise.
   PushResult refused(const Change& change, const std::optional<DocumentRow>& document,
                      const Refusal& why) {
     m_refusal_audit = why.audit_detail();
@@ -391,11 +461,26 @@ class Reconciler {
     result.outcome = PushOutcome::refused;
     result.reason = why.reason;
     if (document && change.op == ChangeOp::set_field) {
-      if (auto current = m_txn.field(document->id, change.field)) {
+      if (auto current = m_txn.field(m_identity.tenant, document->id, change.field)) {
         result.server_seq = current->seq;
         result.hlc = current->hlc;
         result.value = current->value;
       }
+    }
+    return result;
+  }
+
+  // What of a result the device may be told: a server value only of a
+  // record it may read. Every answer passes through here, first verdicts and
+  // retries alike, so no path returns another child's words.
+  PushResult readable_part(PushResult result, const Change& change) {
+    if (result.outcome == PushOutcome::accepted && is_unset(result.value)) return result;
+    const auto document = m_txn.document(m_identity.tenant, change.doc_id);
+    if (document && m_access.may_read(document->child_id)) return result;
+    result.value = Value{};
+    if (result.outcome == PushOutcome::refused) {
+      result.server_seq = 0;
+      result.hlc = Hlc{};
     }
     return result;
   }
@@ -409,28 +494,42 @@ class Reconciler {
     return result;
   }
 
-  // The first verdict on a change seen before, with the field as it is now.
-  PushResult replay(const HistoryRow& prior) {
+  // A change under a device_seq seen before: the very same change (a push
+  // retried after a cut) gets its first verdict again, with the field as it
+  // is now; anything else changes nothing and is refused.
+  PushResult retry(const Change& change, const HistoryRow& prior) {
+    if (prior.tenant != m_identity.tenant || !(prior.change == change)) {
+      PushResult result;
+      result.device_seq = change.device_seq;
+      result.outcome = PushOutcome::refused;
+      result.reason = "change " + std::to_string(change.device_seq) +
+                      " of this device was received before with other content; the server "
+                      "kept the first and did not apply this one";
+      m_refusal_audit = "a device_seq used before, for another change";
+      audit(change, result, m_clock.now_ms(), false);
+      return result;
+    }
     PushResult result;
     result.device_seq = *prior.device_seq;
     result.outcome = prior.outcome;
     result.reason = prior.reason;
     result.server_seq = prior.seq;
     result.hlc = prior.stamped_hlc;
-    const Change& change = prior.change;
     // Accepted without writing (the server already held the value): there is
     // no version of its own to name, so the answer names the field as it is
     // now; if it has moved on since, the device takes it as merged.
     const bool agreed = prior.outcome == PushOutcome::accepted && prior.seq == 0;
     if ((prior.outcome != PushOutcome::accepted || agreed) && change.op == ChangeOp::set_field) {
-      if (auto current = m_txn.field(change.doc_id, change.field)) {
+      if (auto current = m_txn.field(m_identity.tenant, change.doc_id, change.field)) {
         if (agreed && current->value != change.value) result.outcome = PushOutcome::merged;
         result.server_seq = current->seq;
         result.hlc = current->hlc;
         result.value = current->value;
       }
     }
-    return result;
+    m_refusal_audit = prior.reason.empty() ? std::string() : "refused before";
+    audit(change, result, m_clock.now_ms(), true);
+    return readable_part(std::move(result), change);
   }
 
   // An audit entry for each change received: which record and field, and
@@ -438,13 +537,15 @@ class Reconciler {
   // fields of one record accepted (or merged) in one push share an entry,
   // "visit.note, place, date": an entry costs five index writes, and a
   // record is usually pushed whole.
-  void audit(const Change& change, const PushResult& result, std::uint64_t now_ms) {
+  // A retry (a change seen before) is audited too, marked as one: what it
+  // was answered is a disclosure like any other.
+  void audit(const Change& change, const PushResult& result, std::uint64_t now_ms, bool retried) {
     const bool shares_entry =
         change.op == ChangeOp::set_field &&
         (result.outcome == PushOutcome::accepted || result.outcome == PushOutcome::merged);
     if (shares_entry) {
-      auto [group, first_time] =
-          m_audit_groups.try_emplace(std::pair(change.doc_id, result.outcome), m_audit_rows.size());
+      auto [group, first_time] = m_audit_groups.try_emplace(
+          std::tuple(change.doc_id, result.outcome, retried), m_audit_rows.size());
       if (!first_time) {
         m_audit_rows[group->second].detail += ", " + change.field;
         return;
@@ -462,8 +563,12 @@ class Reconciler {
     } else {
       detail += "." + change.field;
     }
-    if (result.outcome == PushOutcome::conflict) {
+    if (retried) {
+      detail += ": a retry, answered as before";
+      if (result.outcome == PushOutcome::refused) detail += " (" + m_refusal_audit + ")";
+    } else if (result.outcome == PushOutcome::conflict) {
       detail += ": kept as conflict " + conflict_slot(change.field, m_written_seq);
+      if (m_over_budget) detail += " (too large a change to merge)";
     } else if (result.outcome == PushOutcome::refused) {
       detail += ": " + m_refusal_audit;
     }
@@ -474,20 +579,24 @@ class Reconciler {
   const DeviceIdentity& m_identity;
   TxnClock& m_clock;
   std::string_view m_remote;
+  ChildAccess m_access;
+  MergeBudget m_budget;             // shared by every merge of the push
   std::uint64_t m_written_seq = 0;  // what the change being applied wrote, for its history
   std::string m_refusal_audit;      // why the change being applied was refused, for the audit
-  std::map<std::string, bool, std::less<>> m_writable_children;
+  bool m_over_budget = false;       // the change's merge did not fit the budget
+  // (record, field) of every change of the push so far.
+  std::set<std::pair<std::string, std::string>> m_fields_in_push;
   std::vector<AuditRow> m_audit_rows;  // written by finish_audit
   // Which of m_audit_rows a record's accepted (or merged) fields share.
-  std::map<std::pair<std::string, PushOutcome>, std::size_t> m_audit_groups;
+  std::map<std::tuple<std::string, PushOutcome, bool>, std::size_t> m_audit_groups;
 };
 
 }  // namespace
 
 std::vector<PushResult> apply_push(StoreTxn& txn, const DeviceIdentity& identity,
                                    std::span<const Change> changes, TxnClock& clock,
-                                   std::string_view remote) {
-  Reconciler reconciler(txn, identity, clock, remote);
+                                   const PushOptions& options) {
+  Reconciler reconciler(txn, identity, clock, options);
   std::vector<PushResult> results;
   results.reserve(changes.size());
   for (const Change& change : changes) results.push_back(reconciler.apply(change));

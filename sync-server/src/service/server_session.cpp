@@ -11,6 +11,7 @@
 #include "service/lease.hpp"
 #include "service/metrics.hpp"
 #include "service/reconcile.hpp"
+#include "service/secrets.hpp"
 #include "service/tenant_policy.hpp"
 
 namespace iro::server {
@@ -93,11 +94,13 @@ void ServerSession::dispatch(const Message& message) {
       std::string(message_name(message)) + " is not a message a device sends in a session");
 }
 
-bool ServerSession::refuse_if_throttled(AuditAction action, std::string_view claimed_device_id) {
+bool ServerSession::refuse_if_throttled(AuditAction action, std::string_view claimed_device_id,
+                                        bool begin_attempt) {
   AuthThrottle* throttle = m_services.throttle;
   if (!throttle) return false;
   const std::vector<AuthThrottle::Summary> summaries = throttle->take_summaries();
-  const std::optional<AuthThrottle::Lockout> lockout = throttle->check(m_address);
+  const std::optional<AuthThrottle::Lockout> lockout =
+      begin_attempt ? throttle->begin_attempt(m_address) : throttle->check(m_address);
   const std::uint64_t now = m_services.clock.now_ms();
   std::vector<AuditRow> rows;
   // Lockouts that are over, of any address: how many refusals went unaudited.
@@ -156,70 +159,161 @@ void ServerSession::commit(ServerStore::Job job, std::function<void(std::excepti
 
 void ServerSession::on_hello(const Hello& hello) {
   if (refuse_if_throttled(AuditAction::hello, hello.device_id)) return;
+  // Answered from a read: a Hello never waits behind the writer (another
+  // device's push), only its bookkeeping and audit entry do.
   using Verdict = std::variant<Authenticated, WipeDevice, Refused>;
-  auto verdict = std::make_shared<Verdict>(Refused{});
-  auto head = std::make_shared<std::uint64_t>(0);
-  auto policy = std::make_shared<std::string>();
-  auto lease = std::make_shared<LeaseGrant>();
+  Verdict verdict = Refused{};
+  std::uint64_t head = 0;
+  std::string policy;
+  std::optional<LeaseGrant> lease;
+  bool lease_needs_secret = false;
   const std::uint64_t now = m_services.clock.now_ms();
+  try {
+    m_services.store.read([&](StoreTxn& txn) {
+      verdict = authenticate(txn, hello, now);
+      head = txn.head_seq();
+      if (const auto* authenticated = std::get_if<Authenticated>(&verdict)) {
+        policy = tenant_timescale_policy_name(txn, authenticated->identity.tenant);
+        // A revoked device collected before its wipe gets no lease: the
+        // key that unlocks a store is never granted to a revoked device.
+        if (!authenticated->collect_then_wipe) {
+          lease = existing_lease_for(txn, authenticated->identity.tenant,
+                                     authenticated->identity.device_id);
+          lease_needs_secret = !lease;
+        }
+      }
+    });
+  } catch (const std::exception& error) {
+    spdlog::error("{}", log_line("hello-failed", {{"error", error.what()}}));
+    return refuse(RefusalCode::server_error, "the server could not check this device; try again");
+  }
+  if (lease_needs_secret) {
+    // The store's first lease: its master secret is made, once, then the
+    // Hello is answered as any other.
+    return commit([](StoreTxn& txn) { ensure_lease_master_secret(txn); },
+                  [this, hello](std::exception_ptr failure) {
+                    if (m_closed) return;
+                    if (!failure) return on_hello(hello);
+                    spdlog::error("{}", log_line("hello-failed", {{"error", describe(failure)}}));
+                    refuse(RefusalCode::server_error,
+                           "the server could not check this device; try again");
+                  });
+  }
+  if (std::holds_alternative<Authenticated>(verdict)) m_session_id = random_hex(16);
   commit(
-      [hello, verdict, head, policy, lease, now, remote = m_peer](StoreTxn& txn) {
-        *verdict = authenticate(txn, hello, now);
-        audit_hello(txn, remote, hello, *verdict, now);
-        *head = txn.head_seq();
-        if (const auto* authenticated = std::get_if<Authenticated>(verdict.get())) {
-          *policy = tenant_timescale_policy_name(txn, authenticated->identity.tenant);
-          // A revoked device collected before its wipe gets no lease: the
-          // key that unlocks a store is never granted to a revoked device.
-          if (!authenticated->collect_then_wipe) {
-            *lease =
-                lease_for(txn, authenticated->identity.tenant, authenticated->identity.device_id);
-          }
+      [hello, verdict, now, remote = m_peer, session_id = m_session_id](StoreTxn& txn) {
+        if (std::holds_alternative<Authenticated>(verdict)) {
+          record_hello(txn, hello, session_id, now);
         }
+        audit_hello(txn, remote, hello, verdict, now);
       },
-      [this, verdict, head, policy, lease, cursor = hello.cursor, scope_cursor = hello.scope_cursor,
-       device_id = hello.device_id, unsent = hello.outbox_size](std::exception_ptr failure) {
-        if (m_closed) return;
+      [this](std::exception_ptr failure) {
         if (failure) {
-          spdlog::error("{}", log_line("hello-failed", {{"error", describe(failure)}}));
-          return refuse(RefusalCode::server_error,
-                        "the server could not check this device; try again");
+          spdlog::error("{}", log_line("audit-failed", {{"error", describe(failure)}}));
+        } else {
+          m_session_recorded = true;
         }
-        if (auto* wipe = std::get_if<WipeDevice>(verdict.get())) {
-          spdlog::warn("{}", log_line("wipe", {{"device", device_id}}));
-          m_link.send(encode_message(Wipe{wipe->reason}));
-          m_link.close_after_sending();
-          m_closed = true;
-          return;
-        }
-        if (auto* refused = std::get_if<Refused>(verdict.get())) {
-          if (m_services.throttle) m_services.throttle->record_failure(m_address);
-          spdlog::warn("{}", log_line("hello-refused",
-                                      {{"device", device_id}, {"reason", refused->reason}}));
-          return refuse(refused->code, refused->reason);
-        }
-        const Authenticated& authenticated = std::get<Authenticated>(*verdict);
-        m_identity = authenticated.identity;
-        if (authenticated.collect_then_wipe) m_wipe_after_push = authenticated.wipe_reason;
-        m_cursor = cursor;
-        m_scope_cursor = scope_cursor;
-        spdlog::info("{}",
-                     log_line("hello", {{"device", m_identity->device_id},
+      });
+  if (auto* wipe = std::get_if<WipeDevice>(&verdict)) {
+    spdlog::warn("{}", log_line("wipe", {{"device", hello.device_id}}));
+    m_link.send(encode_message(Wipe{wipe->reason}));
+    m_link.close_after_sending();
+    m_closed = true;
+    return;
+  }
+  if (auto* refused = std::get_if<Refused>(&verdict)) {
+    if (m_services.throttle) m_services.throttle->record_failure(m_address);
+    spdlog::warn("{}", log_line("hello-refused",
+                                {{"device", hello.device_id}, {"reason", refused->reason}}));
+    return refuse(refused->code, refused->reason);
+  }
+  const Authenticated& authenticated = std::get<Authenticated>(verdict);
+  m_identity = authenticated.identity;
+  m_cursor = hello.cursor;
+  m_scope_cursor = hello.scope_cursor;
+  if (authenticated.collect_then_wipe) start_collection(authenticated.wipe_reason);
+  spdlog::info("{}", log_line("hello", {{"device", m_identity->device_id},
                                         {"user", m_identity->user_id},
                                         {"tenant", m_identity->tenant},
-                                        {"cursor", std::to_string(cursor)},
-                                        {"unsent", std::to_string(unsent)},
+                                        {"cursor", std::to_string(hello.cursor)},
+                                        {"unsent", std::to_string(hello.outbox_size)},
                                         {"collect_then_wipe", m_wipe_after_push ? "yes" : "no"}}));
-        m_link.send(encode_message(Welcome{m_identity->user_id, m_identity->tenant,
-                                           m_services.clock.now_ms(), *head, *policy, lease->secret,
-                                           lease->days}));
-        if (!m_wipe_after_push) send_scope_changes(m_scope_cursor);
-        m_link.resume_reading();
-      });
+  const LeaseGrant granted = lease.value_or(LeaseGrant{});
+  m_link.send(encode_message(Welcome{m_identity->user_id, m_identity->tenant, now, head, policy,
+                                     granted.secret, granted.days}));
+  m_link.authenticated(*m_identity);
+  if (!m_wipe_after_push) send_scope_changes(m_scope_cursor);
+  m_link.resume_reading();
+}
+
+void ServerSession::start_collection(std::string wipe_reason) {
+  m_wipe_after_push = std::move(wipe_reason);
+  m_collect_until_ms = m_services.clock.now_ms() + kCollectionWindowMs;
+  m_live = false;  // nothing more is sent to it
+}
+
+bool ServerSession::collection_over() {
+  if (!m_wipe_after_push || m_services.clock.now_ms() <= m_collect_until_ms) return false;
+  wipe(*m_wipe_after_push);
+  return true;
+}
+
+void ServerSession::wipe(std::string reason) {
+  if (m_closed || m_wiping) return;
+  m_wiping = true;
+  const auto send_wipe = [this](const std::string& why, bool collected) {
+    if (m_closed) return;
+    spdlog::warn("{}", log_line("wipe", {{"device", m_identity->device_id},
+                                         {"collected", collected ? "yes" : "no"}}));
+    m_link.send(encode_message(Wipe{why}));
+    m_link.close_after_sending();
+    m_closed = true;
+  };
+  if (!m_wipe_after_push) return send_wipe(reason, false);
+  // The collection is over before the device hears so: whatever says Hello
+  // with its token from then on is wiped at once.
+  m_wipe_after_push.reset();
+  commit([device_id = m_identity->device_id](StoreTxn& txn) { finish_collection(txn, device_id); },
+         [this, send_wipe, reason](std::exception_ptr failure) {
+           if (failure) {
+             spdlog::error("{}", log_line("collection-failed", {{"error", describe(failure)}}));
+           }
+           send_wipe(reason, true);
+         });
+}
+
+void ServerSession::on_device_row(const DeviceRow& device) {
+  if (m_closed || m_wiping || !m_identity || device.id != m_identity->device_id) return;
+  if (device.revoked_ms) {
+    if (!device.collect_first || m_live) {
+      // A live device has pushed all it held: nothing is left to collect.
+      AuditRow row = device_audit_row(*m_identity, m_peer, AuditAction::session,
+                                      AuditOutcome::refused, m_services.clock.now_ms());
+      row.detail = "revoked during the session: told to wipe";
+      audit_later([row](StoreTxn& txn) { txn.append_audit(row); });
+      if (device.collect_first && !m_wipe_after_push) m_wipe_after_push = kRevokedDevice;
+      return wipe(kRevokedDevice);
+    }
+    if (!m_wipe_after_push) start_collection(kRevokedDevice);
+    return;
+  }
+  if (m_session_recorded && !device.session_id.empty() && device.session_id != m_session_id) {
+    AuditRow row = device_audit_row(*m_identity, m_peer, AuditAction::session,
+                                    AuditOutcome::refused, m_services.clock.now_ms());
+    row.detail =
+        "ended: the device's token opened another session (a reconnect, or a copy of the token)";
+    audit_later([row](StoreTxn& txn) { txn.append_audit(row); });
+    spdlog::warn("{}", log_line("superseded", {{"device", m_identity->device_id}}));
+    refuse(RefusalCode::not_allowed,
+           "this device opened another session, so this one is closed; if that was not this "
+           "device, tell your administrator");
+  }
 }
 
 void ServerSession::on_enrol(const Enrol& enrol) {
-  if (refuse_if_throttled(AuditAction::enrol, enrol.device_id)) return;
+  // Counted as a failure until the code is found good: enrolments sent
+  // together cannot all be tried before the first failure counts.
+  if (refuse_if_throttled(AuditAction::enrol, enrol.device_id, true)) return;
   using Verdict = std::variant<Enrolled, Refused>;
   auto verdict = std::make_shared<Verdict>(Refused{});
   const std::uint64_t now = m_services.clock.now_ms();
@@ -235,10 +329,10 @@ void ServerSession::on_enrol(const Enrol& enrol) {
           return refuse(RefusalCode::server_error, "enrolment failed; try again");
         }
         if (auto* refused = std::get_if<Refused>(verdict.get())) {
-          if (m_services.throttle) m_services.throttle->record_failure(m_address);
           spdlog::warn("{}", log_line("enrol-refused", {{"reason", refused->reason}}));
           return refuse(refused->code, refused->reason);
         }
+        if (m_services.throttle) m_services.throttle->succeeded(m_address);
         const Enrolled& enrolled = std::get<Enrolled>(*verdict);
         spdlog::info("{}", log_line("enrolled",
                                     {{"device", enrolled.device_id}, {"user", enrolled.user_id}}));
@@ -249,22 +343,38 @@ void ServerSession::on_enrol(const Enrol& enrol) {
 }
 
 void ServerSession::on_push(Push push) {
+  if (collection_over()) return;
   auto results = std::make_shared<std::vector<PushResult>>();
   auto changes = std::make_shared<std::vector<Change>>(std::move(push.changes));
+  // How the device's row stands when the push is applied: a device revoked
+  // since its Hello has its push refused and is wiped (or collected).
+  enum class Standing { enrolled, collecting, revoked };
+  auto standing = std::make_shared<Standing>(Standing::enrolled);
   const DeviceIdentity identity = *m_identity;
   Clock& wall = m_services.clock;
   commit(
-      [identity, changes, results, &wall, remote = m_peer](StoreTxn& txn) {
+      [identity, changes, results, standing, &wall, remote = m_peer,
+       collecting = m_wipe_after_push.has_value()](StoreTxn& txn) {
+        const auto device = txn.device(identity.device_id);
+        if (!device || (device->revoked_ms && !device->collect_first)) {
+          *standing = Standing::revoked;
+          return;
+        }
+        if (device->revoked_ms || collecting) *standing = Standing::collecting;
         TxnClock clock(txn, wall);
-        *results = apply_push(txn, identity, *changes, clock, remote);
+        *results = apply_push(txn, identity, *changes, clock,
+                              {.remote = remote, .collecting = *standing == Standing::collecting});
       },
-      [this, results](std::exception_ptr failure) {
+      [this, results, standing](std::exception_ptr failure) {
         if (m_closed) return;
         if (failure) {
           spdlog::error("{}", log_line("push-failed", {{"error", describe(failure)}}));
           return refuse(RefusalCode::server_error,
                         "the server could not save this push; it will be retried");
         }
+        if (*standing == Standing::revoked) return wipe(kRevokedDevice);
+        if (*standing == Standing::collecting && !m_wipe_after_push)
+          start_collection(kRevokedDevice);
         if (m_services.metrics) m_services.metrics->count_push(*results, m_services.clock.now_ms());
         m_link.send(encode_message(PushAck{std::move(*results)}));
         m_link.resume_reading();
@@ -274,22 +384,8 @@ void ServerSession::on_push(Push push) {
 void ServerSession::on_pull(const Pull& pull) {
   if (m_wipe_after_push) {
     // A device pushes everything it holds before its first Pull: all
-    // collected, so now the wipe. It is sent nothing, and whatever says
-    // Hello with its token from now on is wiped at once.
-    commit(
-        [device_id = m_identity->device_id](StoreTxn& txn) { finish_collection(txn, device_id); },
-        [this](std::exception_ptr failure) {
-          if (m_closed) return;
-          if (failure) {
-            spdlog::error("{}", log_line("collection-failed", {{"error", describe(failure)}}));
-          }
-          spdlog::warn("{}",
-                       log_line("wipe", {{"device", m_identity->device_id}, {"collected", "yes"}}));
-          m_link.send(encode_message(Wipe{*m_wipe_after_push}));
-          m_link.close_after_sending();
-          m_closed = true;
-        });
-    return;
+    // collected, so now the wipe. It is sent nothing.
+    return wipe(*m_wipe_after_push);
   }
   Changes page;
   try {
@@ -320,23 +416,29 @@ void ServerSession::on_pull(const Pull& pull) {
 }
 
 void ServerSession::on_blob_put(BlobPut put) {
+  if (collection_over()) return;
   auto ack = std::make_shared<BlobAck>();
   auto chunk = std::make_shared<BlobPut>(std::move(put));
-  commit([identity = *m_identity, chunk, ack, remote = m_peer, now = m_services.clock.now_ms()](
-             StoreTxn& txn) { *ack = receive_blob_chunk(txn, identity, *chunk, remote, now); },
-         [this, ack](std::exception_ptr failure) {
-           if (m_closed) return;
-           if (failure) {
-             spdlog::error("{}", log_line("blob-put-failed", {{"error", describe(failure)}}));
-             return refuse(RefusalCode::server_error,
-                           "the server could not save an attachment; it will be retried");
-           }
-           m_link.send(encode_message(*ack));
-           m_link.resume_reading();
-         });
+  commit(
+      [identity = *m_identity, chunk, ack, remote = m_peer, now = m_services.clock.now_ms(),
+       limits = m_services.blob_limits](StoreTxn& txn) {
+        *ack = receive_blob_chunk(txn, identity, *chunk, remote, now, limits);
+      },
+      [this, ack](std::exception_ptr failure) {
+        if (m_closed) return;
+        if (failure) {
+          spdlog::error("{}", log_line("blob-put-failed", {{"error", describe(failure)}}));
+          return refuse(RefusalCode::server_error,
+                        "the server could not save an attachment; it will be retried");
+        }
+        m_link.send(encode_message(*ack));
+        m_link.resume_reading();
+      });
 }
 
 void ServerSession::on_blob_get(const BlobGet& get) {
+  // A device being collected hands in; it fetches nothing.
+  if (m_wipe_after_push) return wipe(*m_wipe_after_push);
   BlobReply reply;
   try {
     m_services.store.read([&](StoreTxn& txn) {

@@ -21,6 +21,7 @@
 #include "iro/protocol.hpp"
 #include "service/audit.hpp"
 #include "service/auth_throttle.hpp"
+#include "service/blobs.hpp"
 #include "service/log_line.hpp"
 #include "store/commit_queue.hpp"
 #include "store/server_store.hpp"
@@ -37,7 +38,10 @@ class SessionLink {
   // A callable that runs tasks on the session's strand and keeps the session
   // alive until they have run (for completions from other threads).
   virtual Poster poster() = 0;
-  virtual void resume_reading() = 0;                           // ready for the next frame
+  virtual void resume_reading() = 0;  // ready for the next frame
+  // The device proved who it is: its row is watched from now on (its
+  // sessions end if it is revoked or opens another: device_watch.hpp).
+  virtual void authenticated(const DeviceIdentity& identity) { (void)identity; }
   virtual void went_live(const DeviceIdentity& identity) = 0;  // join the hub
   virtual std::size_t queued_frames() const = 0;
 };
@@ -53,6 +57,8 @@ struct SessionServices {
   AuthThrottle* throttle = nullptr;
   // The operators' counters (/metrics); null: not counted.
   Metrics* metrics = nullptr;
+  // What one user's devices may upload.
+  BlobLimits blob_limits = {};
 };
 
 // Every session's Hello or Enrol, refusal, pushed change, page of changes
@@ -76,6 +82,12 @@ class ServerSession {
 
   // The connection is gone: late completions must not send.
   void on_disconnected() { m_closed = true; }
+
+  // The session's device as the store has it now (Hub::device_row): a
+  // device revoked since its Hello is wiped (or, revoked with
+  // --collect-first, may hand in its changes first); a session whose token
+  // has opened a newer session is ended, as a possible copy of the token.
+  void on_device_row(const DeviceRow& device);
 
   const std::optional<DeviceIdentity>& identity() const { return m_identity; }
   const std::string& peer() const { return m_peer; }
@@ -109,8 +121,10 @@ class ServerSession {
   // once when it is empty), then runs `then` on the strand.
   void send_page(Changes page, bool live, std::function<void()> then);
   // Refuses a Hello or Enrol from an address that failed too often; false
-  // when the address may try.
-  bool refuse_if_throttled(AuditAction action, std::string_view claimed_device_id);
+  // when the address may try. `begin_attempt`: count this attempt as a
+  // failure at once (AuthThrottle::begin_attempt), taken back on success.
+  bool refuse_if_throttled(AuditAction action, std::string_view claimed_device_id,
+                           bool begin_attempt = false);
   // A refusal before authentication: audited, and counted as a failure.
   void refuse_unauthenticated(AuditAction action, std::string_view claimed_device_id,
                               RefusalCode code, std::string reason);
@@ -120,6 +134,14 @@ class ServerSession {
   // Appends audit entries in the next group commit without waiting for it.
   void audit_later(std::function<void(StoreTxn&)> write);
   void refuse(RefusalCode code, std::string reason);
+  // Tells the device to wipe and closes; a collection (--collect-first) is
+  // over from then on.
+  void wipe(std::string reason);
+  // Enters the collection of a device revoked with --collect-first: it may
+  // push and upload, and is wiped at its first Pull or fetch, or at the end
+  // of the collection window.
+  void start_collection(std::string wipe_reason);
+  bool collection_over();
   // Runs a write job through the commit queue; `then` runs on the strand after the commit.
   void commit(ServerStore::Job job, std::function<void(std::exception_ptr)> then);
 
@@ -135,12 +157,19 @@ class ServerSession {
   // Set for a device revoked with --collect-first: its first Pull is
   // answered with Wipe, giving this reason.
   std::optional<std::string> m_wipe_after_push;
+  std::uint64_t m_collect_until_ms = 0;  // the collection window's end
+  // This session's id, recorded as the device's current session once its
+  // Hello is committed (m_session_recorded): a different one in the
+  // device's row means another session of the same token has started.
+  std::string m_session_id;
+  bool m_session_recorded = false;
   std::uint64_t m_cursor = 0;        // the newest sequence number sent to the device
   std::uint64_t m_scope_cursor = 0;  // scope removals sent up to here
   bool m_live = false;               // caught up: send changes as they commit
   bool m_live_pending = false;       // a live update was skipped (queue full, or one in hand)
   bool m_live_sending = false;       // a live page waits for its audit entries to commit
   bool m_closed = false;
+  bool m_wiping = false;  // a Wipe is on its way (after the collection's end is committed)
 };
 
 }  // namespace iro::server

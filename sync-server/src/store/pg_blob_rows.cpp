@@ -63,6 +63,49 @@ void PgTxn::delete_blob(std::string_view tenant, std::string_view hash) {
   m_connection.query("DELETE FROM blob WHERE tenant = $1 AND hash = $2", pg::Params(tenant, hash));
 }
 
+void PgTxn::add_blob_holder(std::string_view tenant, std::string_view hash,
+                            std::string_view user_id) {
+  m_connection.query(
+      "INSERT INTO blob_holder (tenant, hash, user_id) VALUES ($1, $2, $3) "
+      "ON CONFLICT DO NOTHING",
+      pg::Params(tenant, hash, user_id));
+}
+
+bool PgTxn::holds_blob(std::string_view tenant, std::string_view hash, std::string_view user_id) {
+  return !m_connection
+              .query("SELECT 1 FROM blob_holder WHERE tenant = $1 AND hash = $2 AND user_id = $3",
+                     pg::Params(tenant, hash, user_id))
+              .empty();
+}
+
+std::uint64_t PgTxn::blob_bytes_of_user(std::string_view tenant, std::string_view user_id) {
+  const pg::Result row = m_connection.query(
+      "SELECT coalesce(sum(b.size), 0)::bigint FROM blob b WHERE b.tenant = $1 AND ("
+      "EXISTS (SELECT 1 FROM blob_holder h WHERE h.tenant = b.tenant AND h.hash = b.hash "
+      "AND h.user_id = $2) OR (b.complete = 0 AND b.uploaded_by IN "
+      "(SELECT id FROM device WHERE user_id = $2)))",
+      pg::Params(tenant, user_id));
+  return std::uint64_t(row.int64(0, 0));
+}
+
+std::size_t PgTxn::uploads_in_progress(std::string_view device_id) {
+  const pg::Result row = m_connection.query(
+      "SELECT count(*) FROM blob WHERE uploaded_by = $1 AND complete = 0", pg::Params(device_id));
+  return std::size_t(row.int64(0, 0));
+}
+
+std::size_t PgTxn::delete_stale_uploads(std::uint64_t started_before_ms) {
+  m_connection.query(
+      "DELETE FROM blob_chunk c USING blob b WHERE c.tenant = b.tenant AND c.hash = b.hash "
+      "AND b.complete = 0 AND b.created_ms < $1",
+      pg::Params(std::int64_t(started_before_ms)));
+  const pg::Result deleted = m_connection.query(
+      "WITH gone AS (DELETE FROM blob WHERE complete = 0 AND created_ms < $1 RETURNING 1) "
+      "SELECT count(*) FROM gone",
+      pg::Params(std::int64_t(started_before_ms)));
+  return std::size_t(deleted.int64(0, 0));
+}
+
 std::vector<Value> PgTxn::attachment_fields(const DeviceIdentity& identity) {
   // $3 the IRO (NULL: the whole council).
   pg::Params params(identity.tenant, kAttachmentsField);

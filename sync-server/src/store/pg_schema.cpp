@@ -15,7 +15,7 @@ struct Step {
 
 // Text compared byte by byte, as SQLite compares it: ORDER BY id gives the
 // same order on both engines whatever the database's locale.
-constexpr std::array<Step, 2> kSteps = {{
+constexpr std::array<Step, 3> kSteps = {{
     {1, R"sql(
       CREATE DOMAIN btext AS TEXT COLLATE "C";
       -- last_seq: the newest server sequence number (its row is locked by
@@ -202,6 +202,24 @@ constexpr std::array<Step, 2> kSteps = {{
       CREATE INDEX web_session_by_user ON web_session (user_id);
       CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
       ALTER TABLE device ADD COLUMN unsent_changes BIGINT NOT NULL DEFAULT 0;
+    )sql"},
+    {3, R"sql(
+      -- As the SQLite store's step 8: when a record was made, a collection
+      -- window, the device's current session, and who holds an attachment.
+      ALTER TABLE document ADD COLUMN created_seq BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE document ADD COLUMN created_by btext NOT NULL DEFAULT '';
+      ALTER TABLE device ADD COLUMN collect_started_ms BIGINT;
+      ALTER TABLE device ADD COLUMN session_id btext NOT NULL DEFAULT '';
+      CREATE TABLE blob_holder (
+        tenant btext NOT NULL,
+        hash btext NOT NULL,
+        user_id btext NOT NULL,
+        PRIMARY KEY (tenant, hash, user_id)
+      );
+      INSERT INTO blob_holder (tenant, hash, user_id)
+        SELECT b.tenant, b.hash, d.user_id FROM blob b JOIN device d ON d.id = b.uploaded_by
+        WHERE b.complete = 1 ON CONFLICT DO NOTHING;
+      CREATE INDEX blob_by_uploader ON blob (uploaded_by) WHERE complete = 0;
     )sql"},
 }};
 

@@ -6,13 +6,15 @@
 //
 // History:
 //   1  everything of SQLite's steps 1-6
+//   2  SQLite's step 7 (the managers' pages)
+//   3  SQLite's step 8 (created_seq, collection window, session id, blob_holder)
 #pragma once
 
 #include "store/pg.hpp"
 
 namespace iro::pg {
 
-inline constexpr int kPgSchemaVersion = 2;
+inline constexpr int kPgSchemaVersion = 3;
 
 // Brings the schema in the connection's search_path up to `target` (0: the
 // newest), in one transaction under an advisory lock, so that nodes starting

@@ -247,7 +247,7 @@ namespace {
 
 const std::string kDeviceColumns =
     "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms, "
-    "last_cursor, unsent_changes";
+    "last_cursor, unsent_changes, collect_started_ms, session_id";
 
 DeviceRow device_of(const pg::Result& result, int row) {
   DeviceRow device;
@@ -262,6 +262,8 @@ DeviceRow device_of(const pg::Result& result, int row) {
   device.last_seen_ms = std::uint64_t(result.int64(row, 8));
   device.last_cursor = std::uint64_t(result.int64(row, 9));
   device.unsent_changes = std::uint64_t(result.int64(row, 10));
+  device.collect_started_ms = optional_u64(result, row, 11);
+  device.session_id = result.text(row, 12);
   return device;
 }
 
@@ -284,17 +286,41 @@ std::optional<DeviceRow> PgTxn::device_by_token_hash(std::string_view token_hash
 void PgTxn::put_device(const DeviceRow& device) {
   static const std::string kSql =
       "INSERT INTO device (" + kDeviceColumns +
-      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET "
+      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+      "ON CONFLICT (id) DO UPDATE SET "
       "tenant = EXCLUDED.tenant, user_id = EXCLUDED.user_id, name = EXCLUDED.name, "
       "token_hash = EXCLUDED.token_hash, enrolled_ms = EXCLUDED.enrolled_ms, "
       "revoked_ms = EXCLUDED.revoked_ms, collect_first = EXCLUDED.collect_first, "
       "last_seen_ms = EXCLUDED.last_seen_ms, last_cursor = EXCLUDED.last_cursor, "
-      "unsent_changes = EXCLUDED.unsent_changes";
+      "unsent_changes = EXCLUDED.unsent_changes, "
+      "collect_started_ms = EXCLUDED.collect_started_ms, session_id = EXCLUDED.session_id";
   m_connection.query(
       kSql, pg::Params(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                        std::int64_t(device.enrolled_ms), optional_i64(device.revoked_ms),
                        std::int64_t{device.collect_first}, std::int64_t(device.last_seen_ms),
-                       std::int64_t(device.last_cursor), std::int64_t(device.unsent_changes)));
+                       std::int64_t(device.last_cursor), std::int64_t(device.unsent_changes),
+                       optional_i64(device.collect_started_ms), device.session_id));
+}
+
+std::vector<DeviceRow> PgTxn::devices_by_id(std::span<const std::string> ids) {
+  // One round trip for them all: the ids as a text[] literal, each quoted.
+  std::string array = "{";
+  for (const std::string& id : ids) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (const char c : id) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  array += '}';
+  static const std::string kSql =
+      "SELECT " + kDeviceColumns + " FROM device WHERE id = ANY ($1::text[])";
+  const pg::Result rows = m_connection.query(kSql, pg::Params(array));
+  std::vector<DeviceRow> found;
+  for (int row = 0; row < rows.rows(); ++row) found.push_back(device_of(rows, row));
+  return found;
 }
 
 std::vector<DeviceRow> PgTxn::devices(std::string_view user_id) {
@@ -365,14 +391,14 @@ void PgTxn::insert_scope_removal(std::string_view tenant, std::string_view user_
   feed_changed(tenant);
 }
 
-std::optional<std::uint64_t> PgTxn::scope_removed_ms(std::string_view tenant,
-                                                     std::string_view user_id,
-                                                     std::string_view child_id) {
+std::optional<ScopeRemoval> PgTxn::scope_removal(std::string_view tenant, std::string_view user_id,
+                                                 std::string_view child_id) {
   const pg::Result row = m_connection.query(
-      "SELECT removed_ms FROM scope_removal WHERE tenant = $1 AND user_id = $2 AND child_id = $3",
+      "SELECT seq, removed_ms FROM scope_removal "
+      "WHERE tenant = $1 AND user_id = $2 AND child_id = $3",
       pg::Params(tenant, user_id, child_id));
   if (row.empty()) return std::nullopt;
-  return std::uint64_t(row.int64(0, 0));
+  return ScopeRemoval{std::uint64_t(row.int64(0, 0)), std::uint64_t(row.int64(0, 1))};
 }
 
 void PgTxn::resequence_child(std::string_view tenant, std::string_view child_id) {
@@ -409,23 +435,30 @@ std::vector<std::string> PgTxn::removed_children(const DeviceIdentity& identity,
 namespace {
 
 DocumentRow document_of(const pg::Result& result, int row) {
-  return DocumentRow{result.text(row, 0), result.text(row, 1),
-                     static_cast<Kind>(result.int64(row, 2)), result.text(row, 3),
-                     result.int64(row, 4) != 0};
+  return DocumentRow{
+      result.text(row, 0), result.text(row, 1),       static_cast<Kind>(result.int64(row, 2)),
+      result.text(row, 3), result.int64(row, 4) != 0, std::uint64_t(result.int64(row, 5)),
+      result.text(row, 6)};
 }
 
 }  // namespace
 
-std::optional<DocumentRow> PgTxn::document(std::string_view id) {
+std::optional<DocumentRow> PgTxn::document(std::string_view tenant, std::string_view id) {
   const pg::Result row = m_connection.query(
-      "SELECT id, tenant, kind, child_id, deleted FROM document WHERE id = $1", pg::Params(id));
+      "SELECT id, tenant, kind, child_id, deleted, created_seq, created_by FROM document "
+      "WHERE id = $1 AND tenant = $2",
+      pg::Params(id, tenant));
   if (row.empty()) return std::nullopt;
   return document_of(row, 0);
 }
 
+bool PgTxn::record_id_taken(std::string_view id) {
+  return !m_connection.query("SELECT 1 FROM document WHERE id = $1", pg::Params(id)).empty();
+}
+
 std::optional<DocumentRow> PgTxn::child_record(std::string_view tenant, std::string_view child_id) {
   const pg::Result row = m_connection.query(
-      "SELECT id, tenant, kind, child_id, deleted FROM document "
+      "SELECT id, tenant, kind, child_id, deleted, created_seq, created_by FROM document "
       "WHERE tenant = $1 AND child_id = $2 AND kind = 1",
       pg::Params(tenant, child_id));
   if (row.empty()) return std::nullopt;
@@ -434,27 +467,33 @@ std::optional<DocumentRow> PgTxn::child_record(std::string_view tenant, std::str
 
 void PgTxn::put_document(const DocumentRow& document) {
   m_connection.send(
-      "INSERT INTO document (id, tenant, kind, child_id, deleted) VALUES ($1, $2, $3, $4, $5) "
-      "ON CONFLICT (id) DO UPDATE SET tenant = EXCLUDED.tenant, kind = EXCLUDED.kind, "
-      "child_id = EXCLUDED.child_id, deleted = EXCLUDED.deleted",
+      "INSERT INTO document (id, tenant, kind, child_id, deleted, created_seq, created_by) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      // A record keeps its council, kind and child for good: only its
+      // deleted flag changes, and never from another council.
+      "ON CONFLICT (id) DO UPDATE SET deleted = EXCLUDED.deleted "
+      "WHERE document.tenant = EXCLUDED.tenant",
       pg::Params(document.id, document.tenant, std::int64_t(document.kind), document.child_id,
-                 std::int64_t{document.deleted}));
+                 std::int64_t{document.deleted}, std::int64_t(document.created_seq),
+                 document.created_by));
 }
 
-std::optional<FieldRow> PgTxn::field(std::string_view doc_id, std::string_view name) {
+std::optional<FieldRow> PgTxn::field(std::string_view tenant, std::string_view doc_id,
+                                     std::string_view name) {
   const pg::Result row = m_connection.query(
-      "SELECT value, hlc, device_id, seq FROM field_state WHERE doc_id = $1 AND name = $2",
-      pg::Params(doc_id, name));
+      "SELECT value, hlc, device_id, seq FROM field_state "
+      "WHERE doc_id = $1 AND name = $2 AND tenant = $3",
+      pg::Params(doc_id, name, tenant));
   if (row.empty()) return std::nullopt;
   return FieldRow{value_of(row, 0, 0), Hlc{std::uint64_t(row.int64(0, 1))}, row.text(0, 2),
                   std::uint64_t(row.int64(0, 3))};
 }
 
-FieldMap PgTxn::fields(std::string_view doc_id) {
+FieldMap PgTxn::fields(std::string_view tenant, std::string_view doc_id) {
   const pg::Result rows = m_connection.query(
-      "SELECT name, value FROM field_state WHERE doc_id = $1 AND name <> '' "
+      "SELECT name, value FROM field_state WHERE doc_id = $1 AND tenant = $2 AND name <> '' "
       "AND strpos(name, '#') = 0",
-      pg::Params(doc_id));
+      pg::Params(doc_id, tenant));
   FieldMap fields;
   for (int row = 0; row < rows.rows(); ++row) {
     Value value = value_of(rows, row, 1);
@@ -483,23 +522,26 @@ void PgTxn::put_field(const DocumentRow& document, std::string_view name, const 
   feed_changed(document.tenant);
 }
 
-std::optional<Value> PgTxn::field_version(std::string_view doc_id, std::string_view name,
-                                          std::uint64_t seq) {
+std::optional<Value> PgTxn::field_version(std::string_view tenant, std::string_view doc_id,
+                                          std::string_view name, std::uint64_t seq) {
+  // field_version has no tenant of its own: its record's row says whose it is.
   const pg::Result row = m_connection.query(
-      "SELECT value FROM field_version WHERE seq = $1 AND doc_id = $2 AND name = $3",
-      pg::Params(std::int64_t(seq), doc_id, name));
+      "SELECT v.value FROM field_version v JOIN document d ON d.id = v.doc_id "
+      "WHERE v.seq = $1 AND v.doc_id = $2 AND v.name = $3 AND d.tenant = $4",
+      pg::Params(std::int64_t(seq), doc_id, name, tenant));
   if (row.empty()) return std::nullopt;
   return value_of(row, 0, 0);
 }
 
-std::uint64_t PgTxn::newest_field_seq(std::string_view doc_id, std::string_view except_device) {
+std::uint64_t PgTxn::newest_field_seq(std::string_view tenant, std::string_view doc_id,
+                                      std::string_view except_device) {
   // Edits only: not the deleted flag (a restore is no edit), nor a resolved
   // conflict; an open conflict is someone's words, and counts.
   static const Bytes kUnset = encode_value(Value{});
   const pg::Result row = m_connection.query(
-      "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = $1 AND name <> '' "
-      "AND NOT (strpos(name, '#') > 0 AND value = $2) AND device_id <> $3",
-      pg::Params(doc_id, kUnset, except_device));
+      "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = $1 AND tenant = $4 "
+      "AND name <> '' AND NOT (strpos(name, '#') > 0 AND value = $2) AND device_id <> $3",
+      pg::Params(doc_id, kUnset, except_device, tenant));
   return std::uint64_t(row.int64(0, 0));
 }
 

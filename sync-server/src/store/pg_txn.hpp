@@ -45,6 +45,7 @@ class PgTxn final : public StoreTxn {
   std::optional<DeviceRow> device_by_token_hash(std::string_view token_hash) override;
   void put_device(const DeviceRow& device) override;
   std::vector<DeviceRow> devices(std::string_view user_id) override;
+  std::vector<DeviceRow> devices_by_id(std::span<const std::string> ids) override;
   std::optional<EnrolmentRow> enrolment(std::string_view code_hash) override;
   void put_enrolment(const EnrolmentRow& enrolment) override;
 
@@ -55,23 +56,26 @@ class PgTxn final : public StoreTxn {
   void insert_scope_removal(std::string_view tenant, std::string_view user_id,
                             std::string_view child_id, std::uint64_t seq,
                             std::uint64_t now_ms) override;
-  std::optional<std::uint64_t> scope_removed_ms(std::string_view tenant, std::string_view user_id,
-                                                std::string_view child_id) override;
+  std::optional<ScopeRemoval> scope_removal(std::string_view tenant, std::string_view user_id,
+                                            std::string_view child_id) override;
   void resequence_child(std::string_view tenant, std::string_view child_id) override;
   std::vector<std::string> removed_children(const DeviceIdentity& identity,
                                             std::uint64_t after_seq) override;
 
-  std::optional<DocumentRow> document(std::string_view id) override;
+  std::optional<DocumentRow> document(std::string_view tenant, std::string_view id) override;
+  bool record_id_taken(std::string_view id) override;
   std::optional<DocumentRow> child_record(std::string_view tenant,
                                           std::string_view child_id) override;
   void put_document(const DocumentRow& document) override;
-  std::optional<FieldRow> field(std::string_view doc_id, std::string_view name) override;
-  FieldMap fields(std::string_view doc_id) override;
+  std::optional<FieldRow> field(std::string_view tenant, std::string_view doc_id,
+                                std::string_view name) override;
+  FieldMap fields(std::string_view tenant, std::string_view doc_id) override;
   void put_field(const DocumentRow& document, std::string_view name,
                  const FieldRow& field) override;
-  std::uint64_t newest_field_seq(std::string_view doc_id, std::string_view except_device) override;
-  std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
-                                     std::uint64_t seq) override;
+  std::uint64_t newest_field_seq(std::string_view tenant, std::string_view doc_id,
+                                 std::string_view except_device) override;
+  std::optional<Value> field_version(std::string_view tenant, std::string_view doc_id,
+                                     std::string_view name, std::uint64_t seq) override;
 
   std::optional<HistoryRow> history_for(std::string_view device_id,
                                         std::uint64_t device_seq) override;
@@ -97,6 +101,13 @@ class PgTxn final : public StoreTxn {
   Bytes read_blob(std::string_view tenant, std::string_view hash, std::uint64_t offset,
                   std::size_t max_bytes) override;
   void delete_blob(std::string_view tenant, std::string_view hash) override;
+  void add_blob_holder(std::string_view tenant, std::string_view hash,
+                       std::string_view user_id) override;
+  bool holds_blob(std::string_view tenant, std::string_view hash,
+                  std::string_view user_id) override;
+  std::uint64_t blob_bytes_of_user(std::string_view tenant, std::string_view user_id) override;
+  std::size_t uploads_in_progress(std::string_view device_id) override;
+  std::size_t delete_stale_uploads(std::uint64_t started_before_ms) override;
   std::vector<Value> attachment_fields(const DeviceIdentity& identity) override;
 
   Changes pull_page(const DeviceIdentity& identity, std::uint64_t cursor,

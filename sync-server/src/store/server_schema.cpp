@@ -7,7 +7,7 @@
 namespace iro::server {
 namespace {
 
-constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
+constexpr std::array<sqlite::SchemaStep, 8> kSteps = {{
     {1, R"sql(
       -- last_seq: the newest server sequence number; hlc: the newest server HLC
       CREATE TABLE meta (
@@ -204,7 +204,7 @@ constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
       DROP INDEX history_by_doc;
     )sql"},
     {7, R"sql(
-      -- The managers' dashboard (issue 12): a web password per user
+      -- The managers' dashboard: a web password per user
       -- (service/web_login.hpp; PBKDF2, hex), the browsers signed in, by the
       -- SHA-256 of their cookie (never the cookie), and devices' unsent changes.
       CREATE TABLE web_password (
@@ -228,6 +228,33 @@ constexpr std::array<sqlite::SchemaStep, 7> kSteps = {{
       CREATE INDEX web_session_by_expiry ON web_session (expires_ms);
       -- What each device's outbox held at its last Hello (protocol Hello.outbox_size).
       ALTER TABLE device ADD COLUMN unsent_changes INTEGER NOT NULL DEFAULT 0;
+    )sql"},
+    {8, R"sql(
+      -- The newest sequence number when the record was made (0: made before
+      -- this step, so taken as old). A device whose child left its caseload
+      -- may edit, for a while, only records made before the child left.
+      ALTER TABLE document ADD COLUMN created_seq INTEGER NOT NULL DEFAULT 0;
+      -- The device that made it ('' for the server's own, and before this step).
+      ALTER TABLE document ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+      -- A device revoked with --collect-first is welcomed to hand in its
+      -- changes for a short window from its first such Hello.
+      ALTER TABLE device ADD COLUMN collect_started_ms INTEGER;
+      -- The device's current session (its latest Hello's id): any other
+      -- session of the same token is ended, on every node.
+      ALTER TABLE device ADD COLUMN session_id TEXT NOT NULL DEFAULT '';
+      -- The users who have shown they hold an attachment's bytes (they
+      -- uploaded them): a record may name an attachment only its author
+      -- holds, or can already see through another record.
+      CREATE TABLE blob_holder (
+        tenant TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (tenant, hash, user_id)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO blob_holder (tenant, hash, user_id)
+        SELECT b.tenant, b.hash, d.user_id FROM blob b JOIN device d ON d.id = b.uploaded_by
+        WHERE b.complete = 1;
+      CREATE INDEX blob_by_uploader ON blob (uploaded_by) WHERE complete = 0;
     )sql"},
 }};
 

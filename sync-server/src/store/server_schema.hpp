@@ -10,6 +10,9 @@
 //      the whole council (child_id '': consultation form templates)
 //   5  field_state.owner and field_by_owner: an IRO's feed as one index range
 //   6  two indexes nothing read dropped (field_by_child, history_by_doc)
+//   7  web_password, web_session (the managers' pages); device.unsent_changes
+//   8  document.created_seq, device.collect_started_ms and session_id,
+//      blob_holder (who may name an attachment)
 //
 // Every version is readable: a file at any of them is upgraded on open.
 #pragma once
@@ -18,7 +21,7 @@
 
 namespace iro::server {
 
-inline constexpr int kServerSchemaVersion = 7;
+inline constexpr int kServerSchemaVersion = 8;
 
 // Marks the file as an iro server store (PRAGMA application_id), "IROS".
 inline constexpr int kServerStoreApplicationId = 0x49524f53;

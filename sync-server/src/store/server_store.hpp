@@ -1,5 +1,5 @@
 // The server's store: one interface, engines behind it (SQLite now,
-// PostgreSQL with issue 11). The merge and account logic in service/ is
+// and PostgreSQL). The merge and account logic in service/ is
 // written once against StoreTxn; each engine supplies the rows and the
 // engine-specific queries (pull pages, exports).
 #pragma once
@@ -46,6 +46,12 @@ struct DeviceRow {
   // Changes its outbox held at its last Hello, until it caught up (by then
   // it had pushed them): a device whose changes keep not arriving shows.
   std::uint64_t unsent_changes = 0;
+  // Revoked with --collect-first: when it was first welcomed to hand in its
+  // changes (the collection window runs from then).
+  std::optional<std::uint64_t> collect_started_ms;
+  // The id of the device's current session (its latest Hello): any other
+  // session holding the same token is ended, on every node.
+  std::string session_id;
 };
 
 struct EnrolmentRow {
@@ -63,6 +69,17 @@ struct DocumentRow {
   Kind kind = Kind::visit;
   std::string child_id;
   bool deleted = false;
+  // The newest sequence number when the record was made (0: before the
+  // store kept it): every field of the record came later.
+  std::uint64_t created_seq = 0;
+  std::string created_by = {};  // the device that made it ("" for the server's own)
+};
+
+// A child leaving a user's caseload: the sequence number of the allocation
+// that moved it, and when.
+struct ScopeRemoval {
+  std::uint64_t seq = 0;
+  std::uint64_t removed_ms = 0;
 };
 
 // The server's current version of one field. The empty field name holds a
@@ -168,6 +185,8 @@ class StoreTxn {
   virtual void put_device(const DeviceRow& device) = 0;
   // Every device of the user (or of every user when empty), by id.
   virtual std::vector<DeviceRow> devices(std::string_view user_id) = 0;
+  // The devices with these ids that exist, in any order.
+  virtual std::vector<DeviceRow> devices_by_id(std::span<const std::string> ids) = 0;
   virtual std::optional<EnrolmentRow> enrolment(std::string_view code_hash) = 0;
   virtual void put_enrolment(const EnrolmentRow& enrolment) = 0;
 
@@ -179,9 +198,9 @@ class StoreTxn {
                                     std::string_view child_id, std::uint64_t seq,
                                     std::uint64_t now_ms) = 0;
   // When the child last left this user's caseload, if it ever did.
-  virtual std::optional<std::uint64_t> scope_removed_ms(std::string_view tenant,
-                                                        std::string_view user_id,
-                                                        std::string_view child_id) = 0;
+  virtual std::optional<ScopeRemoval> scope_removal(std::string_view tenant,
+                                                    std::string_view user_id,
+                                                    std::string_view child_id) = 0;
   // Gives every field row of the child a new sequence number, so an IRO the
   // child was just allocated to pulls the child's whole record set.
   virtual void resequence_child(std::string_view tenant, std::string_view child_id) = 0;
@@ -189,13 +208,20 @@ class StoreTxn {
   virtual std::vector<std::string> removed_children(const DeviceIdentity& identity,
                                                     std::uint64_t after_seq) = 0;
 
-  virtual std::optional<DocumentRow> document(std::string_view id) = 0;
+  // Reads by record id name the council too: another council's record does
+  // not exist for them, whatever id a device sends.
+  virtual std::optional<DocumentRow> document(std::string_view tenant, std::string_view id) = 0;
+  // Whether a record of any council has this id. Ids are global keys (UUIDv7
+  // made on devices), so a push cannot take over another council's id; this
+  // says only that the id is taken, nothing of the record.
+  virtual bool record_id_taken(std::string_view id) = 0;
   virtual std::optional<DocumentRow> child_record(std::string_view tenant,
                                                   std::string_view child_id) = 0;
   virtual void put_document(const DocumentRow& document) = 0;
-  virtual std::optional<FieldRow> field(std::string_view doc_id, std::string_view name) = 0;
+  virtual std::optional<FieldRow> field(std::string_view tenant, std::string_view doc_id,
+                                        std::string_view name) = 0;
   // The document's set fields (not the deleted flag, not conflict slots).
-  virtual FieldMap fields(std::string_view doc_id) = 0;
+  virtual FieldMap fields(std::string_view tenant, std::string_view doc_id) = 0;
   virtual void put_field(const DocumentRow& document, std::string_view name,
                          const FieldRow& field) = 0;
   // The newest version of any field of the document that a device other
@@ -203,12 +229,12 @@ class StoreTxn {
   // resolved conflicts are not edits): a delete made without seeing it does
   // not take effect. A device has seen its own edits, even those it pushes
   // in the same push as the delete (a record made and deleted offline).
-  virtual std::uint64_t newest_field_seq(std::string_view doc_id,
+  virtual std::uint64_t newest_field_seq(std::string_view tenant, std::string_view doc_id,
                                          std::string_view except_device) = 0;
   // The value a text or set field had at sequence number `seq`, if it was
   // set then (put_field keeps every version of such fields).
-  virtual std::optional<Value> field_version(std::string_view doc_id, std::string_view name,
-                                             std::uint64_t seq) = 0;
+  virtual std::optional<Value> field_version(std::string_view tenant, std::string_view doc_id,
+                                             std::string_view name, std::uint64_t seq) = 0;
 
   virtual std::optional<HistoryRow> history_for(std::string_view device_id,
                                                 std::uint64_t device_seq) = 0;
@@ -245,6 +271,19 @@ class StoreTxn {
                           std::size_t max_bytes) = 0;
   // Forgets the blob and its bytes (an upload that did not match its hash).
   virtual void delete_blob(std::string_view tenant, std::string_view hash) = 0;
+  // Who has shown they hold a blob's bytes (by uploading them).
+  virtual void add_blob_holder(std::string_view tenant, std::string_view hash,
+                               std::string_view user_id) = 0;
+  virtual bool holds_blob(std::string_view tenant, std::string_view hash,
+                          std::string_view user_id) = 0;
+  // Bytes of the attachments the user holds, and of uploads in progress
+  // from the user's devices: what counts against the user's quota.
+  virtual std::uint64_t blob_bytes_of_user(std::string_view tenant, std::string_view user_id) = 0;
+  // Uploads the device started that are not complete.
+  virtual std::size_t uploads_in_progress(std::string_view device_id) = 0;
+  // Forgets every incomplete upload (of any council) started before
+  // `started_before_ms`, with its bytes; returns how many.
+  virtual std::size_t delete_stale_uploads(std::uint64_t started_before_ms) = 0;
   // The `attachments` values of the records in the identity's scope.
   virtual std::vector<Value> attachment_fields(const DeviceIdentity& identity) = 0;
 

@@ -56,6 +56,51 @@ void SqliteTxn::delete_blob(std::string_view tenant, std::string_view hash) {
   m_db.cached("DELETE FROM blob WHERE tenant = ?1 AND hash = ?2").bind_all(tenant, hash).run();
 }
 
+void SqliteTxn::add_blob_holder(std::string_view tenant, std::string_view hash,
+                                std::string_view user_id) {
+  m_db.cached("INSERT OR IGNORE INTO blob_holder (tenant, hash, user_id) VALUES (?1, ?2, ?3)")
+      .bind_all(tenant, hash, user_id)
+      .run();
+}
+
+bool SqliteTxn::holds_blob(std::string_view tenant, std::string_view hash,
+                           std::string_view user_id) {
+  auto row =
+      m_db.cached("SELECT 1 FROM blob_holder WHERE tenant = ?1 AND hash = ?2 AND user_id = ?3");
+  row.bind_all(tenant, hash, user_id);
+  return row.step();
+}
+
+std::uint64_t SqliteTxn::blob_bytes_of_user(std::string_view tenant, std::string_view user_id) {
+  auto row = m_db.cached(
+      "SELECT coalesce(sum(b.size), 0) FROM blob b WHERE b.tenant = ?1 AND ("
+      "EXISTS (SELECT 1 FROM blob_holder h WHERE h.tenant = b.tenant AND h.hash = b.hash "
+      "AND h.user_id = ?2) OR (b.complete = 0 AND b.uploaded_by IN "
+      "(SELECT id FROM device WHERE user_id = ?2)))");
+  row.bind_all(tenant, user_id);
+  row.step();
+  return std::uint64_t(row.int64(0));
+}
+
+std::size_t SqliteTxn::uploads_in_progress(std::string_view device_id) {
+  auto row = m_db.cached("SELECT count(*) FROM blob WHERE uploaded_by = ?1 AND complete = 0");
+  row.bind(1, device_id);
+  row.step();
+  return std::size_t(row.int64(0));
+}
+
+std::size_t SqliteTxn::delete_stale_uploads(std::uint64_t started_before_ms) {
+  m_db.cached(
+          "DELETE FROM blob_chunk WHERE (tenant, hash) IN "
+          "(SELECT tenant, hash FROM blob WHERE complete = 0 AND created_ms < ?1)")
+      .bind(1, std::int64_t(started_before_ms))
+      .run();
+  m_db.cached("DELETE FROM blob WHERE complete = 0 AND created_ms < ?1")
+      .bind(1, std::int64_t(started_before_ms))
+      .run();
+  return std::size_t(m_db.changes());
+}
+
 std::vector<Value> SqliteTxn::attachment_fields(const DeviceIdentity& identity) {
   auto row = m_db.cached(
       "SELECT f.value FROM field_state f WHERE f.tenant = ?1 AND f.name = ?2 "

@@ -126,6 +126,11 @@ std::unique_ptr<ServerStore> open_sqlite_server_store(const std::filesystem::pat
                                                       SqliteStoreOptions options) {
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
+  // Every council's records are in here: for the server's user alone.
+  if (!error) {
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   if (error) {
     throw Error(ErrorCode::storage_failure,
                 "cannot create the data directory " + data_dir.string() + ": " + error.message());

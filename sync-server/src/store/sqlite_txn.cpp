@@ -219,7 +219,7 @@ namespace {
 
 constexpr std::string_view kDeviceColumns =
     "id, tenant, user_id, name, token_hash, enrolled_ms, revoked_ms, collect_first, last_seen_ms, "
-    "last_cursor, unsent_changes";
+    "last_cursor, unsent_changes, collect_started_ms, session_id";
 
 DeviceRow device_of(const sqlite::CachedStatement& row) {
   DeviceRow device;
@@ -234,6 +234,8 @@ DeviceRow device_of(const sqlite::CachedStatement& row) {
   device.last_seen_ms = std::uint64_t(row.int64(8));
   device.last_cursor = std::uint64_t(row.int64(9));
   device.unsent_changes = std::uint64_t(row.int64(10));
+  device.collect_started_ms = optional_u64(row, 11);
+  device.session_id = row.text(12);
   return device;
 }
 
@@ -257,7 +259,7 @@ std::optional<DeviceRow> SqliteTxn::device_by_token_hash(std::string_view token_
 
 void SqliteTxn::put_device(const DeviceRow& device) {
   auto statement = m_db.cached("INSERT OR REPLACE INTO device (" + std::string(kDeviceColumns) +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   statement.bind_all(device.id, device.tenant, device.user_id, device.name, device.token_hash,
                      std::int64_t(device.enrolled_ms));
   bind_optional(statement, 7, device.revoked_ms);
@@ -265,6 +267,8 @@ void SqliteTxn::put_device(const DeviceRow& device) {
   statement.bind(9, std::int64_t(device.last_seen_ms));
   statement.bind(10, std::int64_t(device.last_cursor));
   statement.bind(11, std::int64_t(device.unsent_changes));
+  bind_optional(statement, 12, device.collect_started_ms);
+  statement.bind(13, device.session_id);
   statement.run();
 }
 
@@ -274,6 +278,14 @@ std::vector<DeviceRow> SqliteTxn::devices(std::string_view user_id) {
   statement.bind(1, user_id);
   std::vector<DeviceRow> found;
   while (statement.step()) found.push_back(device_of(statement));
+  return found;
+}
+
+std::vector<DeviceRow> SqliteTxn::devices_by_id(std::span<const std::string> ids) {
+  std::vector<DeviceRow> found;
+  for (const std::string& id : ids) {
+    if (auto row = device(id)) found.push_back(*std::move(row));
+  }
   return found;
 }
 
@@ -337,14 +349,15 @@ void SqliteTxn::insert_scope_removal(std::string_view tenant, std::string_view u
   feed_changed(tenant);
 }
 
-std::optional<std::uint64_t> SqliteTxn::scope_removed_ms(std::string_view tenant,
-                                                         std::string_view user_id,
-                                                         std::string_view child_id) {
+std::optional<ScopeRemoval> SqliteTxn::scope_removal(std::string_view tenant,
+                                                     std::string_view user_id,
+                                                     std::string_view child_id) {
   auto statement = m_db.cached(
-      "SELECT removed_ms FROM scope_removal WHERE tenant = ?1 AND user_id = ?2 AND child_id = ?3");
+      "SELECT seq, removed_ms FROM scope_removal "
+      "WHERE tenant = ?1 AND user_id = ?2 AND child_id = ?3");
   statement.bind_all(tenant, user_id, child_id);
   if (!statement.step()) return std::nullopt;
-  return std::uint64_t(statement.int64(0));
+  return ScopeRemoval{std::uint64_t(statement.int64(0)), std::uint64_t(statement.int64(1))};
 }
 
 void SqliteTxn::resequence_child(std::string_view tenant, std::string_view child_id) {
@@ -393,24 +406,32 @@ std::vector<std::string> SqliteTxn::removed_children(const DeviceIdentity& ident
 namespace {
 
 DocumentRow document_of(const sqlite::CachedStatement& row) {
-  return DocumentRow{row.text(0), row.text(1), static_cast<Kind>(row.int64(2)), row.text(3),
-                     row.int64(4) != 0};
+  return DocumentRow{row.text(0), row.text(1),       static_cast<Kind>(row.int64(2)),
+                     row.text(3), row.int64(4) != 0, std::uint64_t(row.int64(5)),
+                     row.text(6)};
 }
 
 }  // namespace
 
-std::optional<DocumentRow> SqliteTxn::document(std::string_view id) {
-  auto statement =
-      m_db.cached("SELECT id, tenant, kind, child_id, deleted FROM document WHERE id = ?1");
-  statement.bind(1, id);
+std::optional<DocumentRow> SqliteTxn::document(std::string_view tenant, std::string_view id) {
+  auto statement = m_db.cached(
+      "SELECT id, tenant, kind, child_id, deleted, created_seq, created_by FROM document "
+      "WHERE id = ?1 AND tenant = ?2");
+  statement.bind_all(id, tenant);
   if (!statement.step()) return std::nullopt;
   return document_of(statement);
+}
+
+bool SqliteTxn::record_id_taken(std::string_view id) {
+  auto statement = m_db.cached("SELECT 1 FROM document WHERE id = ?1");
+  statement.bind(1, id);
+  return statement.step();
 }
 
 std::optional<DocumentRow> SqliteTxn::child_record(std::string_view tenant,
                                                    std::string_view child_id) {
   auto statement = m_db.cached(
-      "SELECT id, tenant, kind, child_id, deleted FROM document "
+      "SELECT id, tenant, kind, child_id, deleted, created_seq, created_by FROM document "
       "WHERE tenant = ?1 AND child_id = ?2 AND kind = 1");
   statement.bind_all(tenant, child_id);
   if (!statement.step()) return std::nullopt;
@@ -419,27 +440,34 @@ std::optional<DocumentRow> SqliteTxn::child_record(std::string_view tenant,
 
 void SqliteTxn::put_document(const DocumentRow& document) {
   m_db.cached(
-          "INSERT OR REPLACE INTO document (id, tenant, kind, child_id, deleted) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)")
+          "INSERT INTO document (id, tenant, kind, child_id, deleted, created_seq, created_by) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+          // A record keeps its council, kind and child for good: only its
+          // deleted flag changes, and never from another council.
+          "ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted "
+          "WHERE document.tenant = excluded.tenant")
       .bind_all(document.id, document.tenant, std::int64_t(document.kind), document.child_id,
-                std::int64_t{document.deleted})
+                std::int64_t{document.deleted}, std::int64_t(document.created_seq),
+                document.created_by)
       .run();
 }
 
-std::optional<FieldRow> SqliteTxn::field(std::string_view doc_id, std::string_view name) {
+std::optional<FieldRow> SqliteTxn::field(std::string_view tenant, std::string_view doc_id,
+                                         std::string_view name) {
   auto statement = m_db.cached(
-      "SELECT value, hlc, device_id, seq FROM field_state WHERE doc_id = ?1 AND name = ?2");
-  statement.bind_all(doc_id, name);
+      "SELECT value, hlc, device_id, seq FROM field_state "
+      "WHERE doc_id = ?1 AND name = ?2 AND tenant = ?3");
+  statement.bind_all(doc_id, name, tenant);
   if (!statement.step()) return std::nullopt;
   return FieldRow{value_of(statement, 0), Hlc{std::uint64_t(statement.int64(1))}, statement.text(2),
                   std::uint64_t(statement.int64(3))};
 }
 
-FieldMap SqliteTxn::fields(std::string_view doc_id) {
+FieldMap SqliteTxn::fields(std::string_view tenant, std::string_view doc_id) {
   auto statement = m_db.cached(
-      "SELECT name, value FROM field_state WHERE doc_id = ?1 AND name <> '' "
+      "SELECT name, value FROM field_state WHERE doc_id = ?1 AND tenant = ?2 AND name <> '' "
       "AND instr(name, '#') = 0");
-  statement.bind(1, doc_id);
+  statement.bind_all(doc_id, tenant);
   FieldMap fields;
   while (statement.step()) {
     Value value = value_of(statement, 1);
@@ -465,23 +493,26 @@ void SqliteTxn::put_field(const DocumentRow& document, std::string_view name,
   feed_changed(document.tenant);
 }
 
-std::optional<Value> SqliteTxn::field_version(std::string_view doc_id, std::string_view name,
-                                              std::uint64_t seq) {
-  auto statement =
-      m_db.cached("SELECT value FROM field_version WHERE seq = ?1 AND doc_id = ?2 AND name = ?3");
-  statement.bind_all(std::int64_t(seq), doc_id, name);
+std::optional<Value> SqliteTxn::field_version(std::string_view tenant, std::string_view doc_id,
+                                              std::string_view name, std::uint64_t seq) {
+  // field_version has no tenant of its own: its record's row says whose it is.
+  auto statement = m_db.cached(
+      "SELECT v.value FROM field_version v JOIN document d ON d.id = v.doc_id "
+      "WHERE v.seq = ?1 AND v.doc_id = ?2 AND v.name = ?3 AND d.tenant = ?4");
+  statement.bind_all(std::int64_t(seq), doc_id, name, tenant);
   if (!statement.step()) return std::nullopt;
   return value_of(statement, 0);
 }
 
-std::uint64_t SqliteTxn::newest_field_seq(std::string_view doc_id, std::string_view except_device) {
+std::uint64_t SqliteTxn::newest_field_seq(std::string_view tenant, std::string_view doc_id,
+                                          std::string_view except_device) {
   // Edits only: not the deleted flag (a restore is no edit), nor a resolved
   // conflict; an open conflict is someone's words, and counts.
   static const Bytes kUnset = encode_value(Value{});
   auto statement = m_db.cached(
-      "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = ?1 AND name <> '' "
-      "AND NOT (instr(name, '#') > 0 AND value = ?2) AND device_id <> ?3");
-  statement.bind_all(doc_id, std::span<const std::uint8_t>(kUnset), except_device);
+      "SELECT coalesce(max(seq), 0) FROM field_state WHERE doc_id = ?1 AND tenant = ?4 "
+      "AND name <> '' AND NOT (instr(name, '#') > 0 AND value = ?2) AND device_id <> ?3");
+  statement.bind_all(doc_id, std::span<const std::uint8_t>(kUnset), except_device, tenant);
   statement.step();
   return std::uint64_t(statement.int64(0));
 }
