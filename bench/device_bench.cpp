@@ -1,4 +1,4 @@
-// The tablet's side of issue 10's figures: an IRO's whole caseload (70
+// The tablet's side of the benchmark figures: an IRO's whole caseload (70
 // children, 10,000 records) in an encrypted, durable store, as a tablet
 // holds it. Times opening the store, saving a visit note (one fsync'd
 // transaction, as the IRO presses save) and listing one child's records.

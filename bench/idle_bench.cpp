@@ -1,4 +1,4 @@
-// Issue 10's idle figure: the server's memory per authenticated session that
+// The idle figure: the server's memory per authenticated session that
 // is connected and doing nothing (a tablet left open on a desk): N sessions
 // each say Hello, are welcomed, and then stay connected, answering the
 // server's WebSocket pings (sent after 30 s of quiet; a session silent for

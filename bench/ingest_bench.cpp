@@ -1,4 +1,4 @@
-// Issue 10's ingest figure: changes a second through the whole path (device
+// The ingest figure: changes a second through the whole path (device
 // encode -> WebSocket -> merge -> SQLite commit -> ack) with 50 devices
 // pushing at once to a real iro-server process on 127.0.0.1, against the raw
 // SQLite insert rate measured in the same run (sqlite_limit.hpp). A change is
@@ -7,7 +7,7 @@
 //
 // Each device belongs to an IRO of its own with one child, so no device
 // pulls another's notes: the timed sync is the push and its acknowledgement.
-// Then the same again into PostgreSQL (issue 11: the engine for several
+// Then the same again into PostgreSQL (the engine for several
 // nodes), in a throwaway cluster on this machine (scripts/pg-cluster).
 //
 //   iro_bench_ingest [--devices N] [--changes-per-device N]
@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
                  ratio >= kRatioGoal ? "true" : "false");
     print_wire_figures();
     // The same devices and changes into PostgreSQL, for a council that runs
-    // several nodes (issue 11), on a throwaway cluster on this machine.
+    // several nodes, on a throwaway cluster on this machine.
     // (Not under the temp dir: the cluster belongs to the postgres user when
     // run as root, and the temp dir is private.)
     PgCluster cluster(std::filesystem::temp_directory_path() /

@@ -1,4 +1,4 @@
-// The physical limit issue 10 measures iro-sync against: raw SQLite inserts
+// The physical limit the benchmarks measure iro-sync against: raw SQLite inserts
 // of rows shaped like one change each (doc id, field, a 200-byte value, hlc,
 // device, seq) through one prepared statement, WAL, synchronous=NORMAL, 100
 // rows a transaction. Shared by iro_bench_sqlite_limit and iro_bench_ingest,

@@ -1,4 +1,4 @@
-// The physical limit issue 10 measures iro-sync against, in the same run:
+// The physical limit the benchmarks measure iro-sync against, in the same run:
 // raw SQLite inserts of rows shaped like one change each (doc id, field, a
 // 200-byte value, hlc, device, seq) through one prepared statement, WAL,
 // synchronous=NORMAL, 100 rows a transaction. Three shapes:

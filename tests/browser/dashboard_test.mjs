@@ -1,4 +1,4 @@
-// The managers' dashboard (issue 12) in Debian's chromium, headless, driven
+// The managers' dashboard in Debian's chromium, headless, driven
 // by playwright-core, against a real iro-server over TLS on 127.0.0.1: the
 // driver. It sets up a throwaway county (county.mjs), runs one case on it,
 // and stops every process it started, also when the case fails or hangs.

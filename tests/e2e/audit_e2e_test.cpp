@@ -1,4 +1,4 @@
-// Issue 7's attack matrix against a real iro-server on 127.0.0.1, with real
+// An attack matrix against a real iro-server on 127.0.0.1, with real
 // `iro` devices and raw WebSocket probes: each attack is refused with a
 // clear error and appears in `iro-server admin audit`. Also the audit's
 // filters, live pages, and the limit on failed authentication per address.

@@ -1,4 +1,4 @@
-// Issue 8 end to end, with real processes: a child's consultation form filled
+// Consultation forms end to end, with real processes: a child's consultation form filled
 // offline with a drawing on the IRO's tablet, synced through a real
 // iro-server to the IRO's other device; and the letter after the review,
 // approved on a manager's device, issued and rendered to a PDF that pdftotext

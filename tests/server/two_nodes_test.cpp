@@ -1,4 +1,4 @@
-// Two real iro-server processes on one PostgreSQL database (issue 11), each
+// Two real iro-server processes on one PostgreSQL database, each
 // with its own devices on 127.0.0.1: a note saved through one node reaches a
 // device following the other live, and a node killed with SIGKILL after
 // acknowledging a push loses nothing: the other node serves it. A program of

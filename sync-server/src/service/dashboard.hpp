@@ -1,4 +1,4 @@
-// What a council's managers see on their dashboard (issue 12), from the
+// What a council's managers see on their dashboard, from the
 // records on the server, as of one day: each IRO's caseload, reviews and
 // pre-review visits overdue or due soon, letters awaiting a manager's
 // approval, open challenges and their response dates, and each device's sync

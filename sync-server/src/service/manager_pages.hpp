@@ -1,4 +1,4 @@
-// The managers' web pages (issue 12), on the devices' port over TLS:
+// The managers' web pages, on the devices' port over TLS:
 //   GET  /                        to the dashboard
 //   GET  /login                   the sign-in form (council, login, password)
 //   POST /login                   signs in: a session cookie and 303 to /dashboard

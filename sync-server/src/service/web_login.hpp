@@ -1,4 +1,4 @@
-// Signing in to the managers' web pages (issue 12): a password per user, set
+// Signing in to the managers' web pages: a password per user, set
 // by an administrator (`iro-server admin set-password`), kept as
 // PBKDF2-HMAC-SHA256 with a random salt; a signed-in browser holds a random
 // token in an HttpOnly cookie, of which the store keeps only the SHA-256.

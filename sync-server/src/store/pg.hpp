@@ -1,4 +1,4 @@
-// A thin RAII layer over libpq for the PostgreSQL server store (issue 11):
+// A thin RAII layer over libpq for the PostgreSQL server store:
 // one connection, statements prepared once per connection and cached by
 // their SQL (as sqlite::Database::cached does), parameters bound as text
 // (bytea as binary), results read as text. Writes whose result nobody reads

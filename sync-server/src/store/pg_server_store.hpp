@@ -1,4 +1,4 @@
-// The PostgreSQL engine (issue 11): several iro-server nodes on one
+// The PostgreSQL engine: several iro-server nodes on one
 // database. Every write transaction first locks the meta row 'last_seq', so
 // writes are serialized across nodes as SQLite serializes them within one:
 // sequence numbers are handed out in commit order and a pull never skips a
