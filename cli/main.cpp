@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   iro::cli::add_attachment_commands(app, context);
   iro::cli::add_form_commands(app, context);
   iro::cli::add_timescales_command(app, context);
+#if IRO_WITH_APP
+  iro::cli::add_app_command(app, context);
+#endif
 
   // A failure is one line on stderr, whatever else happened: a store this
   // command created without a key is mentioned on that line, not another.

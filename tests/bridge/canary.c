@@ -535,6 +535,31 @@ static void timescales(iro_store_t* store) {
          IRO_ERR_INVALID_INPUT);
 }
 
+/* ---- The app's one request function ---------------------------------- */
+
+static void app(iro_store_t* store) {
+  char* reply = NULL;
+  iro_error_t error;
+  EXPECT(iro_app_call(store, "{\"op\": \"status\"}", &reply, &error) == IRO_OK);
+  EXPECT(contains(reply, "\"pending_changes\""));
+  iro_free(reply);
+  EXPECT(iro_app_call(store, "{\"op\": \"caseload\"}", &reply, &error) == IRO_OK);
+  EXPECT(contains(reply, "\"children\":[]"));
+  iro_free(reply);
+  /* Bad requests: refused with the reason, nothing returned. */
+  EXPECT(iro_app_call(store, "{\"op\": \"dance\"}", &reply, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "not an app operation"));
+  EXPECT(reply == NULL);
+  EXPECT(iro_app_call(store, "{\"op\": \"status\", \"x\": 1}", &reply, &error) ==
+         IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "unknown parameter"));
+  EXPECT(iro_app_call(store, "[1, 2]", &reply, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_app_call(store, "{\"op\": \"child\", \"child_id\": \"DEMO-0001\"}", &reply, &error) ==
+         IRO_ERR_NOT_FOUND);
+  EXPECT(iro_app_call(store, NULL, &reply, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_app_call(store, "{\"op\": \"status\"}", NULL, &error) == IRO_ERR_MISUSE);
+}
+
 /* ---- Misuse: NULL, closed and made-up handles ------------------------ */
 
 /* ---- Attachments ----------------------------------------------------- */
@@ -730,6 +755,8 @@ static void misuse(iro_store_t* closed) {
          IRO_ERR_MISUSE);
   EXPECT(iro_child_session_open(closed, "x", &child, &error) == IRO_ERR_MISUSE);
   EXPECT(child == NULL);
+  EXPECT(iro_app_call(closed, "{\"op\": \"status\"}", &text, &error) == IRO_ERR_MISUSE);
+  EXPECT(text == NULL);
   iro_store_close(closed); /* twice: ignored */
 
   /* A handle that was never issued. */
@@ -749,7 +776,7 @@ int main(int argc, char** argv) {
   prefix = argv[1];
 
   EXPECT(iro_api_version() == IRO_API_VERSION);
-  EXPECT(IRO_API_VERSION == 5);
+  EXPECT(IRO_API_VERSION == 6);
   EXPECT(iro_live_handles() == 0);
   opening_and_keys();
 
@@ -761,6 +788,7 @@ int main(int argc, char** argv) {
   listener(store);
   sync_arguments(store);
   timescales(store);
+  app(store);
   iro_store_close(store);
   EXPECT(iro_live_handles() == 0);
   misuse(store);

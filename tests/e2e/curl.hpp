@@ -7,18 +7,9 @@
 #include <vector>
 
 #include "e2e/county.hpp"
+#include "support/curl_reply.hpp"
 
 namespace iro::test {
-
-struct CurlReply {
-  int status = 0;
-  std::string headers;  // the status line and the headers, CRLF between
-  std::string body;
-
-  // A header's value (the first of that name, compared case-insensitively);
-  // empty when absent.
-  std::string header(const std::string& name) const;
-};
 
 // `curl` on the county's server at `path`; `extra`: more curl arguments.
 CurlReply curl(County& county, const std::string& path, std::vector<std::string> extra = {});

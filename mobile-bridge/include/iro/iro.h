@@ -78,8 +78,10 @@ extern "C" {
  * IRO_ERR_LEASE_EXPIRED, "lease_expires" and "locked" in the status JSON.
  * 5 = consultation forms: iro_form_templates_json and child-mode sessions
  * (iro_child_session_t); attachments (iro_attachment_add, iro_attachment_get,
- * iro_attachments_json). */
-#define IRO_API_VERSION 5
+ * iro_attachments_json). 6 = ws:// refused but to this machine, sealed
+ * server settings, "encrypted" in the status JSON; the app's one request
+ * function, iro_app_call. */
+#define IRO_API_VERSION 6
 
 /* Mirrors iro::ErrorCode one to one; IRO_ERR_MISUSE is the bridge's own. */
 typedef enum iro_status {
@@ -549,6 +551,19 @@ IRO_API iro_status_t iro_sync_session_report(iro_sync_session_t* session, char**
 
 /* Closes the session (not the store). NULL and closed handles are ignored. */
 IRO_API void iro_sync_session_close(iro_sync_session_t* session);
+
+/* ---- The app ----
+ *
+ * The app's screens (app/web/ on a laptop through `iro app`; a WebView on
+ * Android and iOS) ask the store through this one function: a JSON request
+ * {"op": NAME, ...parameters} in, one JSON reply out (caller frees). Every
+ * operation, its parameters and its reply: docs/app-api.md. A parameter the
+ * operation does not take, a missing one or an unknown operation is
+ * IRO_ERR_INVALID_INPUT naming it; a record the device does not hold is
+ * IRO_ERR_NOT_FOUND. A record the call saved is announced to the listener
+ * as any local change is. */
+IRO_API iro_status_t iro_app_call(iro_store_t* store, const char* request_json,
+                                  char** out_reply_json, iro_error_t* error);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,72 @@
+// `iro app`: the IRO's app on this machine. Opens the store through the C
+// ABI (the app talks to it only through iro_app_call, as a tablet's WebView
+// does), serves app/web on 127.0.0.1 at a random port, and prints the
+// address to open, with this launch's secret in it.
+#include <openssl/rand.h>
+
+#include <iostream>
+#include <memory>
+
+#include "app_server.hpp"
+#include "cli_context.hpp"
+#include "iro/error.hpp"
+#include "iro/iro.h"
+#include "key_file.hpp"
+
+namespace iro::cli {
+namespace {
+
+std::string launch_secret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw Error(ErrorCode::internal, "the system random generator failed");
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string secret;
+  for (const unsigned char byte : bytes) {
+    secret += kHex[byte >> 4];
+    secret += kHex[byte & 0xf];
+  }
+  return secret;
+}
+
+// The store through the C ABI; closed when the command ends.
+struct BridgeStore {
+  iro_store_t* handle = nullptr;
+  ~BridgeStore() { iro_store_close(handle); }
+};
+
+struct AppOptions {
+  std::uint16_t port = 0;
+  std::string assets = IRO_APP_ASSETS;
+};
+
+}  // namespace
+
+void add_app_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<AppOptions>();
+  auto* command = app.add_subcommand(
+      "app", "The IRO's app on this machine: prints an address to open in a browser");
+  command->add_option("--port", options->port, "Port on 127.0.0.1 (default: any free one)");
+  command->add_option("--assets", options->assets, "The app's files (default: the build's)");
+  command->callback([&context, options] {
+    if (context.db_path.empty()) throw Error(ErrorCode::invalid_input, "give the store: --db FILE");
+    std::optional<EncryptionKey> key;
+    if (!context.key_file.empty()) key = read_key_file(context.key_file);
+    BridgeStore store;
+    iro_error_t error;
+    const iro_status_t opened = iro_store_open(context.db_path.c_str(), key ? key->data() : nullptr,
+                                               key ? key->size() : 0, &store.handle, &error);
+    // The C ABI's codes mirror ErrorCode's (iro.h): the same exit and words as any command.
+    if (opened != IRO_OK) throw Error(static_cast<ErrorCode>(opened), error.message);
+    const std::string secret = launch_secret();
+    context.exit_code =
+        serve_app(store.handle, options->assets, secret, options->port, [&](std::uint16_t port) {
+          // The only place the secret appears: whoever reads this can open the app.
+          context.out() << "iro app: open http://127.0.0.1:" << port << "/launch?secret=" << secret
+                        << std::endl;
+        });
+  });
+}
+
+}  // namespace iro::cli
