@@ -222,8 +222,25 @@ void close_store(const std::shared_ptr<StoreHandle>& handle,
     handle->listener.deliver(wiped_event(*wipe_reason));
     handle->listener.set(nullptr, nullptr);
   }
-  std::lock_guard<std::mutex> hold(handle->lifecycle_lock);
-  if (!handle->transport_running) wipe_key(handle->options);
+  {
+    std::lock_guard<std::mutex> hold(handle->lifecycle_lock);
+    if (!handle->transport_running) wipe_key(handle->options);
+  }
+  // The app's sync thread has ended its transport by now: only its last
+  // words (the progress it records) remain. It is this thread when its own
+  // sync found the device revoked.
+  std::thread app_sync;
+  {
+    std::lock_guard<std::mutex> hold(handle->app_sync_lock);
+    app_sync = std::move(handle->app_sync_thread);
+  }
+  if (app_sync.joinable()) {
+    if (app_sync.get_id() == std::this_thread::get_id()) {
+      app_sync.detach();
+    } else {
+      app_sync.join();
+    }
+  }
 }
 
 TransportRun::TransportRun(StoreHandle& handle) : m_handle(handle) {

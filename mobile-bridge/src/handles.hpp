@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bridge_support.hpp"
@@ -51,6 +52,21 @@ class ListenerSlot {
   int m_running = 0;  // calls in progress, on any thread
 };
 
+// Where the app's background sync has got (app/app_sync.hpp), under
+// StoreHandle::app_sync_lock.
+struct AppSyncProgress {
+  bool running = false;
+  std::string state;  // while running: "connecting", "pushing", "pulling"
+  std::size_t pushed = 0;
+  std::size_t pulled = 0;
+  std::size_t pending = 0;
+  // The last sync's end: "synced", "unreachable", "refused", "cancelled",
+  // "failed" (empty before the first), its message and when (ms since 1970).
+  std::string result;
+  std::string message;
+  std::uint64_t finished_ms = 0;
+};
+
 struct StoreHandle {
   std::uint64_t id = 0;
   // Immutable while the handle is open: iro_enrol and iro_sync_run open
@@ -69,6 +85,12 @@ struct StoreHandle {
   bool closing = false;            // under lifecycle_lock
   bool transport_running = false;  // under lifecycle_lock
   std::atomic<bool> stop_requested{false};
+
+  // The sync the app started (iro_app_call's sync.now), on a thread of its
+  // own; close_store joins it.
+  std::mutex app_sync_lock;
+  std::thread app_sync_thread;  // under app_sync_lock
+  AppSyncProgress app_sync;     // under app_sync_lock
 };
 
 struct SessionHandle {

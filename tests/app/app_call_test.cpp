@@ -80,7 +80,12 @@ TEST_CASE("the caseload lists every child, overdue first, with the next review a
 TEST_CASE("a note saved as it is typed is on the child's page, and waits to be synced") {
   TempDir dir;
   AppClient app(seeded_store(dir, 3));
-  const std::size_t pending = app.call({{"op", "status"}})["pending_changes"];
+  const json status = app.call({{"op", "status"}});
+  const std::size_t pending = status["pending_changes"];
+  CHECK(status["enrolled"] == false);
+  CHECK(status["sync"]["running"] == false);
+  CHECK(status["sync"]["result"].is_null());
+  CHECK(app.call({{"op", "refused"}})["changes"].empty());
 
   // The first keystrokes make the visit; the next ones edit it.
   const json made = app.call({{"op", "note.save"},
@@ -126,6 +131,9 @@ TEST_CASE("bad app requests are refused with their reason, and change nothing") 
   refused(R"({"op": "child", "child_id": 7})", IRO_ERR_INVALID_INPUT, "must be a string");
   refused(R"({"op": "child", "child_id": "DEMO-0099"})", IRO_ERR_NOT_FOUND, "no child DEMO-0099");
   refused(R"({"op": "record", "id": "nothing"})", IRO_ERR_NOT_FOUND, "no record");
+  refused(R"({"op": "sync.now"})", IRO_ERR_INVALID_INPUT, "has not enrolled");
+  refused(R"({"op": "sync.now", "server": "ws://127.0.0.1:1"})", IRO_ERR_INVALID_INPUT,
+          "unknown parameter");
   refused(R"({"op": "note.save", "child_id": "DEMO-0001", "fields": {"mood": "happy"}})",
           IRO_ERR_INVALID_INPUT, "mood");
   refused(R"({"op": "note.save", "child_id": "DEMO-0001", "fields": {"date": "2024-02-30"}})",

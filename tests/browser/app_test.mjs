@@ -1,16 +1,20 @@
 // The IRO's app (`iro app`) in Debian's chromium, headless, on a tablet's
 // screen (1024 x 768, touch), driven by playwright-core as an IRO would use
-// it: the caseload with the overdue children first, a child's page, a visit
-// note written and saved as it is typed, which survives a reload and a
-// restart of the app. Every screen is checked with axe-core, by keyboard and
-// for touch target sizes (app_screens.mjs); screenshots of each.
+// it, against a real iro-server on 127.0.0.1 (plaintext, loopback only): the
+// caseload synced from the demo county with the overdue children first, a
+// child's page, and, with the server stopped, a visit note written and saved
+// as it is typed, which survives a reload and a restart of the app and goes
+// to the server by itself once the server is back. Every screen is checked
+// with axe-core, by keyboard and for touch target sizes (app_screens.mjs);
+// screenshots of each.
 //
-//   node app_test.mjs --iro IRO [--chromium PATH] [--screenshots DIR]
+//   node app_test.mjs --iro IRO --server IRO_SERVER [--chromium PATH] [--screenshots DIR]
 //
 // Exit status 0 when every step passed. Stops what it started, also when a
 // step fails or hangs.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,47 +26,72 @@ const STEP_TIMEOUT_MS = 20_000;
 
 const { chromium } = await import('playwright-core');
 const { values: options } = parseArgs({
-  options: Object.fromEntries(['iro', 'chromium', 'screenshots'].map((name) => [name, { type: 'string' }])),
+  options: Object.fromEntries(['iro', 'server', 'chromium', 'screenshots'].map((name) => [name, { type: 'string' }])),
 });
-if (!options.iro) {
-  console.error('usage: node app_test.mjs --iro IRO [--chromium PATH] [--screenshots DIR]');
+if (!options.iro || !options.server) {
+  console.error('usage: node app_test.mjs --iro IRO --server IRO_SERVER [--chromium PATH] [--screenshots DIR]');
   process.exit(2);
 }
 const screenshotDir = process.env.IRO_SCREENSHOT_DIR || options.screenshots || 'browser-screenshots';
 const dir = mkdtempSync(path.join(tmpdir(), 'iro-app-test-'));
 const db = path.join(dir, 'tablet.db');
+const data = path.join(dir, 'server');
 const cleanups = [];
 const ok = (what) => console.log(`ok - ${what}`);
 
-function iro(...args) {
-  const run = spawnSync(options.iro, ['--db', db, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`iro ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim().split('\n').at(-1);
+function runProgram(program, args) {
+  const run = spawnSync(program, args, { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`${path.basename(program)} ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+const iro = (...args) => runProgram(options.iro, ['--db', db, ...args]).trim().split('\n').at(-1);
+const admin = (...args) => runProgram(options.server, ['admin', '--data', data, ...args]);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
-// `iro app` on the store; resolves with the address it prints.
-function startApp(name) {
-  const log = path.join(dir, `${name}.log`);
-  const child = spawn(options.iro, ['--db', db, 'app'], { stdio: ['ignore', 'pipe', 'pipe'] });
+// A program left running; resolves once `ready` matches what it printed.
+function startProgram(program, args, ready, what) {
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
   cleanups.push(stop);
   return new Promise((resolve, reject) => {
     let printed = '';
-    const timer = setTimeout(() => reject(new Error(`iro app printed no address (${log})`)), 10_000);
-    child.stdout.on('data', (data) => {
-      printed += data;
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/launch\?secret=[0-9a-f]+)/.exec(printed);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${printed}`)), 20_000);
+    const read = (chunk) => {
+      printed += chunk;
+      const match = ready.exec(printed);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1], stop });
+        resolve({ match, stop });
       }
-    });
-    child.once('exit', (code) => reject(new Error(`iro app exited with ${code}`)));
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${printed}`)));
   });
+}
+
+const startServer = (port) => startProgram(
+  options.server, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--insecure-loopback'],
+  /listening on 127\.0\.0\.1:\d+/, 'iro-server');
+
+async function startApp() {
+  const { match, stop } = await startProgram(
+    options.iro, ['--db', db, 'app'], /open (http:\/\/127\.0\.0\.1:\d+\/launch\?secret=[0-9a-f]+)/, 'iro app');
+  return { url: match[1], stop };
 }
 
 async function screenshot(page, name) {
@@ -72,17 +101,29 @@ async function screenshot(page, name) {
   console.log(`screenshot: ${file}`);
 }
 
-function daysAgo(days) {
-  const when = new Date(Date.now() - days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`;
+// Waits (bounded) until the status bar's tag says `tag`; returns its words.
+async function statusSays(page, tag, withinMs) {
+  await page.waitForFunction((wanted) => document.querySelector('#sync-state')?.textContent.trim() === wanted,
+                             tag, { timeout: withinMs });
+  return page.textContent('#sync-words');
 }
 
 async function run() {
-  // A tablet that synced a caseload of eight; one child had a review ten days ago.
-  iro('demo', 'seed', '--children', '8');
-  iro('add', 'review', '--child', 'DEMO-0003', '--set', `date=${daysAgo(10)}`);
-  let app = await startApp('first');
+  // The demo county on a real server; Alex's tablet enrols and syncs.
+  const county = admin('demo-county', '--children', '12');
+  const alex = /^iro (\S+) .*enrolment code (\S+)/m.exec(county);
+  if (!alex) throw new Error(`unexpected demo-county output:\n${county}`);
+  // And a child looked after since 2020 with no review yet: overdue, whatever today is.
+  const csv = path.join(dir, 'overdue.csv');
+  writeFileSync(csv, 'child_id,first_name,last_name,date_of_birth,looked_after_since,legal_status\n' +
+                     'DEMO-9001,Robin,Overdue-Example,2012-04-04,2020-01-06,C2\n');
+  admin('import-children', '--tenant', 'demo-county', csv);
+  admin('allocate', '--child', 'DEMO-9001', '--user', alex[1]);
+  const port = await freePort();
+  let server = await startServer(port);
+  iro('enrol', '--server', `ws://127.0.0.1:${port}`, '--code', alex[2]);
+  iro('sync');
+  let app = await startApp();
 
   const browser = await chromium.launch({
     executablePath: options.chromium ?? '/usr/bin/chromium',
@@ -97,15 +138,17 @@ async function run() {
   const page = await context.newPage();
   const errors = watchErrors(page);
 
-  // The caseload: overdue first, the child reviewed ten days ago last.
+  // The caseload: every overdue child before every child who is not.
   await page.goto(app.url);
   await page.waitForSelector('#caseload');
-  const rows = await page.locator('#caseload tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({ text: tr.textContent, overdue: tr.cells[0] && tr.querySelector('td .govuk-tag--red') !== null })));
-  if (rows.length !== 8) throw new Error(`the caseload shows ${rows.length} children, not 8`);
-  if (!rows.slice(0, 7).every((row) => row.overdue)) throw new Error('an overdue child is not among the first');
-  if (rows[7].overdue || !rows[7].text.includes('DEMO-0003')) throw new Error(`the last row is ${rows[7].text}`);
-  ok('the caseload shows the overdue children first');
+  const overdue = await page.locator('#caseload tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => tr.cells[1]?.querySelector('.govuk-tag--red') !== null));
+  if (overdue.length < 2 || !overdue[0]) throw new Error(`the caseload's overdue marks: ${overdue}`);
+  if (overdue.indexOf(false) !== -1 && overdue.lastIndexOf(true) > overdue.indexOf(false)) {
+    throw new Error(`a child not overdue comes before an overdue one: ${overdue}`);
+  }
+  ok(`the caseload shows ${overdue.filter(Boolean).length} overdue children first, of ${overdue.length}`);
+  await statusSays(page, 'Synced', STEP_TIMEOUT_MS);
   await checkScreen(page, 'caseload', errors);
   await screenshot(page, 'app-caseload');
 
@@ -113,12 +156,17 @@ async function run() {
   await page.focus('#caseload tbody tr:first-child a');
   await page.keyboard.press('Enter');
   await page.waitForSelector('text=Write a visit note');
-  const childAddress = new URL(page.url()).hash;
-  ok(`a child's page opened by keyboard (${childAddress})`);
+  ok(`a child's page opened by keyboard (${new URL(page.url()).hash})`);
   await checkScreen(page, "child's page", errors);
   await screenshot(page, 'app-child');
 
-  // A visit note, by touch: saved as it is typed.
+  // The server goes away (no signal in the foster carer's kitchen).
+  await server.stop();
+  await page.tap('#sync-now');
+  const offline = await statusSays(page, 'Offline', STEP_TIMEOUT_MS);
+  ok(`offline shows: "${offline.trim()}"`);
+
+  // A visit note, by touch, saved as it is typed.
   await page.tap('text=Write a visit note');
   await page.waitForSelector('#note');
   await page.tap('label[for=visit_type-pre_review]');
@@ -131,9 +179,11 @@ async function run() {
   await page.waitForFunction(() => document.querySelector('#note-saved')?.textContent.startsWith('Saved at'));
   const noteAddress = new URL(page.url()).hash;
   if (!/\/note\/[0-9a-f-]{36}$/.test(noteAddress)) throw new Error(`the note's address is ${noteAddress}`);
-  ok('the note was saved as it was typed, and its address names it');
+  await statusSays(page, 'Offline', STEP_TIMEOUT_MS);
+  await page.waitForFunction(() => /not on the server yet/.test(document.querySelector('#sync-words')?.textContent));
+  ok(`the note was saved as it was typed, offline: "${(await page.textContent('#sync-words')).trim()}"`);
   await checkScreen(page, 'visit note', errors);
-  await screenshot(page, 'app-note');
+  await screenshot(page, 'app-note-offline');
 
   await page.reload();
   await page.waitForSelector('#note');
@@ -143,7 +193,7 @@ async function run() {
 
   // The app stopped and started again (a new address, a new secret).
   await app.stop();
-  app = await startApp('second');
+  app = await startApp();
   await page.goto(app.url);
   await page.waitForSelector('#caseload');
   await page.goto(new URL(noteAddress, app.url).href);
@@ -151,7 +201,17 @@ async function run() {
   if ((await page.inputValue('#note')) !== words) throw new Error('the note changed across a restart');
   if ((await page.inputValue('#place')) !== 'Foster home') throw new Error('the place changed across a restart');
   ok('the note survives a restart of iro app');
-  await screenshot(page, 'app-note-after-restart');
+
+  // The server is back: the app syncs by itself within 10 s, and nothing waits.
+  server = await startServer(port);
+  const started = Date.now();
+  const synced = await statusSays(page, 'Synced', 10_000);
+  if (!/everything is on the server/i.test(synced)) throw new Error(`after the sync: "${synced}"`);
+  ok(`synced by itself ${((Date.now() - started) / 1000).toFixed(1)} s after the server came back: "${synced.trim()}"`);
+  await screenshot(page, 'app-synced');
+  const onServer = admin('export', '--user', alex[1]);
+  if (!onServer.includes(words)) throw new Error("the server's export does not hold the note");
+  ok("the server's export holds the note word for word");
 
   // Done: back to the child's page, which lists it.
   await page.tap('text=Done');
@@ -160,9 +220,6 @@ async function run() {
     throw new Error("the child's page does not list the note");
   }
   ok("the child's page lists the note");
-  const export_ = JSON.parse(spawnSync(options.iro, ['--db', db, 'export', '--json'], { encoding: 'utf8' }).stdout);
-  if (!export_.some((record) => record.fields?.note === words)) throw new Error('the store does not hold the note');
-  ok('the store holds the note word for word');
 }
 
 const watchdog = setTimeout(async () => {

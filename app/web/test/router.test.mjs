@@ -16,3 +16,7 @@ test("addresses round-trip, ids with odd characters included", () => {
   assert.deepEqual(route(childAddress(id)), { screen: "child", childId: id });
   assert.deepEqual(route(noteAddress(id, "n")), { screen: "note", childId: id, noteId: "n" });
 });
+
+test("the refused changes have an address of their own", () => {
+  assert.deepEqual(route("#/refused"), { screen: "refused" });
+});

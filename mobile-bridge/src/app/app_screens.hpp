@@ -32,6 +32,10 @@ nlohmann::json record_reply(const DeviceStore& store, std::string_view id);
 // visit "id" with one. Returns {"id"}. `changed` is set to the record saved.
 nlohmann::json save_note(DeviceStore& store, AppRequest& request, std::string& changed);
 
+// The changes the server refused, newest first, with its reasons and the
+// words they carried (kept on the device so no word is lost).
+nlohmann::json refused_reply(const DeviceStore& store);
+
 // A child's name as the IRO sees it: the preferred name, or the first name,
 // then the last name.
 std::string display_name(const Document& child);

@@ -117,6 +117,8 @@ export async function showNote(main, childId, noteId) {
   });
   autosaver.onSaved = () => {
     state.textContent = `Saved at ${formatTime(Date.now())}`;
+    // The status bar says at once that there is a change to send (and sends it, when it can).
+    window.dispatchEvent(new CustomEvent("iro:saved"));
   };
   autosaver.onFailed = (error) => {
     state.textContent = `Not saved yet: ${error.message}`;
