@@ -1,13 +1,16 @@
 // `iro app`: the IRO's app on this machine. Opens the store through the C
 // ABI (the app talks to it only through iro_app_call, as a tablet's WebView
-// does), serves app/web on 127.0.0.1 at a random port, and prints the
-// address to open, with this launch's secret in it.
+// does; with the IRO's passphrase when one is set, app_session.hpp), serves
+// app/web on 127.0.0.1 at a random port, and prints the address to open,
+// with this launch's secret in it.
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 
 #include "app_server.hpp"
+#include "app_session.hpp"
 #include "cli_context.hpp"
 #include "iro/error.hpp"
 #include "iro/iro.h"
@@ -30,15 +33,10 @@ std::string launch_secret() {
   return secret;
 }
 
-// The store through the C ABI; closed when the command ends.
-struct BridgeStore {
-  iro_store_t* handle = nullptr;
-  ~BridgeStore() { iro_store_close(handle); }
-};
-
 struct AppOptions {
   std::uint16_t port = 0;
   std::string assets = IRO_APP_ASSETS;
+  int idle_lock_seconds = 300;
 };
 
 }  // namespace
@@ -49,19 +47,18 @@ void add_app_command(CLI::App& app, CliContext& context) {
       "app", "The IRO's app on this machine: prints an address to open in a browser");
   command->add_option("--port", options->port, "Port on 127.0.0.1 (default: any free one)");
   command->add_option("--assets", options->assets, "The app's files (default: the build's)");
+  command
+      ->add_option("--idle-lock-seconds", options->idle_lock_seconds,
+                   "Lock after this long untouched, once a passphrase is set (default: 300)")
+      ->check(CLI::Range(5, 86400));
   command->callback([&context, options] {
     if (context.db_path.empty()) throw Error(ErrorCode::invalid_input, "give the store: --db FILE");
     std::optional<EncryptionKey> key;
     if (!context.key_file.empty()) key = read_key_file(context.key_file);
-    BridgeStore store;
-    iro_error_t error;
-    const iro_status_t opened = iro_store_open(context.db_path.c_str(), key ? key->data() : nullptr,
-                                               key ? key->size() : 0, &store.handle, &error);
-    // The C ABI's codes mirror ErrorCode's (iro.h): the same exit and words as any command.
-    if (opened != IRO_OK) throw Error(static_cast<ErrorCode>(opened), error.message);
+    AppSession session(context.db_path, key, std::chrono::seconds(options->idle_lock_seconds));
     const std::string secret = launch_secret();
     context.exit_code =
-        serve_app(store.handle, options->assets, secret, options->port, [&](std::uint16_t port) {
+        serve_app(session, options->assets, secret, options->port, [&](std::uint16_t port) {
           // The only place the secret appears: whoever reads this can open the app.
           context.out() << "iro app: open http://127.0.0.1:" << port << "/launch?secret=" << secret
                         << std::endl;

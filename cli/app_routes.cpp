@@ -56,40 +56,6 @@ const std::map<std::string, std::string, std::less<>>& content_types() {
   return kTypes;
 }
 
-int status_for(iro_status_t status) {
-  switch (status) {
-    case IRO_ERR_INVALID_INPUT:
-    case IRO_ERR_CORRUPT_DATA:
-      return 400;
-    case IRO_ERR_NOT_FOUND:
-      return 404;
-    case IRO_ERR_RECORD_LOCKED:
-      return 409;
-    case IRO_ERR_LEASE_EXPIRED:
-      return 423;
-    case IRO_ERR_STORAGE_BUSY:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
-std::string error_json(iro_status_t status, std::string_view message) {
-  std::string escaped;
-  for (const char c : message) {
-    if (c == '"' || c == '\\') {
-      escaped += '\\';
-      escaped += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      escaped += ' ';
-    } else {
-      escaped += c;
-    }
-  }
-  return "{\"error\":{\"status\":" + std::to_string(int(status)) + ",\"message\":\"" + escaped +
-         "\"}}";
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> app_security_headers() {
@@ -105,9 +71,9 @@ std::vector<std::pair<std::string, std::string>> app_security_headers() {
   };
 }
 
-AppRoutes::AppRoutes(iro_store_t* store, std::filesystem::path assets, std::string secret,
+AppRoutes::AppRoutes(AppSession& session, std::filesystem::path assets, std::string secret,
                      std::uint16_t port)
-    : m_store(store), m_assets(std::move(assets)), m_secret(std::move(secret)) {
+    : m_session(session), m_assets(std::move(assets)), m_secret(std::move(secret)) {
   for (const char* name : {"127.0.0.1", "localhost"}) {
     m_hosts.push_back(std::string(name) + ":" + std::to_string(port));
     m_origins.push_back("http://" + m_hosts.back());
@@ -157,15 +123,8 @@ AppHttpReply AppRoutes::api(const AppHttpRequest& request) const {
   if (!request.content_type.starts_with("application/json")) {
     return text_reply(415, "/api takes application/json");
   }
-  char* reply_json = nullptr;
-  iro_error_t error;
-  const iro_status_t status = iro_app_call(m_store, request.body.c_str(), &reply_json, &error);
-  if (status != IRO_OK) {
-    return {status_for(status), "application/json", error_json(status, error.message), {}};
-  }
-  AppHttpReply reply{200, "application/json", reply_json, {}};
-  iro_free(reply_json);
-  return reply;
+  AppApiReply answered = m_session.call(request.body);
+  return {answered.http_status, "application/json", std::move(answered.json), {}};
 }
 
 AppHttpReply AppRoutes::file(std::string_view path) const {

@@ -1,7 +1,7 @@
 // What `iro app`'s local web server answers, apart from the network (the
-// Beast server is app_server.hpp): the app's files, POST /api forwarded to
-// iro_app_call, and the checks that keep every other program on the machine
-// and every web page out:
+// Beast server is app_server.hpp): the app's files, POST /api answered by
+// the session (app_session.hpp: the lock, then iro_app_call), and the checks
+// that keep every other program on the machine and every web page out:
 //   - a per-launch secret: GET /launch?secret=S (the URL `iro app` prints)
 //     sets it as a cookie (HttpOnly, SameSite=Strict); every other request
 //     needs that cookie;
@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "iro/iro.h"
+#include "app_session.hpp"
 
 namespace iro::cli {
 
@@ -43,9 +43,10 @@ struct AppHttpReply {
 
 class AppRoutes {
  public:
-  // `store`: open for the server's life. `assets`: the app's files (index.html,
-  // app.css, js/...). `secret`: the launch secret. `port`: where it listens.
-  AppRoutes(iro_store_t* store, std::filesystem::path assets, std::string secret,
+  // `session`: the store and its lock, for the server's life. `assets`: the
+  // app's files (index.html, app.css, js/...). `secret`: the launch secret.
+  // `port`: where it listens.
+  AppRoutes(AppSession& session, std::filesystem::path assets, std::string secret,
             std::uint16_t port);
 
   AppHttpReply answer(const AppHttpRequest& request) const;
@@ -59,7 +60,7 @@ class AppRoutes {
   AppHttpReply api(const AppHttpRequest& request) const;
   AppHttpReply file(std::string_view path) const;
 
-  iro_store_t* m_store;
+  AppSession& m_session;
   std::filesystem::path m_assets;
   std::string m_secret;
   std::vector<std::string> m_hosts;    // "127.0.0.1:PORT", "localhost:PORT"

@@ -102,13 +102,13 @@ void accept_next(tcp::acceptor& acceptor, const AppRoutes& routes) {
 
 }  // namespace
 
-int serve_app(iro_store_t* store, const std::filesystem::path& assets, const std::string& secret,
+int serve_app(AppSession& session, const std::filesystem::path& assets, const std::string& secret,
               std::uint16_t port, const std::function<void(std::uint16_t)>& ready) {
   net::io_context ioc(1);
   // Loopback only: the app is for whoever sits at this machine.
   tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   const std::uint16_t bound = acceptor.local_endpoint().port();
-  const AppRoutes routes(store, assets, secret, bound);
+  const AppRoutes routes(session, assets, secret, bound);
   accept_next(acceptor, routes);
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {

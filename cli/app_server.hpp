@@ -8,13 +8,13 @@
 #include <functional>
 #include <string>
 
-#include "iro/iro.h"
+#include "app_session.hpp"
 
 namespace iro::cli {
 
 // Binds 127.0.0.1:`port` (0: any free port), calls `ready` with the port
 // bound, then serves until a signal. Returns the exit status.
-int serve_app(iro_store_t* store, const std::filesystem::path& assets, const std::string& secret,
+int serve_app(AppSession& session, const std::filesystem::path& assets, const std::string& secret,
               std::uint16_t port, const std::function<void(std::uint16_t)>& ready);
 
 }  // namespace iro::cli

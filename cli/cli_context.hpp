@@ -69,6 +69,7 @@ void add_sync_commands(CLI::App& app, CliContext& context);
 void add_conflict_commands(CLI::App& app, CliContext& context);
 void add_attachment_commands(CLI::App& app, CliContext& context);
 void add_form_commands(CLI::App& app, CliContext& context);
+void add_passphrase_commands(CLI::App& app, CliContext& context);
 void add_timescales_command(CLI::App& app, CliContext& context);  // needs no store
 void add_app_command(CLI::App& app, CliContext& context);  // opens the store through the C ABI
 

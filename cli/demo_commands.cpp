@@ -1,11 +1,12 @@
-// demo seed: fills a device store with a synthetic caseload, as if it had
-// synced with the demo county's server. Until the server exists this is how
-// the README's run command shows the device side.
+// demo seed: fills a device store with a synthetic caseload and the
+// consultation forms that ship with iro-sync, as if it had synced with the
+// demo county's server: a tablet to try offline, and the app's tests' store.
 #include <memory>
 #include <ostream>
 
 #include "cli_context.hpp"
 #include "iro/demo_county.hpp"
+#include "iro/form_template.hpp"
 #include "iro/uuid.hpp"
 
 namespace iro::cli {
@@ -43,6 +44,19 @@ void add_demo_commands(CLI::App& app, CliContext& context) {
       }
       context.out() << child.child_id << "  " << child.first_name << " " << child.last_name
                     << "  born " << child.date_of_birth.to_string() << "\n";
+    }
+    // The consultation forms the demo county publishes, for child mode.
+    for (const std::string_view form : bundled_form_templates()) {
+      const std::string doc_id = ids.next(system_clock().now_ms());
+      for (auto& [field, value] : form_template_fields(form, 1)) {
+        ChangeEntry change;
+        change.change.doc_id = doc_id;
+        change.change.kind = Kind::form_template;
+        change.change.field = field;
+        change.change.value = std::move(value);
+        change.change.hlc = Hlc::from_parts(system_clock().now_ms(), 0);
+        changes.push_back(std::move(change));
+      }
     }
     store.apply_changes(changes, 0);
   });

@@ -10,7 +10,7 @@
 #include "cli_context.hpp"
 #include "iro/error.hpp"
 #include "iro/letter_pdf.hpp"
-#include "iro/letters.hpp"
+#include "iro/letter_records.hpp"
 #include "private_file.hpp"
 
 namespace iro::cli {
@@ -31,75 +31,6 @@ struct LetterOptions {
   std::string pdf;
   std::string html;
 };
-
-std::string text_field(const Document& document, std::string_view field) {
-  const Value* value = document.field(field);
-  const auto* text = value ? std::get_if<std::string>(value) : nullptr;
-  return text ? *text : std::string();
-}
-
-// The letter `id`, or throws: not found, deleted, or another kind of record.
-Document letter_or_throw(const DeviceStore& store, const std::string& id) {
-  auto letter = store.get(id);
-  if (!letter || letter->deleted) throw Error(ErrorCode::not_found, "no letter " + id);
-  if (letter->kind != Kind::letter) {
-    throw Error(ErrorCode::invalid_input,
-                id + " is a " + std::string(to_string(letter->kind)) + ", not a letter");
-  }
-  return *letter;
-}
-
-// Refuses a step the letter's status does not allow, saying what comes first.
-void require_status(const Document& letter, std::string_view needed, std::string_view step,
-                    std::string_view first) {
-  const std::string status = text_field(letter, kStatusField);
-  if (status == needed) return;
-  if (status == "issued") {
-    throw Error(ErrorCode::record_locked, "letter " + letter.id +
-                                              " is issued and cannot change; record an addendum "
-                                              "instead");
-  }
-  throw Error(ErrorCode::invalid_input, "letter " + letter.id + " is " + status +
-                                            ": it cannot be " + std::string(step) + " until " +
-                                            std::string(first));
-}
-
-// The day the letter must reach the child by, when it names a review with a date.
-std::optional<Date> distribution_due(const DeviceStore& store, const Document& letter) {
-  const std::string review_id = text_field(letter, "review_id");
-  if (review_id.empty()) return std::nullopt;
-  const auto review = store.get(review_id);
-  if (!review || review->kind != Kind::review) return std::nullopt;
-  const Value* date = review->field("date");
-  const Date* review_date = date ? std::get_if<Date>(date) : nullptr;
-  if (!review_date) return std::nullopt;
-  return letter_distribution_due(*review_date, HolidayCalendar::england_and_wales());
-}
-
-// What the page says under the letter, so a draft printed is never taken for the sent letter.
-std::string status_note(const Document& letter) {
-  const std::string status = text_field(letter, kStatusField);
-  if (status == "issued") {
-    const Value* on = letter.field("issued_on");
-    const Date* date = on ? std::get_if<Date>(on) : nullptr;
-    return date ? "Sent on " + date_in_words(*date) + "." : std::string("Sent.");
-  }
-  if (status == "approved") return "Approved by a manager; not sent yet.";
-  if (status == "submitted") return "Waiting for a manager to approve it. Not to be sent yet.";
-  return "Draft: not approved. Not to be sent yet.";
-}
-
-LetterPage page_of(const DeviceStore& store, const Document& letter) {
-  LetterPage page;
-  std::string name;
-  for (const Document& record : store.query(DocumentQuery::of_child(letter.child_id))) {
-    if (record.kind == Kind::child && !record.deleted) name = child_name_of(record);
-  }
-  page.title = name.empty() ? std::string("A letter from your IRO") : "A letter for " + name;
-  page.body = text_field(letter, "body");
-  page.note = status_note(letter);
-  return page;
-}
 
 // The PDF renderer opens the file itself; made 0600 first when it is new,
 // and removed again when it could not be written.
@@ -135,10 +66,8 @@ void add_draft_command(CLI::App& group, CliContext& context) {
       if (options->review.empty()) {
         throw Error(ErrorCode::invalid_input, "--from-review needs --review REVIEW_ID");
       }
-      LetterFacts facts = gather_letter_facts(store, options->child, options->review,
-                                              HolidayCalendar::england_and_wales(), local_today());
-      if (!options->signed_by.empty()) facts.iro_name = options->signed_by;
-      fields.emplace("body", draft_letter_body(facts));
+      fields.emplace("body", draft_letter_from_review(store, options->child, options->review,
+                                                      options->signed_by, local_today()));
     } else if (!options->text.empty()) {
       fields.emplace("body", options->text);
     } else {
@@ -158,7 +87,7 @@ void add_lifecycle_commands(CLI::App& group, CliContext& context) {
   submit->callback([&context, submit_options] {
     DeviceStore& store = context.store();
     const Document letter = letter_or_throw(store, submit_options->id);
-    require_status(letter, "draft", "submitted", "it is a draft again");
+    require_letter_status(letter, "draft", "submitted", "it is a draft again");
     store.edit(letter.id, {{std::string(kStatusField), std::string("submitted")}});
   });
 
@@ -172,7 +101,7 @@ void add_lifecycle_commands(CLI::App& group, CliContext& context) {
   approve->callback([&context, approve_options] {
     DeviceStore& store = context.store();
     const Document letter = letter_or_throw(store, approve_options->id);
-    require_status(letter, "submitted", "approved", "it is submitted (letter submit)");
+    require_letter_status(letter, "submitted", "approved", "it is submitted (letter submit)");
     const std::string user = store.status().user_id;
     std::string approver = user.empty() ? approve_options->by : user;
     if (!user.empty() && !approve_options->by.empty() && approve_options->by != user) {
@@ -195,7 +124,7 @@ void add_lifecycle_commands(CLI::App& group, CliContext& context) {
   issue->callback([&context, issue_options] {
     DeviceStore& store = context.store();
     const Document letter = letter_or_throw(store, issue_options->id);
-    require_status(letter, "approved", "issued", "a manager approved it (letter approve)");
+    require_letter_status(letter, "approved", "issued", "a manager approved it (letter approve)");
     store.edit(letter.id,
                {{"issued_on", local_today()}, {std::string(kStatusField), std::string("issued")}});
   });
@@ -212,25 +141,25 @@ void add_reading_commands(CLI::App& group, CliContext& context) {
     const DeviceStore& store = context.store();
     const Document letter = letter_or_throw(store, show_options->id);
     if (!show_options->json) {
-      context.out() << text_field(letter, "body") << "\n";
+      context.out() << letter_text(letter, "body") << "\n";
       return;
     }
     auto text_or_null = [&](std::string_view field) {
-      const std::string text = text_field(letter, field);
+      const std::string text = letter_text(letter, field);
       return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
     };
     nlohmann::ordered_json json;
     json["id"] = letter.id;
     json["child_id"] = letter.child_id;
     json["review_id"] = text_or_null("review_id");
-    json["status"] = text_field(letter, kStatusField);
+    json["status"] = letter_text(letter, kStatusField);
     json["approved_by"] = text_or_null("approved_by");
     const Value* issued_on = letter.field("issued_on");
     const Date* issued = issued_on ? std::get_if<Date>(issued_on) : nullptr;
     json["issued_on"] = issued ? nlohmann::ordered_json(issued->to_string()) : nullptr;
-    const auto due = distribution_due(store, letter);
+    const auto due = letter_due(store, letter);
     json["distribution_due"] = due ? nlohmann::ordered_json(due->to_string()) : nullptr;
-    json["body"] = text_field(letter, "body");
+    json["body"] = letter_text(letter, "body");
     context.out() << json.dump() << "\n";
   });
 
@@ -244,7 +173,7 @@ void add_reading_commands(CLI::App& group, CliContext& context) {
       throw Error(ErrorCode::invalid_input, "say what to write: --pdf FILE and/or --html FILE");
     }
     const DeviceStore& store = context.store();
-    const LetterPage page = page_of(store, letter_or_throw(store, render_options->id));
+    const LetterPage page = letter_page_of(store, letter_or_throw(store, render_options->id));
     if (!render_options->pdf.empty()) write_pdf_file(render_options->pdf, page);
     if (!render_options->html.empty())
       write_private_file(render_options->html, render_letter_html(page));

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   iro::cli::add_conflict_commands(app, context);
   iro::cli::add_attachment_commands(app, context);
   iro::cli::add_form_commands(app, context);
+  iro::cli::add_passphrase_commands(app, context);
   iro::cli::add_timescales_command(app, context);
 #if IRO_WITH_APP
   iro::cli::add_app_command(app, context);

@@ -25,6 +25,7 @@ iro_status_t report(iro_error_t* error, iro_status_t status, bool transient,
 // The C enum mirrors iro::ErrorCode one to one (the cast below relies on it).
 static_assert(int(ErrorCode::refused) == IRO_ERR_REFUSED);
 static_assert(int(ErrorCode::lease_expired) == IRO_ERR_LEASE_EXPIRED);
+static_assert(int(ErrorCode::not_allowed) == IRO_ERR_NOT_ALLOWED);
 
 iro_status_t guarded_status(iro_error_t* error, void (*call)(void*), void* body) {
   try {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/app_client.hpp"
+#include "app/demo_stores.hpp"
 #include "iro/clock.hpp"
 #include "iro/date.hpp"
 #include "support/process.hpp"
@@ -17,15 +18,6 @@ using namespace iro::test;
 using nlohmann::json;
 
 namespace {
-
-// A tablet's store with `children` demo children, as if synced (no reviews yet).
-std::filesystem::path seeded_store(const TempDir& dir, int children) {
-  const auto db = dir.path() / "tablet.db";
-  const ProcessResult seeded = run_process(
-      {IRO_CLI, "--db", db.string(), "demo", "seed", "--children", std::to_string(children)});
-  REQUIRE_MESSAGE(seeded.exit_code == 0, seeded.err);
-  return db;
-}
 
 std::string days_ago(int days) {
   return local_date_of(system_clock().now_ms() - std::uint64_t(days) * 86'400'000).to_string();

@@ -4,9 +4,11 @@
 
 namespace iro::test {
 
-AppClient::AppClient(const std::filesystem::path& db) {
+AppClient::AppClient(const std::filesystem::path& db,
+                     const std::optional<std::array<std::uint8_t, 32>>& key) {
   iro_error_t error;
-  REQUIRE_MESSAGE(iro_store_open(db.c_str(), nullptr, 0, &m_store, &error) == IRO_OK,
+  REQUIRE_MESSAGE(iro_store_open(db.c_str(), key ? key->data() : nullptr, key ? key->size() : 0,
+                                 &m_store, &error) == IRO_OK,
                   error.message);
 }
 
@@ -32,6 +34,14 @@ AppFailure AppClient::refusal(const std::string& request_text) {
   CHECK(reply == nullptr);
   iro_free(reply);
   return {status, status == IRO_OK ? "" : error.message};
+}
+
+void AppClient::check_refused(const nlohmann::json& request, iro_status_t status,
+                              const std::string& reason) {
+  const AppFailure failure = refusal(request.dump());
+  CAPTURE(request.dump());
+  CHECK(failure.status == status);
+  CHECK_MESSAGE(failure.message.find(reason) != std::string::npos, failure.message);
 }
 
 }  // namespace iro::test

@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "iro/iro.h"
@@ -18,7 +21,9 @@ struct AppFailure {
 
 class AppClient {
  public:
-  explicit AppClient(const std::filesystem::path& db);
+  // Opens `db` (encrypted with `key` when one is given).
+  explicit AppClient(const std::filesystem::path& db,
+                     const std::optional<std::array<std::uint8_t, 32>>& key = std::nullopt);
   ~AppClient();
   AppClient(const AppClient&) = delete;
   AppClient& operator=(const AppClient&) = delete;
@@ -27,6 +32,9 @@ class AppClient {
   nlohmann::json call(const nlohmann::json& request);
   // The status and message of a request that must fail.
   AppFailure refusal(const std::string& request_text);
+
+  // Checks that `request` is refused with `status` and a message containing `reason`.
+  void check_refused(const nlohmann::json& request, iro_status_t status, const std::string& reason);
 
   iro_store_t* store() { return m_store; }
 

@@ -6,8 +6,10 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "app/app_process.hpp"
+#include "app/demo_stores.hpp"
 #include "support/curl_reply.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -27,14 +29,6 @@ CurlReply curl(const AppProcess& app, const std::string& path,
   return read_curl_reply(run.out);
 }
 
-std::filesystem::path seeded(const TempDir& dir) {
-  const auto db = dir.path() / "tablet.db";
-  const ProcessResult seed =
-      run_process({IRO_CLI, "--db", db.string(), "demo", "seed", "--children", "3"});
-  REQUIRE_MESSAGE(seed.exit_code == 0, seed.err);
-  return db;
-}
-
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -43,7 +37,7 @@ bool has(const std::string& text, const std::string& part) {
 
 TEST_CASE("the app answers only this launch, under its own name, to its own pages") {
   TempDir dir;
-  AppProcess app(seeded(dir), dir.path() / "app.log");
+  AppProcess app(seeded_store(dir, 3), dir.path() / "app.log");
   const std::string cookie = std::string("iro_app=") + app.secret();
   const std::vector<std::string> with_secret = {"--cookie", cookie};
   const std::vector<std::string> json_post = {"--cookie", cookie,
@@ -111,4 +105,69 @@ TEST_CASE("the app answers only this launch, under its own name, to its own page
   const auto first = log.find(app.secret());
   REQUIRE(first != std::string::npos);
   CHECK(log.find(app.secret(), first + 1) == std::string::npos);
+}
+
+namespace {
+
+// POST /api with the launch secret; the reply's status and JSON body.
+std::pair<int, nlohmann::json> api(const AppProcess& app, const nlohmann::json& request) {
+  const CurlReply reply = curl(app, "/api",
+                               {"--cookie", std::string("iro_app=") + app.secret(), "--header",
+                                "Content-Type: application/json", "--data", request.dump()});
+  return {reply.status, nlohmann::json::parse(reply.body)};
+}
+
+}  // namespace
+
+TEST_CASE("with a passphrase set, the app starts locked, unlocks with it, locks idle and asked") {
+  TempDir dir;
+  const auto db = encrypted_store(dir, 3);
+  const ProcessResult set = run_process({IRO_CLI, "--db", db.string(), "--key-file",
+                                         tablet_key_file(dir).string(), "passphrase", "set"},
+                                        std::string(kTabletPassphrase) + "\n");
+  REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+  // No key file: the passphrase is all the app has.
+  AppProcess app(db, dir.path() / "app.log", {"--idle-lock-seconds", "5"});
+
+  CHECK(api(app, {{"op", "app.state"}}).second ==
+        nlohmann::json{{"locked", true}, {"has_passphrase", true}});
+  const auto [locked_status, locked] = api(app, {{"op", "caseload"}});
+  CHECK(locked_status == 403);
+  CHECK(locked["error"]["locked"] == true);
+  CHECK(api(app, {{"op", "status"}}).first == 403);
+
+  const auto [wrong_status, wrong] =
+      api(app, {{"op", "app.unlock"}, {"passphrase", "not the passphrase"}});
+  CHECK(wrong_status == 403);
+  CHECK(has(wrong["error"]["message"], "not the passphrase"));
+  CHECK(api(app, {{"op", "app.unlock"}}).first == 400);
+  CHECK(api(app, {{"op", "caseload"}}).first == 403);
+
+  CHECK(api(app, {{"op", "app.unlock"}, {"passphrase", kTabletPassphrase}}).second["locked"] ==
+        false);
+  const auto [caseload_status, caseload] = api(app, {{"op", "caseload"}});
+  CHECK(caseload_status == 200);
+  CHECK(caseload["children"].size() == 3);
+
+  // The status bar's timer keeps nobody's session alive: untouched for
+  // longer than the idle time, the app locks itself.
+  for (int second = 0; second < 3; ++second) {
+    CHECK(api(app, {{"op", "status"}}).first == 200);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(api(app, {{"op", "caseload"}}).second["error"]["locked"] == true);
+  CHECK(api(app, {{"op", "app.state"}}).second["locked"] == true);
+
+  // Touches keep it open; "Lock" closes it at once.
+  CHECK(api(app, {{"op", "app.unlock"}, {"passphrase", kTabletPassphrase}}).first == 200);
+  for (int touch = 0; touch < 4; ++touch) {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    CHECK(api(app, {{"op", "app.touch"}}).first == 200);
+  }
+  CHECK(api(app, {{"op", "caseload"}}).first == 200);
+  CHECK(api(app, {{"op", "app.lock"}}).second["locked"] == true);
+  CHECK(api(app, {{"op", "caseload"}}).first == 403);
+  CHECK(app.stop() == 0);
+  CHECK_FALSE(has(app.log(), kTabletPassphrase));
 }

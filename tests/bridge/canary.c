@@ -558,6 +558,38 @@ static void app(iro_store_t* store) {
          IRO_ERR_NOT_FOUND);
   EXPECT(iro_app_call(store, NULL, &reply, &error) == IRO_ERR_MISUSE);
   EXPECT(iro_app_call(store, "{\"op\": \"status\"}", NULL, &error) == IRO_ERR_MISUSE);
+  /* Child mode needs a passphrase to leave it by; this store has none. */
+  EXPECT(iro_app_call(store,
+                      "{\"op\": \"child_mode.start\", \"child_id\": \"DEMO-0001\", "
+                      "\"template_id\": \"review_under_8\"}",
+                      &reply, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(contains(error.message, "set a passphrase first"));
+}
+
+/* ---- The passphrase --------------------------------------------------- */
+
+static void passphrase(void) {
+  char path[4096];
+  uint8_t key[32], unwrapped[32];
+  iro_error_t error;
+  memset(key, 0x5a, sizeof key);
+  char keyring[4200];
+  snprintf(path, sizeof path, "%s-keyring.db", prefix);
+  /* A keyring left by an earlier run of the canary in the same place. */
+  snprintf(keyring, sizeof keyring, "%s.keyring", path);
+  remove(keyring);
+  EXPECT(iro_keyring_exists(path) == 0);
+  EXPECT(iro_keyring_unlock(path, "kitchen table", unwrapped, sizeof unwrapped, &error) ==
+         IRO_ERR_NOT_FOUND);
+  EXPECT(iro_keyring_create(path, "short", key, sizeof key, &error) == IRO_ERR_INVALID_INPUT);
+  EXPECT(iro_keyring_create(path, "kitchen table", NULL, 32, &error) == IRO_ERR_MISUSE);
+  EXPECT(iro_keyring_create(path, "kitchen table", key, sizeof key, &error) == IRO_OK);
+  EXPECT(iro_keyring_exists(path) == 1);
+  EXPECT(iro_keyring_unlock(path, "kitchen tablf", unwrapped, sizeof unwrapped, &error) ==
+         IRO_ERR_WRONG_KEY);
+  EXPECT(iro_keyring_unlock(path, "kitchen table", unwrapped, sizeof unwrapped, &error) == IRO_OK);
+  EXPECT(memcmp(key, unwrapped, sizeof key) == 0);
+  EXPECT(iro_keyring_unlock(path, "kitchen table", NULL, 32, &error) == IRO_ERR_MISUSE);
 }
 
 /* ---- Misuse: NULL, closed and made-up handles ------------------------ */
@@ -776,7 +808,7 @@ int main(int argc, char** argv) {
   prefix = argv[1];
 
   EXPECT(iro_api_version() == IRO_API_VERSION);
-  EXPECT(IRO_API_VERSION == 6);
+  EXPECT(IRO_API_VERSION == 7);
   EXPECT(iro_live_handles() == 0);
   opening_and_keys();
 
@@ -794,6 +826,7 @@ int main(int argc, char** argv) {
   misuse(store);
   attachments();
   forms_and_child_sessions();
+  passphrase();
   EXPECT(iro_live_handles() == 0);
 
   two_threads();

@@ -7,6 +7,7 @@
 
 #include "iro/error.hpp"
 #include "support/expect_error.hpp"
+#include "support/text_checks.hpp"
 
 namespace iro::test {
 namespace {
@@ -74,10 +75,6 @@ std::string answer_error(const FormTemplate& form, const FieldMap& answers) {
   }
   FAIL("expected the answers to be refused");
   return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

@@ -6,16 +6,14 @@
 #include "iro/validation.hpp"
 #include "support/device_fixture.hpp"
 #include "support/expect_error.hpp"
+#include "support/text_checks.hpp"
 
 using namespace iro;
+using iro::test::contains;
 using iro::test::DeviceFixture;
 using iro::test::error_code_of;
 
 namespace {
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 LetterFacts sam_after_review() {
   LetterFacts facts;

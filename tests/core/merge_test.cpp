@@ -155,7 +155,7 @@ std::vector<std::string> edited(std::vector<std::string> words, std::mt19937& ra
   return words;
 }
 
-std::string text_of(const std::vector<std::string>& words) {
+std::string joined_words(const std::vector<std::string>& words) {
   std::string text;
   for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
   return text;
@@ -179,9 +179,9 @@ TEST_CASE("a clean merge keeps every word either side typed and every word neith
     const int length = std::uniform_int_distribution<int>(0, 12)(random);
     for (int i = 0; i < length; ++i) base.push_back("w" + std::to_string(i));
     std::set<std::string> inserted, deleted;
-    const auto current = text_of(edited(base, random, "c", inserted, deleted));
-    const auto incoming = text_of(edited(base, random, "i", inserted, deleted));
-    const TextMerge result = merge_text(text_of(base), current, incoming);
+    const auto current = joined_words(edited(base, random, "c", inserted, deleted));
+    const auto incoming = joined_words(edited(base, random, "i", inserted, deleted));
+    const TextMerge result = merge_text(joined_words(base), current, incoming);
     if (!result.clean) continue;
     ++clean;
     const auto present = words_in(result.text);

@@ -27,6 +27,7 @@
 #include "support/costly_text.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/text_checks.hpp"
 
 using namespace iro;
 using namespace iro::test;
@@ -60,10 +61,6 @@ std::string new_id() {
 
 Value words(const char* text) {
   return std::string(text);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // The audit log's entries about a device, as `admin audit --json` gives them.

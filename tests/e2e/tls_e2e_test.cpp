@@ -12,14 +12,11 @@
 #include "e2e/county.hpp"
 #include "support/cli_checks.hpp"
 #include "support/test_certificates.hpp"
+#include "support/text_checks.hpp"
 
 using namespace iro::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A code for IRO 0 and a fresh device store, not enrolled.
 struct Newcomer {

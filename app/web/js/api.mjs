@@ -3,11 +3,18 @@
 // operation: docs/app-api.md.
 
 export class ApiError extends Error {
-  constructor(httpStatus, message) {
+  // `status`: the store's iro_status_t (docs/app-api.md); `locked`: the app
+  // is locked and wants the IRO's passphrase.
+  constructor(httpStatus, message, { status = null, locked = false } = {}) {
     super(message);
     this.httpStatus = httpStatus;
+    this.status = status;
+    this.locked = locked;
   }
 }
+
+// iro_status_t values the screens act on.
+export const Status = { wrongKey: 10, leaseExpired: 13, notAllowed: 14 };
 
 export async function call(op, parameters = {}, { keepalive = false } = {}) {
   let response;
@@ -24,7 +31,14 @@ export async function call(op, parameters = {}, { keepalive = false } = {}) {
   }
   const reply = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ApiError(response.status, reply?.error?.message ?? `The app answered ${response.status}.`);
+    const error = new ApiError(response.status, reply?.error?.message ?? `The app answered ${response.status}.`, {
+      status: reply?.error?.status ?? null,
+      locked: reply?.error?.locked === true,
+    });
+    // Whichever screen asked, a lock (idle, or on another tab) shows the
+    // unlock screen.
+    if (error.locked && op !== "app.unlock") window.dispatchEvent(new CustomEvent("iro:locked"));
+    throw error;
   }
   return reply;
 }

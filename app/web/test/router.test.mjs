@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { childAddress, noteAddress, route } from "../js/router.mjs";
+import {
+  childAddress,
+  childModeRoute,
+  handoverAddress,
+  letterAddress,
+  letterDraftAddress,
+  noteAddress,
+  route,
+} from "../js/router.mjs";
 
 test("every screen has an address, and an address names one screen", () => {
   assert.deepEqual(route(""), { screen: "caseload" });
@@ -19,4 +27,21 @@ test("addresses round-trip, ids with odd characters included", () => {
 
 test("the refused changes have an address of their own", () => {
   assert.deepEqual(route("#/refused"), { screen: "refused" });
+});
+
+test("child mode has two addresses, and every other one shows the child's form", () => {
+  assert.deepEqual(route("#/child-mode"), { screen: "child-mode" });
+  assert.deepEqual(route("#/child-mode/leave"), { screen: "child-mode-leave" });
+  assert.deepEqual(route(handoverAddress("C 1")), { screen: "handover", childId: "C 1" });
+  assert.deepEqual(route("#/passphrase"), { screen: "passphrase" });
+  for (const hash of ["#/", "#/child/DEMO-0001", "#/refused", "#/child-mode/leave/x", "#/nowhere"]) {
+    assert.deepEqual(childModeRoute(route(hash)), { screen: "child-mode" }, hash);
+  }
+  assert.deepEqual(childModeRoute(route("#/child-mode/leave")), { screen: "child-mode-leave" });
+});
+
+test("a letter has an address, and so does drafting one from a review", () => {
+  assert.deepEqual(route(letterAddress("C1", "L/1")), { screen: "letter", childId: "C1", letterId: "L/1" });
+  assert.deepEqual(route(letterDraftAddress("C1", "R1")), { screen: "letter-draft", childId: "C1", reviewId: "R1" });
+  assert.deepEqual(route("#/child/C1/letter"), { screen: "not-found" });
 });

@@ -24,6 +24,9 @@ enum class ErrorCode : int {
   // An encrypted store whose offline lease ran out: its records stay locked
   // until a sync reaches the server (docs/security.md, "A lost tablet").
   lease_expired = 13,
+  // Not while the device is in this state: the app's child mode refuses all
+  // but the child's form, and too many wrong passphrases wait a while.
+  not_allowed = 14,
 };
 
 // Stable lower-case name of a code, e.g. "invalid_input".

@@ -5,6 +5,7 @@
 // tenant-wide); versions of one form share a `family`, e.g. "review_13_plus".
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,17 @@ struct FormTemplate {
 // type, a duplicate or invalid question id, a choice without options, or
 // scale bounds out of order.
 FormTemplate parse_form_template(const Document& template_doc);
+
+// The fields of a form_template document from a template's JSON
+// ({"family", "name", "age_variant", "intro", "questions": [...]},
+// data/form-templates/README.md), numbered `version`. Throws
+// Error(invalid_input) naming what is wrong: not JSON, a missing or bad
+// member, a family that is not 1-48 of a-z, 0-9 and '_', bad questions.
+FieldMap form_template_fields(std::string_view spec_json, int version);
+
+// The templates that ship with iro-sync (data/form-templates/*.json,
+// compiled in, in file name order): what the demo county publishes.
+std::span<const std::string_view> bundled_form_templates();
 
 // The field prefix of a consultation's answers: "answer." + question id.
 inline constexpr std::string_view kAnswerPrefix = "answer.";

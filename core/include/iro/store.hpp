@@ -236,6 +236,12 @@ class DeviceStore {
   // Sets the tenant this device belongs to (the offline demo).
   void set_tenant(std::string_view tenant);
 
+  // The app's child mode (docs/app-api.md): the consultation the tablet was
+  // handed over for. Kept in the store, so a reload or a restart of the app
+  // is still in child mode; nullopt when the IRO has the tablet.
+  std::optional<std::string> app_child_mode() const;
+  void set_app_child_mode(const std::optional<std::string>& consultation_id);
+
   // --- Sync (used by DeviceSyncSession; see docs/ARCHITECTURE.md, Sync) ---
 
   // Records what enrolment gave: the server, the device token, the IRO and

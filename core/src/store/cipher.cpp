@@ -60,6 +60,19 @@ Bytes hkdf_sha256(ByteSpan key_material, ByteSpan salt, std::string_view info, s
   return derived;
 }
 
+Bytes scrypt(std::string_view passphrase, ByteSpan salt, std::uint64_t n, std::uint32_t r,
+             std::uint32_t p, std::size_t size) {
+  Bytes derived(size);
+  // 128 * r * n bytes of working memory, and a little over: OpenSSL's own
+  // default ceiling (32 MiB) is just below what n = 2^15, r = 8 needs.
+  const std::uint64_t max_memory = 128ull * r * (n + p + 2) + (1u << 20);
+  if (EVP_PBE_scrypt(passphrase.data(), passphrase.size(), salt.data(), salt.size(), n, r, p,
+                     max_memory, derived.data(), derived.size()) != 1) {
+    fail("EVP_PBE_scrypt");
+  }
+  return derived;
+}
+
 void wipe(std::span<std::uint8_t> secret) {
   OPENSSL_cleanse(secret.data(), secret.size());
 }

@@ -31,6 +31,12 @@ Bytes random_bytes(std::size_t size);
 // HKDF-SHA256 (RFC 5869): `size` bytes from input key material, salt and info.
 Bytes hkdf_sha256(ByteSpan key_material, ByteSpan salt, std::string_view info, std::size_t size);
 
+// scrypt (RFC 7914): `size` bytes from a passphrase and salt, costing
+// memory and time by (n, r, p) so that guessing passphrases is slow.
+// Throws Error(internal) when OpenSSL refuses (parameters beyond its limits).
+Bytes scrypt(std::string_view passphrase, ByteSpan salt, std::uint64_t n, std::uint32_t r,
+             std::uint32_t p, std::size_t size);
+
 // Overwrites key material in a way the compiler may not optimise away.
 void wipe(std::span<std::uint8_t> secret);
 

@@ -375,6 +375,22 @@ void DeviceStore::set_tenant(std::string_view tenant) {
   transaction.commit();
 }
 
+namespace {
+constexpr std::string_view kAppChildModeKey = "app_child_mode";
+}  // namespace
+
+std::optional<std::string> DeviceStore::app_child_mode() const {
+  std::optional<std::string> consultation = rows::meta_text(m_impl->db, kAppChildModeKey);
+  if (consultation && consultation->empty()) return std::nullopt;
+  return consultation;
+}
+
+void DeviceStore::set_app_child_mode(const std::optional<std::string>& consultation_id) {
+  sqlite::Transaction transaction(m_impl->db);
+  rows::set_meta(m_impl->db, kAppChildModeKey, consultation_id.value_or(""));
+  transaction.commit();
+}
+
 void DeviceStore::prepare_to_destroy() {
   m_impl->db.keep_wal_at_close();
 }

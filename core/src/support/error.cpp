@@ -30,6 +30,8 @@ std::string_view to_string(ErrorCode code) noexcept {
       return "refused";
     case ErrorCode::lease_expired:
       return "lease_expired";
+    case ErrorCode::not_allowed:
+      return "not_allowed";
   }
   return "unknown";
 }

@@ -80,8 +80,9 @@ extern "C" {
  * (iro_child_session_t); attachments (iro_attachment_add, iro_attachment_get,
  * iro_attachments_json). 6 = ws:// refused but to this machine, sealed
  * server settings, "encrypted" in the status JSON; the app's one request
- * function, iro_app_call. */
-#define IRO_API_VERSION 6
+ * function, iro_app_call. 7 = IRO_ERR_NOT_ALLOWED, the passphrase that
+ * wraps the store's key (iro_keyring_*), the app's child mode. */
+#define IRO_API_VERSION 7
 
 /* Mirrors iro::ErrorCode one to one; IRO_ERR_MISUSE is the bridge's own. */
 typedef enum iro_status {
@@ -100,6 +101,8 @@ typedef enum iro_status {
   IRO_ERR_REFUSED = 12,            /* the server refused this device; the message says why */
   IRO_ERR_LEASE_EXPIRED = 13,      /* the store's offline lease ran out: records are locked
                                       until a sync (iro_sync_run) reaches the server */
+  IRO_ERR_NOT_ALLOWED = 14,        /* not in this state: the app's child mode, or too many
+                                      wrong passphrases in a row (the message says when) */
   IRO_ERR_MISUSE = 100             /* a NULL, closed or invalid handle, or a missing argument */
 } iro_status_t;
 
@@ -551,6 +554,34 @@ IRO_API iro_status_t iro_sync_session_report(iro_sync_session_t* session, char**
 
 /* Closes the session (not the store). NULL and closed handles are ignored. */
 IRO_API void iro_sync_session_close(iro_sync_session_t* session);
+
+/* ---- The passphrase ----
+ *
+ * The store's key wrapped under a key derived from the IRO's passphrase
+ * (scrypt; parameters in docs/security.md), in a keyring file beside the
+ * store: "<store_path>.keyring", readable by the IRO's account alone. A host
+ * that has the key (from the platform keystore, or when the IRO first sets
+ * a passphrase) writes the keyring; afterwards the app asks for the
+ * passphrase to open the store, and leaving the app's child mode needs it.
+ * After five wrong passphrases in a row, each further guess waits 30 s
+ * (IRO_ERR_NOT_ALLOWED saying how long); leaving child mode counts too. */
+
+/* Writes (or replaces) the keyring of the store at store_path, wrapping the
+ * 32-byte key under passphrase. IRO_ERR_INVALID_INPUT for a passphrase
+ * shorter than 8 characters or a key that is not 32 bytes;
+ * IRO_ERR_STORAGE_FAILURE when the file cannot be written. */
+IRO_API iro_status_t iro_keyring_create(const char* store_path, const char* passphrase,
+                                        const uint8_t* key, size_t key_length, iro_error_t* error);
+
+/* Copies the key the keyring wraps into out_key (key_length must be 32).
+ * IRO_ERR_WRONG_KEY for a wrong passphrase, IRO_ERR_NOT_ALLOWED while
+ * guesses must wait, IRO_ERR_NOT_FOUND when the store has no keyring,
+ * IRO_ERR_CORRUPT_DATA for a file that is not one. */
+IRO_API iro_status_t iro_keyring_unlock(const char* store_path, const char* passphrase,
+                                        uint8_t* out_key, size_t key_length, iro_error_t* error);
+
+/* 1 when the store at store_path has a keyring, else 0. */
+IRO_API int iro_keyring_exists(const char* store_path);
 
 /* ---- The app ----
  *

@@ -9,6 +9,9 @@
 #include "app/app_request.hpp"
 #include "app/app_screens.hpp"
 #include "app/app_sync.hpp"
+#include "app/child_mode_ops.hpp"
+#include "app/letter_ops.hpp"
+#include "app/passphrase_set.hpp"
 #include "bridge_support.hpp"
 #include "events.hpp"
 #include "handles.hpp"
@@ -54,6 +57,8 @@ const std::map<std::string, Operation, std::less<>>& operations() {
       {"status", without_parameters([](AppContext& context) {
          json reply = iro::app::status_reply(context.store);
          reply["sync"] = iro::app::sync_progress(*context.handle);
+         reply["has_passphrase"] = iro::app::has_passphrase(*context.handle);
+         reply["child_mode"] = false;
          return reply;
        })},
       {"caseload", without_parameters([](AppContext& context) {
@@ -79,8 +84,74 @@ const std::map<std::string, Operation, std::less<>>& operations() {
                       [](AppContext& context) { return iro::app::refused_reply(context.store); })},
       {"sync.now", without_parameters(
                        [](AppContext& context) { return iro::app::start_sync(context.handle); })},
+      {"forms",
+       [](AppContext& context) {
+         const std::string child_id = context.request.text("child_id");
+         context.request.finish();
+         return iro::app::forms_reply(context.store, child_id, today());
+       }},
+      {"child_mode.start",
+       [](AppContext& context) {
+         return iro::app::start_child_mode(*context.handle, context.store, context.request,
+                                           context.changed);
+       }},
+      {"letter.draft",
+       [](AppContext& context) {
+         return iro::app::draft_letter(context.store, context.request, today(), context.changed);
+       }},
+      {"letter",
+       [](AppContext& context) { return iro::app::letter_reply(context.store, context.request); }},
+      {"letter.save",
+       [](AppContext& context) {
+         return iro::app::save_letter(context.store, context.request, context.changed);
+       }},
+      {"letter.submit",
+       [](AppContext& context) {
+         return iro::app::submit_letter(context.store, context.request, context.changed);
+       }},
+      {"conflict.resolve",
+       [](AppContext& context) {
+         return iro::app::resolve_conflict(context.store, context.request, context.changed);
+       }},
+      {"passphrase.set",
+       [](AppContext& context) {
+         return iro::app::set_passphrase(*context.handle, context.request);
+       }},
   };
   return kOperations;
+}
+
+std::string quoted_op(const AppRequest& request) {
+  return "\"" + request.op().substr(0, 40) + "\"";
+}
+
+// The IRO's operations: everything but the child's form.
+json iro_call(const std::shared_ptr<StoreHandle>& handle, iro::DeviceStore& device,
+              AppRequest& request, std::string& changed) {
+  const auto operation = operations().find(request.op());
+  if (operation == operations().end()) {
+    const bool for_child = iro::app::child_mode_operations().contains(request.op());
+    throw iro::Error(iro::ErrorCode::invalid_input,
+                     quoted_op(request) + (for_child ? " is for child mode, which is not on"
+                                                     : " is not an app operation"));
+  }
+  AppContext context{device, handle, request, {}};
+  json reply = operation->second(context);
+  changed = std::move(context.changed);
+  return reply;
+}
+
+// Child mode: the child's form and nothing else, whatever the request says.
+json child_mode_call(const StoreHandle& handle, iro::DeviceStore& device, AppRequest& request,
+                     std::string& changed) {
+  const auto& child_operations = iro::app::child_mode_operations();
+  const auto operation = child_operations.find(request.op());
+  if (operation == child_operations.end()) {
+    throw iro::Error(iro::ErrorCode::not_allowed,
+                     "the tablet is in child mode: " + quoted_op(request) +
+                         " waits until the IRO leaves it with their passphrase");
+  }
+  return operation->second(handle, device, request, changed);
 }
 
 }  // namespace
@@ -96,14 +167,11 @@ iro_status_t iro_app_call(iro_store_t* store, const char* request_json, char** o
         require(request_json, "request_json");
         require(out_reply_json, "out_reply_json");
         AppRequest request(request_json);
-        const auto operation = operations().find(request.op());
-        if (operation == operations().end()) {
-          throw iro::Error(iro::ErrorCode::invalid_input,
-                           "\"" + request.op().substr(0, 40) + "\" is not an app operation");
-        }
-        AppContext context{device, handle, request, {}};
-        const json reply = operation->second(context);
-        if (!context.changed.empty()) events.push_back(local_change_event(context.changed));
+        std::string changed;
+        const json reply = device.app_child_mode()
+                               ? child_mode_call(*handle, device, request, changed)
+                               : iro_call(handle, device, request, changed);
+        if (!changed.empty()) events.push_back(local_change_event(changed));
         // Values from a server are not re-validated on the device; replacing bad
         // UTF-8 keeps one bad byte from failing the screen.
         *out_reply_json = copy_out(reply.dump(-1, ' ', false, json::error_handler_t::replace));

@@ -3,6 +3,7 @@
 
 #include "app/app_screens.hpp"
 #include "iro/blob.hpp"
+#include "iro/conflicts.hpp"
 #include "iro/device_timescales.hpp"
 #include "iro/error.hpp"
 #include "iro/holiday_calendar.hpp"
@@ -101,7 +102,12 @@ nlohmann::json record_reply(const DeviceStore& store, std::string_view id) {
   if (!record || record->deleted) {
     throw Error(ErrorCode::not_found, "no record " + std::string(id.substr(0, 64)));
   }
-  return {{"record", document_to_json(*record)}};
+  // Each conflict with the record's words beside it, as the screen shows them.
+  nlohmann::json conflicts = nlohmann::json::array();
+  for (const Conflict& conflict : record->conflicts) {
+    conflicts.push_back(conflict_to_json(*record, conflict));
+  }
+  return {{"record", document_to_json(*record)}, {"conflicts", std::move(conflicts)}};
 }
 
 }  // namespace iro::app

@@ -10,6 +10,7 @@
 #include "admin/admin_commands.hpp"
 #include "admin/template_commands.hpp"
 #include "iro/demo_county.hpp"
+#include "iro/form_template.hpp"
 #include "service/accounts.hpp"
 #include "service/caseload.hpp"
 #include "service/secrets.hpp"

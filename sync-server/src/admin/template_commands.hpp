@@ -33,10 +33,6 @@ PublishedTemplate publish_template(StoreTxn& txn, std::string_view tenant,
                                    std::string_view spec_json, TxnClock& clock,
                                    UuidV7Generator& ids);
 
-// The templates data/form-templates/*.json holds, compiled in (in file name
-// order): what `admin demo-county` publishes.
-std::span<const std::string_view> bundled_form_templates();
-
 void add_template_commands(CLI::App& admin, AdminContext& context);
 
 }  // namespace iro::server

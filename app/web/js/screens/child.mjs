@@ -3,7 +3,7 @@
 import { call } from "../api.mjs";
 import { dueWords, formatDate } from "../dates.mjs";
 import { html } from "../html.mjs";
-import { noteAddress } from "../router.mjs";
+import { handoverAddress, letterAddress, letterDraftAddress, noteAddress } from "../router.mjs";
 
 const kindNames = {
   review: "Review",
@@ -30,7 +30,18 @@ function recordLink(childId, record) {
   if (record.kind === "visit") {
     return html`<a class="govuk-link app-row-link" href="${noteAddress(childId, record.id)}">${recordTitle(record)}</a>`;
   }
+  if (record.kind === "letter") {
+    return html`<a class="govuk-link app-row-link" href="${letterAddress(childId, record.id)}">${recordTitle(record)}</a>`;
+  }
   return recordTitle(record);
+}
+
+// What the IRO can do from a record's row: a review's letter.
+function recordAction(childId, record) {
+  if (record.kind !== "review") return "";
+  return html`<br><a class="govuk-link app-row-link" href="${letterDraftAddress(childId, record.id)}">Draft the letter<span class="govuk-visually-hidden"> about the review${
+    record.date ? ` of ${formatDate(record.date)}` : ""
+  }</span></a>`;
 }
 
 function recordRow(childId, record) {
@@ -41,7 +52,7 @@ function recordRow(childId, record) {
         ${record.status ? html`<strong class="govuk-tag govuk-tag--grey">${sentenceCase(record.status)}</strong>` : ""}
         ${record.conflicts ? html`<strong class="govuk-tag govuk-tag--orange">${record.conflicts} to resolve</strong>` : ""}
       </th>
-      <td class="govuk-table__cell">${record.excerpt}</td>
+      <td class="govuk-table__cell">${record.excerpt}${recordAction(childId, record)}</td>
     </tr>`;
 }
 
@@ -68,7 +79,10 @@ export function childPage(reply, today) {
       ${summaryRow("Next review", next ? `${formatDate(next.due)} (${dueWords(next.due, today)})` : reply.timescales_problem)}
       ${summaryRow("Pre-review visit by", next?.pre_review_visit_by ? formatDate(next.pre_review_visit_by) : "")}
     </dl>
-    <a href="${noteAddress(child.child_id)}" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Write a visit note</a>
+    <div class="govuk-button-group">
+      <a href="${noteAddress(child.child_id)}" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Write a visit note</a>
+      <a href="${handoverAddress(child.child_id)}" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">Hand over for a form</a>
+    </div>
     <h2 class="govuk-heading-m">Records</h2>
     ${
       reply.records.length === 0

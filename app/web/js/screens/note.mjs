@@ -4,8 +4,10 @@
 // change. Reopening the note's address shows it as saved.
 import { call } from "../api.mjs";
 import { Autosaver } from "../autosave.mjs";
-import { formatTime, localToday } from "../dates.mjs";
+import { autosaveOnScreen } from "../screen_autosave.mjs";
+import { localToday } from "../dates.mjs";
 import { html } from "../html.mjs";
+import { conflictPanel, wireConflicts } from "./conflicts.mjs";
 import { childAddress, noteAddress } from "../router.mjs";
 
 const visitTypes = [
@@ -34,12 +36,13 @@ function radios(name, legend, options, chosen) {
     </div>`;
 }
 
-export function notePage(childName, fields) {
+export function notePage(childName, fields, conflicts = []) {
   const seenAlone = fields.seen_alone === true ? "yes" : fields.seen_alone === false ? "no" : "";
   return html`
     <a href="#" class="govuk-back-link" id="back">${childName}</a>
     <span class="govuk-caption-l">${childName}</span>
     <h1 class="govuk-heading-l">Visit note</h1>
+    ${conflictPanel(conflicts)}
     <form id="note-form" novalidate>
       <div class="govuk-form-group">
         <label class="govuk-label govuk-label--s" for="date">Date of the visit</label>
@@ -89,15 +92,24 @@ export async function showNote(main, childId, noteId) {
   let saved = null;
   let id = noteId;
   let fields = { date: localToday() };
+  let conflicts = [];
   if (id) {
-    fields = (await call("record", { id })).record.fields;
+    const reply = await call("record", { id });
+    fields = reply.record.fields;
+    conflicts = reply.conflicts ?? [];
   }
-  main.innerHTML = notePage(child.name, fields).toString();
+  main.innerHTML = notePage(child.name, fields, conflicts).toString();
   document.title = `Visit note – ${child.name} – IRO service`;
   const form = main.querySelector("#note-form");
   const state = main.querySelector("#note-saved");
   main.querySelector("#back").href = childAddress(childId);
   if (id) saved = formFields(form);
+  // A conflict resolved changes the note: what is typed is saved first,
+  // then the screen shows the note as it now is.
+  wireConflicts(main, id, {
+    before: () => autosaver.flush(),
+    after: () => window.dispatchEvent(new CustomEvent("iro:show")),
+  });
 
   const autosaver = new Autosaver(async () => {
     const current = formFields(form);
@@ -115,14 +127,8 @@ export async function showNote(main, childId, noteId) {
       history.replaceState(null, "", noteAddress(childId, id));
     }
   });
-  autosaver.onSaved = () => {
-    state.textContent = `Saved at ${formatTime(Date.now())}`;
-    // The status bar says at once that there is a change to send (and sends it, when it can).
-    window.dispatchEvent(new CustomEvent("iro:saved"));
-  };
-  autosaver.onFailed = (error) => {
-    state.textContent = `Not saved yet: ${error.message}`;
-  };
+  // Leaving the page, or the tablet going to sleep: what is typed is saved.
+  const leave = autosaveOnScreen(autosaver, state);
   form.addEventListener("input", () => autosaver.changed());
   form.addEventListener("change", () => autosaver.changed());
   form.addEventListener("submit", async (event) => {
@@ -130,14 +136,5 @@ export async function showNote(main, childId, noteId) {
     await autosaver.flush();
     location.hash = childAddress(childId);
   });
-  // Leaving the page, or the tablet going to sleep: save what is typed now.
-  const leave = () => autosaver.flush();
-  window.addEventListener("pagehide", leave, { once: true });
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") autosaver.flush();
-  });
-  return () => {
-    window.removeEventListener("pagehide", leave);
-    return autosaver.flush();
-  };
+  return leave;
 }

@@ -30,6 +30,8 @@ public class IroException extends RuntimeException {
     REFUSED(12),
     /** The store's offline lease ran out: its records are locked until a sync. */
     LEASE_EXPIRED(13),
+    /** Not in this state: the app's child mode, or too many wrong passphrases. */
+    NOT_ALLOWED(14),
     /** A closed store, or a null where a value is required. */
     MISUSE(100);
 
