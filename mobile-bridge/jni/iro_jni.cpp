@@ -60,6 +60,16 @@ jbyteArray timescales(JNIEnv* env, jclass, jbyteArray request_json) {
   return returned_string(env, status, error, out);
 }
 
+// ---- The app ------------------------------------------------------------------
+
+jbyteArray app_call(JNIEnv* env, jclass, jlong token, jbyteArray request_json) {
+  iro_error_t error{};
+  char* out = nullptr;
+  const iro_status_t status =
+      iro_app_call(store_of(token), Utf8Arg(env, request_json).c_str(), &out, &error);
+  return returned_string(env, status, error, out);
+}
+
 // ---- Listener boxes ---------------------------------------------------------
 
 jlong listener_box_create(JNIEnv*, jclass) {
@@ -369,6 +379,7 @@ const JNINativeMethod kMethods[] = {
     native_method("attachmentGet", "(J[B)[B", attachment_get),
     native_method("attachmentsJson", "(J)[B", attachments_json),
     native_method("formTemplatesJson", "(J)[B", form_templates_json),
+    native_method("appCall", "(J[B)[B", app_call),
     native_method("childSessionStart", "(J[B[B[B)J", child_session_start),
     native_method("childSessionOpen", "(J[B)J", child_session_open),
     native_method("childSessionClose", "(J)V", child_session_close),

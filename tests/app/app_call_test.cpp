@@ -144,3 +144,61 @@ TEST_CASE("bad app requests are refused with their reason, and change nothing") 
   CHECK(app.call({{"op", "record"}, {"id", id}})["record"]["fields"]["note"] == "Jo's words");
   CHECK(app.call({{"op", "child"}, {"child_id", "DEMO-0001"}}).dump() == before);
 }
+
+TEST_CASE("a note screen left open while a sync changed the note loses neither device's words") {
+  TempDir dir;
+  AppClient app(seeded_store(dir, 1));
+  const std::string opened = "Sam showed me his garden. He wants to see his nan.";
+  const std::string id = app.call(
+      {{"op", "note.save"}, {"child_id", "DEMO-0001"}, {"fields", {{"note", opened}}}})["id"];
+  // Another device's edit arrives (as a pull would write it) while the
+  // screen still shows `opened`.
+  const auto other_device_writes = [&](const std::string& words) {
+    iro_error_t error;
+    REQUIRE(iro_document_edit(app.store(), id.c_str(), json{{"note", words}}.dump().c_str(),
+                              &error) == IRO_OK);
+  };
+  other_device_writes("Sam showed me his garden. He wants to see his nan more often.");
+
+  // Typed in another place: both edits are kept, and the screen is told.
+  const json merged = app.call({{"op", "note.save"},
+                                {"id", id},
+                                {"child_id", "DEMO-0001"},
+                                {"base", {{"note", opened}}},
+                                {"fields",
+                                 {{"note",
+                                   "Sam showed me his new garden. He wants to "
+                                   "see his nan."}}}});
+  const std::string both = "Sam showed me his new garden. He wants to see his nan more often.";
+  CHECK(merged["merged"]["note"] == both);
+  CHECK(app.call({{"op", "record"}, {"id", id}})["record"]["fields"]["note"] == both);
+
+  // Typed in the same place: not saved; the record's words come back for
+  // the IRO to choose, and the record keeps them.
+  other_device_writes("Sam showed me his new garden. He wants to see his grandad.");
+  const json overlapping =
+      app.call({{"op", "note.save"},
+                {"id", id},
+                {"child_id", "DEMO-0001"},
+                {"base", {{"note", both}}},
+                {"fields", {{"note", "Sam showed me his new garden. He wants to see his aunt."}}}});
+  CHECK(overlapping["changed_elsewhere"]["note"] ==
+        "Sam showed me his new garden. He wants to see his grandad.");
+  CHECK_FALSE(overlapping.contains("merged"));
+  CHECK(app.call({{"op", "record"}, {"id", id}})["record"]["fields"]["note"] ==
+        "Sam showed me his new garden. He wants to see his grandad.");
+  // Choosing their own words: saved from what the record now holds.
+  app.call({{"op", "note.save"},
+            {"id", id},
+            {"child_id", "DEMO-0001"},
+            {"base", {{"note", "Sam showed me his new garden. He wants to see his grandad."}}},
+            {"fields", {{"note", "Sam showed me his new garden. He wants to see his aunt."}}}});
+  CHECK(app.call({{"op", "record"}, {"id", id}})["record"]["fields"]["note"] ==
+        "Sam showed me his new garden. He wants to see his aunt.");
+  app.check_refused({{"op", "note.save"},
+                     {"id", id},
+                     {"child_id", "DEMO-0001"},
+                     {"base", "stale"},
+                     {"fields", {{"note", "x"}}}},
+                    IRO_ERR_INVALID_INPUT, "\"base\" must be an object");
+}

@@ -14,7 +14,7 @@ import org.irosync.IroStore;
  */
 final class ChildModeCases {
   // A small under-8 form, as data/form-templates/ ships them.
-  private static final String TEMPLATE = "{\"family\": \"java_under_8\", \"name\": \"My review\","
+  static final String TEMPLATE = "{\"family\": \"java_under_8\", \"name\": \"My review\","
       + " \"age_variant\": \"under_8\", \"intro\": \"This is about you.\", \"questions\": ["
       + "{\"id\": \"feel_at_home\", \"type\": \"scale\", \"min\": 0, \"max\": 10,"
       + " \"picture\": \"faces\", \"prompt\": \"How do you feel at home?\"},"

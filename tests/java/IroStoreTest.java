@@ -25,12 +25,13 @@ public final class IroStoreTest {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: IroStoreTest IRO_SERVER_BINARY WORK_DIR");
+    if (args.length != 3) {
+      System.err.println("usage: IroStoreTest IRO_SERVER_BINARY IRO_BINARY WORK_DIR");
       System.exit(2);
     }
     String serverBinary = args[0];
-    Path work = Paths.get(args[1]);
+    String iroBinary = args[1];
+    Path work = Paths.get(args[2]);
     deleteTree(work);
     Files.createDirectories(work);
 
@@ -39,6 +40,8 @@ public final class IroStoreTest {
         dir -> SyncCases.noteReachesServer(serverBinary, dir));
     cases.put("a child's consultation and drawing reach a real server (child mode)",
         dir -> ChildModeCases.consultationReachesServer(serverBinary, dir));
+    cases.put("appCall answers the app's requests as `iro app` answers the browser",
+        dir -> AppCallCases.sameRepliesAsTheBrowser(serverBinary, iroBinary, dir));
     cases.put("use after close is refused, not a crash", MisuseCases::useAfterClose);
     cases.put("invalid JSON and bad keys are INVALID_INPUT", MisuseCases::invalidInput);
     cases.put("a wrong key for an existing store is WRONG_KEY", MisuseCases::wrongKey);

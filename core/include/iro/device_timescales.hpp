@@ -27,4 +27,12 @@ nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
                                                     const HolidayCalendar& calendar, Date as_of,
                                                     std::optional<Date> scheduled = std::nullopt);
 
+// The same under a policy the caller looked up once (a caseload asks for
+// seventy children; the policy is in the device's status, which counts the
+// outbox).
+nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
+                                                    std::string_view child_id,
+                                                    const TimescalePolicy& policy,
+                                                    const HolidayCalendar& calendar, Date as_of);
+
 }  // namespace iro

@@ -20,12 +20,20 @@ const TimescalePolicy& device_timescale_policy(const DeviceStore& store) {
   }
 }
 
-nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
-                                                    std::string_view child_id,
-                                                    const HolidayCalendar& calendar, Date as_of,
-                                                    std::optional<Date> scheduled) {
-  const TimescalePolicy& policy = device_timescale_policy(store);
-  const std::vector<Document> records = store.query(DocumentQuery::of_child(std::string(child_id)));
+namespace {
+
+nlohmann::ordered_json timescales_of(const DeviceStore& store, std::string_view child_id,
+                                     const TimescalePolicy& policy, const HolidayCalendar& calendar,
+                                     Date as_of, std::optional<Date> scheduled) {
+  // The child and their reviews: all the timescales read (a caseload of
+  // thousands of visit notes need not be decrypted to know a review date).
+  const auto of_kind = [&](Kind kind) {
+    DocumentQuery query = DocumentQuery::of_child(std::string(child_id));
+    query.kind = kind;
+    return store.query(query);
+  };
+  std::vector<Document> records = of_kind(Kind::child);
+  for (Document& review : of_kind(Kind::review)) records.push_back(std::move(review));
   const auto child = std::ranges::find(records, Kind::child, &Document::kind);
   if (child == records.end()) {
     throw Error(ErrorCode::not_found,
@@ -34,6 +42,22 @@ nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
   }
   return child_timescales_json(
       child_timescales(*child, records, policy, calendar, as_of, scheduled), as_of);
+}
+
+}  // namespace
+
+nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
+                                                    std::string_view child_id,
+                                                    const HolidayCalendar& calendar, Date as_of,
+                                                    std::optional<Date> scheduled) {
+  return timescales_of(store, child_id, device_timescale_policy(store), calendar, as_of, scheduled);
+}
+
+nlohmann::ordered_json device_child_timescales_json(const DeviceStore& store,
+                                                    std::string_view child_id,
+                                                    const TimescalePolicy& policy,
+                                                    const HolidayCalendar& calendar, Date as_of) {
+  return timescales_of(store, child_id, policy, calendar, as_of, std::nullopt);
 }
 
 }  // namespace iro

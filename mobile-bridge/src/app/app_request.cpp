@@ -41,11 +41,17 @@ std::optional<std::string> AppRequest::optional_text(std::string_view name) {
 }
 
 const nlohmann::json& AppRequest::object(std::string_view name) {
+  const nlohmann::json* value = optional_object(name);
+  if (!value) refuse(m_op + ": \"" + std::string(name) + "\" must be an object");
+  return *value;
+}
+
+const nlohmann::json* AppRequest::optional_object(std::string_view name) {
   const nlohmann::json* value = find(name);
-  if (!value || !value->is_object()) {
+  if (value && !value->is_object()) {
     refuse(m_op + ": \"" + std::string(name) + "\" must be an object");
   }
-  return *value;
+  return value;
 }
 
 void AppRequest::finish() const {

@@ -27,6 +27,8 @@ class AppRequest {
   std::optional<std::string> optional_text(std::string_view name);
   // An object parameter (Error(invalid_input) when missing or not an object).
   const nlohmann::json& object(std::string_view name);
+  // The same, or null when it is absent.
+  const nlohmann::json* optional_object(std::string_view name);
 
   // Refuses keys the operation did not read. Call once its parameters are read.
   void finish() const;

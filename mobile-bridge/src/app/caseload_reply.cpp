@@ -21,11 +21,15 @@ const Date* date_field(const Document& document, std::string_view name) {
 
 // What the caseload shows of a child's timescales: the next review and the
 // pre-review visit before it, each with whether it is overdue on `today`.
-nlohmann::json next_dates(const DeviceStore& store, const Document& child, Date today) {
+// `policy`: the council's, or null when this build does not know it (each
+// child then says why, through device_timescale_policy's error).
+nlohmann::json next_dates(const DeviceStore& store, const Document& child,
+                          const TimescalePolicy* policy, Date today) {
   nlohmann::json dates;
   try {
     const nlohmann::ordered_json timescales = device_child_timescales_json(
-        store, child.child_id, HolidayCalendar::england_and_wales(), today);
+        store, child.child_id, policy ? *policy : device_timescale_policy(store),
+        HolidayCalendar::england_and_wales(), today);
     const auto& next = timescales["next_review"];
     if (next.is_null()) return {{"next_review", nullptr}};
     const auto& visit_by = next["pre_review_visit_by"];
@@ -59,10 +63,16 @@ std::string display_name(const Document& child) {
 }
 
 nlohmann::json caseload_reply(const DeviceStore& store, Date today) {
+  const TimescalePolicy* policy = nullptr;
+  try {
+    policy = &device_timescale_policy(store);
+  } catch (const Error&) {
+    // Said for each child below.
+  }
   std::vector<nlohmann::json> children;
   for (const Document& child : store.query(DocumentQuery::of_kind(Kind::child))) {
     if (child.deleted) continue;
-    nlohmann::json entry = next_dates(store, child, today);
+    nlohmann::json entry = next_dates(store, child, policy, today);
     entry["child_id"] = child.child_id;
     entry["name"] = display_name(child);
     if (const Date* born = date_field(child, "date_of_birth")) {

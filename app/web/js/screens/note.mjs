@@ -78,6 +78,62 @@ export function formFields(form) {
   };
 }
 
+// What the screen counts as saved after a note.save of `current` (every
+// field as the form held it when the save was sent), given the reply and the
+// form's values `now`. Words another device added while the note was open
+// come back `merged`: they go into the form unless the IRO typed on
+// meanwhile (then the next save merges again, from what was sent). Words
+// another device changed in the same place come back `changed_elsewhere`
+// and were not saved: that field stays unsaved until the IRO chooses.
+export function afterSave(saved, current, reply, now) {
+  const next = { ...current };
+  const apply = {};
+  for (const [field, text] of Object.entries(reply.merged ?? {})) {
+    if (now[field] === current[field]) {
+      apply[field] = text;
+      next[field] = text;
+    }
+  }
+  for (const field of Object.keys(reply.changed_elsewhere ?? {})) next[field] = saved?.[field] ?? null;
+  return { saved: next, apply };
+}
+
+// The text fields' words as the screen last saved them: what its edits start from.
+export function baseOf(changes, saved) {
+  const base = {};
+  for (const field of Object.keys(changes)) {
+    if (typeof saved?.[field] === "string") base[field] = saved[field];
+  }
+  return base;
+}
+
+// The words another device put in the record in the place the IRO was
+// writing, beside the IRO's own, until the IRO chooses.
+function changedElsewherePanel(field, theirs, ours) {
+  return html`<div class="govuk-notification-banner" role="region" aria-labelledby="elsewhere-title" id="changed-elsewhere" data-field="${field}">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="elsewhere-title">Changed on another device while you wrote</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-body">The same words were changed on another device. Yours are kept on this screen and not saved until you choose.</p>
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-half">
+            <h3 class="govuk-heading-s">Yours</h3>
+            <p class="govuk-body app-words app-conflict__words">${ours}</p>
+          </div>
+          <div class="govuk-grid-column-one-half">
+            <h3 class="govuk-heading-s">From the other device</h3>
+            <p class="govuk-body app-words app-conflict__words" id="elsewhere-words">${theirs}</p>
+          </div>
+        </div>
+        <div class="govuk-button-group">
+          <button type="button" class="govuk-button" data-choose="mine">Keep mine</button>
+          <button type="button" class="govuk-button govuk-button--secondary" data-choose="theirs">Use the other device's words</button>
+        </div>
+      </div>
+    </div>`;
+}
+
 // The fields that differ from what was saved last (all of them, for a new note).
 export function changedFields(current, saved) {
   const changed = {};
@@ -115,17 +171,42 @@ export async function showNote(main, childId, noteId) {
     const current = formFields(form);
     const changes = changedFields(current, saved);
     if (Object.keys(changes).length === 0) return;
+    const base = id ? baseOf(changes, saved) : {};
     const reply = await call(
       "note.save",
-      { ...(id ? { id } : {}), child_id: childId, fields: changes },
+      { ...(id ? { id } : {}), child_id: childId, fields: changes, ...(Object.keys(base).length ? { base } : {}) },
       { keepalive: true },
     );
-    saved = current;
+    const after = afterSave(saved, current, reply, formFields(form));
+    saved = after.saved;
+    for (const [field, text] of Object.entries(after.apply)) {
+      const box = form.elements[field];
+      const [start, end] = [box.selectionStart, box.selectionEnd];
+      box.value = text;
+      if (document.activeElement === box) box.setSelectionRange(start, end);
+    }
+    for (const [field, theirs] of Object.entries(reply.changed_elsewhere ?? {})) {
+      main.querySelector("#changed-elsewhere")?.remove();
+      form.insertAdjacentHTML("beforebegin", changedElsewherePanel(field, theirs, form.elements[field].value).toString());
+      elsewhere = { field, theirs };
+    }
     if (!id) {
       id = reply.id;
       // The address now names this note: a reload opens it, as saved.
       history.replaceState(null, "", noteAddress(childId, id));
     }
+  });
+  // Words changed in the same place on another device: the IRO chooses.
+  let elsewhere = null;
+  main.addEventListener("click", (event) => {
+    const choice = event.target.closest("[data-choose]")?.dataset.choose;
+    if (!choice || !elsewhere) return;
+    if (choice === "theirs") form.elements[elsewhere.field].value = elsewhere.theirs;
+    // Either way the record's words are now what the screen's start from.
+    saved = { ...saved, [elsewhere.field]: elsewhere.theirs };
+    elsewhere = null;
+    main.querySelector("#changed-elsewhere")?.remove();
+    autosaver.changed();
   });
   // Leaving the page, or the tablet going to sleep: what is typed is saved.
   const leave = autosaveOnScreen(autosaver, state);

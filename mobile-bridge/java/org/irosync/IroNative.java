@@ -85,6 +85,8 @@ final class IroNative {
 
   static native byte[] formTemplatesJson(long store);
 
+  static native byte[] appCall(long store, byte[] requestJson);
+
   static native long childSessionStart(
       long store, byte[] childId, byte[] templateId, byte[] setupJson);
 

@@ -185,6 +185,16 @@ public final class IroStore implements AutoCloseable {
   }
 
   /**
+   * The app's one request function (iro_app_call): a JSON request in, a JSON
+   * reply out, as a WebView's screens send them (docs/app-api.md). A refused
+   * request throws IroException with its status (NOT_ALLOWED in child mode
+   * for anything but the child's form).
+   */
+  public String appCall(String requestJson) {
+    return IroNative.text(IroNative.appCall(handle(), IroNative.utf8(requestJson)));
+  }
+
+  /**
    * Starts a consultation for a child on a form template ({@code templateId}:
    * a template's id, or a family for its newest version) and opens child mode
    * on it. {@code setupJson}: null or {@code {"helped_by": "carer",
