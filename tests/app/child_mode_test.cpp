@@ -83,6 +83,8 @@ TEST_CASE("child mode: only the child's form answers until the IRO's passphrase 
          {json{{"op", "caseload"}}, json{{"op", "child"}, {"child_id", child}},
           json{{"op", "record"}, {"id", consultation}}, json{{"op", "refused"}},
           json{{"op", "forms"}, {"child_id", child}}, json{{"op", "sync.now"}},
+          json{{"op", "consultation"}, {"id", consultation}},
+          json{{"op", "attachment"}, {"hash", std::string(64, '0')}},
           json{{"op", "note.save"}, {"child_id", child}, {"fields", {{"note", "x"}}}},
           json{{"op", "passphrase.set"}, {"passphrase", "a new passphrase"}},
           json{{"op", "child_mode.start"},
@@ -140,6 +142,22 @@ TEST_CASE("child mode: only the child's form answers until the IRO's passphrase 
   CHECK(record["fields"]["status"] == "completed");
   CHECK(record["fields"]["helped_by"] == "carer");
   CHECK(record["fields"]["attachments"].size() == 1);
+
+  // Read back by the IRO: the questions with the answers, and the drawing's bytes.
+  const json read_back = app.call({{"op", "consultation"}, {"id", consultation}});
+  CHECK(read_back["child_id"] == child);
+  CHECK(read_back["finished"] == true);
+  CHECK(read_back["helped_by"] == "carer");
+  CHECK(read_back["form"]["age_variant"] == "under_8");
+  CHECK(read_back["questions"][0]["id"] == "feel_at_home");
+  CHECK(read_back["answers"]["not_talk_about"] == "Dad");
+  REQUIRE(read_back["attachments"].size() == 1);
+  const json drawing = app.call({{"op", "attachment"}, {"hash", read_back["attachments"][0]}});
+  CHECK(drawing["type"] == "image/png");
+  CHECK(drawing["base64"] == kPng);
+  app.check_refused({{"op", "attachment"}, {"hash", std::string(64, '0')}}, IRO_ERR_NOT_FOUND,
+                    "does not hold attachment");
+  app.check_refused({{"op", "consultation"}, {"id", child}}, IRO_ERR_NOT_FOUND, "no consultation");
 }
 
 TEST_CASE("after five wrong passphrases in a row, the next guess waits, unlock and leave alike") {

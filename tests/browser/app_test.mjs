@@ -318,6 +318,21 @@ async function run() {
   check((await page.textContent('#records')).includes('Consultation form'), "the form is not on Poppy's page");
   ok('the passphrase ends child mode, back on the child\'s page with the form listed');
 
+  // The IRO reads the form back: the answers, and the drawing as she drew it.
+  await page.tap('text=Consultation form');
+  await page.waitForSelector('#answers');
+  const answers = await page.textContent('#answers');
+  check(answers.includes('My rabbit Biscuit') && answers.includes("Dad's new flat"), `the answers read back: ${answers}`);
+  check(/Not to be talked about/.test(answers), 'the words kept out are not marked');
+  await page.waitForFunction(() => document.querySelector('.app-drawing-image')?.naturalWidth > 0);
+  const drawingShown = await page.getAttribute('.app-drawing-image', 'src');
+  check(drawingShown === `data:image/png;base64,${drawn.png}`, 'the drawing shown is not the one drawn');
+  await checkScreen(page, 'consultation read back', errors);
+  await screenshot(page, 'app-consultation');
+  await page.goBack();
+  await page.waitForSelector('#records');
+  ok('the IRO reads the answers back, the private one marked, with the drawing');
+
   // The letter, drafted from the review.
   await page.tap(`a[href="#/child/DEMO-9002/review/${reviewId}/letter"]`);
   await page.waitForSelector('#body');

@@ -9,6 +9,7 @@ import { showCaseload } from "./screens/caseload.mjs";
 import { showChild } from "./screens/child.mjs";
 import { showChildForm } from "./screens/child_form.mjs";
 import { showChildLeave } from "./screens/child_leave.mjs";
+import { showConsultation } from "./screens/consultation.mjs";
 import { showHandover } from "./screens/handover.mjs";
 import { showLease } from "./screens/lease.mjs";
 import { showLetter, showLetterDraft } from "./screens/letter.mjs";
@@ -61,6 +62,7 @@ const screens = {
   note: (where) => showNote(main, where.childId, where.noteId),
   handover: (where) => showHandover(main, where.childId),
   letter: (where) => showLetter(main, where.childId, where.letterId),
+  consultation: (where) => showConsultation(main, where.consultationId),
   "letter-draft": (where) => showLetterDraft(main, where.childId, where.reviewId),
   refused: () => showRefused(main),
   passphrase: () => showPassphrase(main),

@@ -6,6 +6,7 @@
 //   #/child/DEMO-0001/note/ID       a visit note being written or read
 //   #/child/DEMO-0001/handover      choose a form and hand the tablet to the child
 //   #/child/DEMO-0001/letter/ID     a letter to the child: edit, preview, submit
+//   #/child/DEMO-0001/consultation/ID   a consultation form, answered
 //   #/child/DEMO-0001/review/ID/letter   draft a new letter from a review
 //   #/refused                       changes the server refused, with its reasons
 //   #/passphrase                    set or change the passphrase
@@ -23,6 +24,9 @@ export function route(hash) {
   if (path[0] === "child" && path.length === 2) return { screen: "child", childId: path[1] };
   if (path[0] === "child" && path[2] === "handover" && path.length === 3) {
     return { screen: "handover", childId: path[1] };
+  }
+  if (path[0] === "child" && path[2] === "consultation" && path.length === 4) {
+    return { screen: "consultation", childId: path[1], consultationId: path[3] };
   }
   if (path[0] === "child" && path[2] === "letter" && path.length === 4) {
     return { screen: "letter", childId: path[1], letterId: path[3] };
@@ -60,4 +64,8 @@ export function letterAddress(childId, letterId) {
 
 export function letterDraftAddress(childId, reviewId) {
   return `${childAddress(childId)}/review/${encodeURIComponent(reviewId)}/letter`;
+}
+
+export function consultationAddress(childId, consultationId) {
+  return `${childAddress(childId)}/consultation/${encodeURIComponent(consultationId)}`;
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   childAddress,
   childModeRoute,
+  consultationAddress,
   handoverAddress,
   letterAddress,
   letterDraftAddress,
@@ -44,4 +45,8 @@ test("a letter has an address, and so does drafting one from a review", () => {
   assert.deepEqual(route(letterAddress("C1", "L/1")), { screen: "letter", childId: "C1", letterId: "L/1" });
   assert.deepEqual(route(letterDraftAddress("C1", "R1")), { screen: "letter-draft", childId: "C1", reviewId: "R1" });
   assert.deepEqual(route("#/child/C1/letter"), { screen: "not-found" });
+});
+
+test("a consultation has an address", () => {
+  assert.deepEqual(route(consultationAddress("C1", "K/1")), { screen: "consultation", childId: "C1", consultationId: "K/1" });
 });

@@ -76,6 +76,18 @@ const std::map<std::string, Operation, std::less<>>& operations() {
          context.request.finish();
          return iro::app::record_reply(context.store, id);
        }},
+      {"consultation",
+       [](AppContext& context) {
+         const std::string id = context.request.text("id");
+         context.request.finish();
+         return iro::app::consultation_reply(context.store, id);
+       }},
+      {"attachment",
+       [](AppContext& context) {
+         const std::string hash = context.request.text("hash");
+         context.request.finish();
+         return iro::app::attachment_reply(context.store, hash);
+       }},
       {"note.save",
        [](AppContext& context) {
          return iro::app::save_note(context.store, context.request, context.changed);

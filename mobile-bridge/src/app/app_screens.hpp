@@ -32,6 +32,14 @@ nlohmann::json record_reply(const DeviceStore& store, std::string_view id);
 // visit "id" with one. Returns {"id"}. `changed` is set to the record saved.
 nlohmann::json save_note(DeviceStore& store, AppRequest& request, std::string& changed);
 
+// A consultation as the IRO reads it back: its form's questions, the
+// answers, who helped, whether it is finished, and its attachments' hashes.
+nlohmann::json consultation_reply(DeviceStore& store, std::string_view id);
+
+// An attachment the device holds: {hash, type (image/png, image/jpeg or
+// application/octet-stream, from its bytes), size, base64}.
+nlohmann::json attachment_reply(const DeviceStore& store, std::string_view hash);
+
 // The changes the server refused, newest first, with its reasons and the
 // words they carried (kept on the device so no word is lost).
 nlohmann::json refused_reply(const DeviceStore& store);

@@ -3,7 +3,7 @@
 import { call } from "../api.mjs";
 import { dueWords, formatDate } from "../dates.mjs";
 import { html } from "../html.mjs";
-import { handoverAddress, letterAddress, letterDraftAddress, noteAddress } from "../router.mjs";
+import { consultationAddress, handoverAddress, letterAddress, letterDraftAddress, noteAddress } from "../router.mjs";
 
 const kindNames = {
   review: "Review",
@@ -29,6 +29,9 @@ function recordTitle(record) {
 function recordLink(childId, record) {
   if (record.kind === "visit") {
     return html`<a class="govuk-link app-row-link" href="${noteAddress(childId, record.id)}">${recordTitle(record)}</a>`;
+  }
+  if (record.kind === "consultation") {
+    return html`<a class="govuk-link app-row-link" href="${consultationAddress(childId, record.id)}">${recordTitle(record)}</a>`;
   }
   if (record.kind === "letter") {
     return html`<a class="govuk-link app-row-link" href="${letterAddress(childId, record.id)}">${recordTitle(record)}</a>`;
