@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app_letter_pdf.hpp"
 #include "iro/error.hpp"
 
 namespace iro::cli {
@@ -102,11 +103,16 @@ AppApiReply AppSession::call(const std::string& request_json) {
   if (m_store == nullptr) return error_reply(IRO_ERR_NOT_ALLOWED, "the app is locked", true);
   if (!is_background(op)) m_last_touch = Clock::now();
   if (op == "app.touch") return {200, "{}"};
+  if (op == "letter.pdf") return letter_pdf_reply(m_store, request);
   return forward(request_json);
 }
 
 AppApiReply AppSession::state_reply() {
-  return {200, json{{"locked", m_store == nullptr}, {"has_passphrase", has_passphrase()}}.dump()};
+  // letter_pdf: this host makes PDFs itself (app_letter_pdf.hpp).
+  return {200, json{{"locked", m_store == nullptr},
+                    {"has_passphrase", has_passphrase()},
+                    {"letter_pdf", true}}
+                   .dump()};
 }
 
 AppApiReply AppSession::unlock(const std::string& passphrase) {

@@ -130,7 +130,7 @@ TEST_CASE("with a passphrase set, the app starts locked, unlocks with it, locks 
   AppProcess app(db, dir.path() / "app.log", {"--idle-lock-seconds", "5"});
 
   CHECK(api(app, {{"op", "app.state"}}).second ==
-        nlohmann::json{{"locked", true}, {"has_passphrase", true}});
+        nlohmann::json{{"locked", true}, {"has_passphrase", true}, {"letter_pdf", true}});
   const auto [locked_status, locked] = api(app, {{"op", "caseload"}});
   CHECK(locked_status == 403);
   CHECK(locked["error"]["locked"] == true);
@@ -148,6 +148,10 @@ TEST_CASE("with a passphrase set, the app starts locked, unlocks with it, locks 
   const auto [caseload_status, caseload] = api(app, {{"op", "caseload"}});
   CHECK(caseload_status == 200);
   CHECK(caseload["children"].size() == 3);
+  // The host's PDF of a letter: refused with the store's reason for a bad request.
+  CHECK(api(app, {{"op", "letter.pdf"}}).first == 400);
+  CHECK(has(api(app, {{"op", "letter.pdf"}, {"id", "nothing"}}).second["error"]["message"],
+            "no letter"));
 
   // The status bar's timer keeps nobody's session alive: untouched for
   // longer than the idle time, the app locks itself.

@@ -347,8 +347,15 @@ async function run() {
   await page.waitForFunction(() => /PS: Biscuit says hello/.test(document.querySelector('#letter-preview')?.textContent));
   const letterId = /\/letter\/([0-9a-f-]{36})$/.exec(new URL(page.url()).hash)?.[1];
   check(letterId, `the letter's address is ${page.url()}`);
+  await page.waitForSelector('#download-pdf:not([hidden])');
   await checkScreen(page, 'letter', errors);
   await screenshot(page, 'app-letter');
+  // The letter as a PDF file, made by the desktop host's renderer.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.tap('#download-pdf')]);
+  const pdf = path.join(dir, 'letter.pdf');
+  await download.saveAs(pdf);
+  check(readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', 'the download is not a PDF');
+  check(download.suggestedFilename() === 'letter-DEMO-9002.pdf', `the PDF is named ${download.suggestedFilename()}`);
   await page.tap('#submit-letter');
   await page.waitForFunction(() => document.querySelector('#letter-status')?.textContent.trim() === 'Waiting for approval');
   ok('the letter drafted from the review quotes Poppy but not what she kept out, edited and submitted');

@@ -14,6 +14,9 @@ import { faceScale, optionFace, questionPicture } from "../pictures.mjs";
 
 const textTypes = new Set(["free_text", "people", "where_when", "do_not_discuss"]);
 
+// A choice's option as a label: "happy" as "Happy", "ok" as "OK".
+export const optionWords = (option) => (option === "ok" ? "OK" : option.charAt(0).toUpperCase() + option.slice(1));
+
 const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
 
 function hintFor(question) {
@@ -47,7 +50,7 @@ function choices(question, variant, chosen) {
   if (question.type === "yes_no") return [radio(question, "yes", "Yes", chosen), radio(question, "no", "No", chosen)];
   return question.options.map((option) => {
     const image = question.picture === "faces_four" ? optionFace(option) : null;
-    return radio(question, option, option.charAt(0).toUpperCase() + option.slice(1), chosen, image);
+    return radio(question, option, optionWords(option), chosen, image);
   });
 }
 

@@ -4,6 +4,7 @@
 import { call } from "../api.mjs";
 import { html } from "../html.mjs";
 import { childAddress } from "../router.mjs";
+import { optionWords } from "./child_form.mjs";
 
 const helpers = {
   nobody: "Nobody: on their own",
@@ -20,7 +21,7 @@ export function answerWords(question, answer) {
   if (answer === undefined || answer === null || answer === "") return null;
   if (question.type === "scale") return `${answer} out of ${question.max}`;
   if (question.type === "yes_no") return answer === "yes" ? "Yes" : "No";
-  if (question.type === "choice") return answer.charAt(0).toUpperCase() + answer.slice(1);
+  if (question.type === "choice") return optionWords(answer);
   return answer;
 }
 

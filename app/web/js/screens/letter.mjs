@@ -1,8 +1,8 @@
 // A letter to the child after their review: a first draft written from the
 // review's records (letter.draft), the IRO's edits saved as they type, the
 // letter as the child will read it, and "submit" to a manager, who approves
-// it. Once submitted the words are fixed here. "Print or save as PDF" uses
-// the browser's own printing, which every platform's web view has.
+// it. Once submitted the words are fixed here. "Print" prints the letter
+// alone, which every platform's web view can also save as a PDF.
 import { call } from "../api.mjs";
 import { Autosaver } from "../autosave.mjs";
 import { autosaveOnScreen } from "../screen_autosave.mjs";
@@ -50,14 +50,38 @@ export function letterPage(childName, reply) {
         </div>
         <div class="govuk-button-group">
           <button type="submit" class="govuk-button" data-module="govuk-button" id="submit-letter">Send to a manager to approve</button>
-          <button type="button" class="govuk-button govuk-button--secondary" id="print-letter">Print or save as PDF</button>
+          <button type="button" class="govuk-button govuk-button--secondary" id="print-letter">Print</button>
+          <button type="button" class="govuk-button govuk-button--secondary" id="download-pdf" hidden>Download as PDF</button>
         </div>
       </form>
       <h2 class="govuk-heading-m">How it reads</h2>`
-          : html`<div class="govuk-button-group"><button type="button" class="govuk-button govuk-button--secondary" id="print-letter">Print or save as PDF</button></div>`
+          : html`<div class="govuk-button-group">
+        <button type="button" class="govuk-button govuk-button--secondary" id="print-letter">Print</button>
+        <button type="button" class="govuk-button govuk-button--secondary" id="download-pdf" hidden>Download as PDF</button>
+      </div>`
       }
     </div>
     ${letterPreview(reply.page)}`;
+}
+
+// Where the host makes PDFs itself (`iro app` on a desktop, app.state's
+// letter_pdf), "Download as PDF" gives the file; elsewhere "Print" and the
+// browser's own "save as PDF" do.
+async function offerPdf(button, letterId) {
+  const state = await call("app.state").catch(() => null);
+  if (!state?.letter_pdf) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const { pdf_base64: base64, file_name: fileName } = await call("letter.pdf", { id: letterId });
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([bytes], { type: "application/pdf" }));
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  });
 }
 
 async function showLetterScreen(main, childId, letterId) {
@@ -65,6 +89,7 @@ async function showLetterScreen(main, childId, letterId) {
   main.innerHTML = letterPage(child.name, reply).toString();
   document.title = `Letter to ${child.name} – IRO service`;
   main.querySelector("#print-letter").addEventListener("click", () => window.print());
+  offerPdf(main.querySelector("#download-pdf"), letterId);
   const form = main.querySelector("#letter-form");
   if (!form) return null;
   const state = main.querySelector("#body-saved");
