@@ -1,5 +1,5 @@
 // Reading the store's key from `--key-file FILE`. On a tablet the host takes
-// the key from the platform keystore (DESIGN.md, Security); on a desktop the
+// the key from the platform keystore (docs/security.md); on a desktop the
 // key lives in a file the officer's account alone can read, kept apart from
 // the store (a key next to the store it opens protects nothing).
 #pragma once

@@ -1,5 +1,5 @@
 // letter draft / submit / approve / issue / show / render: the letter an IRO
-// writes to the child after a review (DOMAIN.md, "Letters to the child"),
+// writes to the child after a review, in plain words addressed to them,
 // through its lifecycle draft -> submitted -> approved (by a manager) ->
 // issued (locked: corrections are addenda).
 #include <filesystem>

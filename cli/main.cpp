@@ -1,5 +1,5 @@
-// iro: the device/desktop command line over the core (DESIGN.md, Command-line
-// contract). Exit status 0 on success; otherwise one line on stderr saying why:
+// iro: the device/desktop command line over the core (the README's "The device
+// command line"). Exit status 0 on success; otherwise one line on stderr saying why:
 // 1 for a refused or failed operation, 2 for a malformed command line.
 #include <CLI/CLI.hpp>
 #include <iostream>

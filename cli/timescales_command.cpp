@@ -1,6 +1,6 @@
 // iro timescales: the due dates an IRO works to, computed on the device with
 // no network: from dates given on the command line, with no store
-// (DESIGN.md, Command-line contract), or from a child's records in the store
+// (README, "The device command line"), or from a child's records in the store
 // (--child). Prints one JSON object; docs/ARCHITECTURE.md "Timescales"
 // describes its keys.
 #include <algorithm>

@@ -1,6 +1,6 @@
-// iro-server: reconciles every device's changes (DESIGN.md, Command-line
-// contract). `serve` runs the sync service; `admin` manages councils, users,
-// children and devices in the data directory. Exit status 0 on success;
+// iro-server: reconciles every device's changes (README, "The server").
+// `serve` runs the sync service; `admin` manages councils, users, children
+// and devices in the data directory. Exit status 0 on success;
 // otherwise one line on stderr (1 refused or failed, 2 malformed command line).
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,5 @@
 // The annual report's figures computed again from raw records (`iro-server
-// admin export` output), written from the regulations and DOMAIN.md rather
+// admin export` output), written from the regulations and the IRO Handbook rather
 // than from the server's code, so the browser test can check the CSV the
 // dashboard serves against something that does not share its mistakes.
 //

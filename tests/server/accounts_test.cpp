@@ -1,5 +1,5 @@
 // Tenants, users, enrolment codes, device tokens and revocation
-// (DESIGN.md, Security), on a real SQLite server store.
+// (docs/security.md), on a real SQLite server store.
 #include "service/accounts.hpp"
 
 #include <doctest/doctest.h>

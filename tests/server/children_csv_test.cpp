@@ -1,4 +1,4 @@
-// Reading a council's children export (DESIGN.md, import-children): every
+// Reading a council's children export (`iro-server admin import-children`): every
 // bad row reported by its line number, the good rows kept; then importing
 // the rows into a server store.
 #include "service/children_csv.hpp"

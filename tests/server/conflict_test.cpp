@@ -1,4 +1,4 @@
-// No lost words on the server (DESIGN.md, "Changes and merge"): text and set
+// No lost words on the server (docs/ARCHITECTURE.md, "Merge"): text and set
 // fields edited from an older version merge three ways against the version
 // the edit started from; overlapping text is kept in a conflict slot that
 // every device of the IRO pulls, and a device resolves it by clearing the

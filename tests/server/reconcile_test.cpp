@@ -1,4 +1,4 @@
-// The merge rules of DESIGN.md ("Changes and merge") as the server applies
+// The merge rules (docs/ARCHITECTURE.md, "Merge") as the server applies
 // them: apply_push on a real SQLite server store, one push per transaction,
 // as the commit queue runs it.
 #include "service/reconcile.hpp"

@@ -1,5 +1,5 @@
-// The letter an IRO writes to the child after a review (DOMAIN.md, "Letters
-// to the child"): first person, plain language, the child's chosen name. A
+// The letter an IRO writes to the child after a review (the councils'
+// guidance on letters to children): first person, plain language, the child's chosen name. A
 // draft is made from what the device holds (the child, the review, the
 // child's consultation answers); the IRO edits it, a manager approves it, and
 // once issued it is a record that does not change.
@@ -67,7 +67,7 @@ LetterFacts gather_letter_facts(const DeviceStore& store, std::string_view child
 std::string draft_letter_body(const LetterFacts& facts);
 
 // The day by which the letter (or the review record) must reach the child:
-// kRecordWorkingDays (20) working days after the review (DOMAIN.md).
+// kRecordWorkingDays (20) working days after the review (the IRO Handbook).
 Date letter_distribution_due(Date review_date, const HolidayCalendar& calendar);
 
 // A letter laid out for reading: what the HTML page and the PDF show.

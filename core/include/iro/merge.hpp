@@ -1,5 +1,5 @@
-// The merge rules the server applies to each incoming change (DESIGN.md,
-// Changes and merge; docs/ARCHITECTURE.md). Pure functions: the server's store
+// The merge rules the server applies to each incoming change (docs/ARCHITECTURE.md,
+// "Merge"). Pure functions: the server's store
 // supplies the versions, these decide.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The sync protocol's messages (DESIGN.md, Protocol). Each WebSocket binary
+// The sync protocol's messages (docs/wire-format.md). Each WebSocket binary
 // frame carries one message: the protocol version byte, then a cereal
 // portable binary archive (little-endian) holding a type byte and the
 // message's fields. Byte layout: docs/wire-format.md.

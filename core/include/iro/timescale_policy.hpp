@@ -1,6 +1,7 @@
 // The timescales reviews are held to: the statutory schedule, which is always
 // computed, and the local targets some councils set beside it (never instead
-// of it). Sources: DOMAIN.md, "Statutory and practice timescales".
+// of it). Sources: the regulations, the IRO Handbook and the councils'
+// annual reports (docs/ARCHITECTURE.md, "Timescales").
 #pragma once
 
 #include <optional>
@@ -59,11 +60,12 @@ inline constexpr MeetingSchedule kStatutoryReviews{
 inline constexpr MeetingSchedule kChildProtectionConferences{
     {15, TimeUnit::working_days}, {3, TimeUnit::months}, {6, TimeUnit::months}};
 
-// Practice timescales around a review, in working days (DOMAIN.md).
+// Practice timescales around a review, in working days (the IRO Handbook
+// and the councils' practice).
 inline constexpr int kIroAllocationWorkingDays = 5;   // IRO appointed after becoming looked after
 inline constexpr int kPreReviewVisitWorkingDays = 5;  // visit at least this long before the review
-// Consultation forms out at least this long before the review. DOMAIN.md:
-// "return rates are low unless sent early"; 10 working days gives a child two
+// Consultation forms out at least this long before the review. The councils'
+// reports: "return rates are low unless sent early"; 10 working days gives a child two
 // weeks, matches Herefordshire's business support, who convene (and send the
 // forms) only when they hear "more than 10 days before the review", and
 // leaves the IRO a week after the pre-review visit to read the answers.

@@ -1,6 +1,6 @@
 // Due dates an IRO works to, computed offline on the device: looked-after
 // reviews and the dates around them, child protection conferences, formal
-// disputes (DESIGN.md "Statutory timescales"; docs/ARCHITECTURE.md "Timescales").
+// disputes (docs/ARCHITECTURE.md "Timescales").
 //
 // Every function is pure: the same dates, policy and calendar give the same
 // answer on the tablet, the desktop and the server.

@@ -1,5 +1,5 @@
-// JSON forms of computed timescales: what `iro timescales` prints (DESIGN.md,
-// Command-line contract), and what other hosts (the bridge, the server's view
+// JSON forms of computed timescales: what `iro timescales` prints (README,
+// "The device command line"), and what other hosts (the bridge, the server's view
 // for managers) are to return. Dates are "YYYY-MM-DD"; keys keep a fixed
 // order, due dates first, for the person reading it. Keys about a council's
 // local target (local_due, local_interval, in_local_timescale...) appear only

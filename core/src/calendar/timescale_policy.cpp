@@ -10,8 +10,8 @@ namespace {
 
 using enum TimeUnit;
 
-// Local targets as each council's IRO annual report states them (the reports
-// in ../shared/seeds, summarised in DOMAIN.md). Where a report states no
+// Local targets as each council's IRO annual report states them (their
+// published IRO annual reports). Where a report states no
 // target for a meeting, the statutory interval stands in for it, so every
 // review has a local date to show.
 constexpr std::array<TimescalePolicy, 4> kPolicies = {{

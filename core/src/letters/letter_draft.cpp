@@ -1,5 +1,5 @@
-// The first draft of the letter to the child. The wording follows DOMAIN.md
-// ("Letters to the child"): first person, plain language, short sentences,
+// The first draft of the letter to the child. The wording follows the
+// councils' guidance on letters to children: first person, plain language, short sentences,
 // the child's chosen name, written to the child ("you") so no third-person
 // pronoun is ever guessed.
 #include <array>

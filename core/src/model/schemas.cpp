@@ -1,4 +1,4 @@
-// The field tables of every kind. Codes come from the sources DOMAIN.md cites:
+// The field tables of every kind. Codes come from these sources:
 // SSDA903 (legal status, participation), the IRO Handbook and council annual
 // reports (permanence plans, out-of-timescale reasons, challenge categories).
 #include <array>

@@ -228,7 +228,7 @@ void validate_letter(const Document& letter) {
   if (status && *status != "draft" && (!body || body->empty())) {
     refuse(schema_for(Kind::letter), kStatusField, "a letter with no body cannot be " + *status);
   }
-  // A manager approves before the letter is sent (DOMAIN.md). The status only
+  // A manager approves before the letter is sent (the councils' practice). The status only
   // moves forward, so "issued only once approved" is: issued has an approver.
   const std::string* approved_by = code_of(letter, "approved_by");
   if (status && (*status == "approved" || *status == "issued") &&

@@ -1,5 +1,5 @@
-// `iro-server admin --data DIR ...`: the administrator's commands of the
-// DESIGN.md contract, run against the data directory (beside a running
+// `iro-server admin --data DIR ...`: the administrator's commands (README,
+// "The server"), run against the data directory (beside a running
 // server or not: SQLite's WAL lets both write in turn).
 #pragma once
 

@@ -1,6 +1,6 @@
 // The IRO service's annual-report figures for one council and period, from
 // the records on the server: the tables the IRO annual reports in
-// ../shared/seeds publish and councils now count by hand:
+// publish and councils now count by hand:
 //   reviews held, and how many in timescale (statutory dates, as the
 //     timescales report computes them: core's child_timescales);
 //   participation by SSDA903 code, PN0-PN7, of the reviews held;

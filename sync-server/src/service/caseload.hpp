@@ -30,7 +30,7 @@ void allocate_child(StoreTxn& txn, std::string_view child_id, std::string_view u
 bool may_see_child(StoreTxn& txn, const DeviceIdentity& identity, std::string_view child_id);
 
 // A device may still push what it holds for a child that left its
-// caseload recently (DESIGN.md: the old device pushes, then purges).
+// caseload recently (the old device pushes, then purges).
 inline constexpr std::uint64_t kPushAfterRemovalMs = 30ull * 24 * 60 * 60 * 1000;
 
 }  // namespace iro::server

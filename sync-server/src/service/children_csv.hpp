@@ -1,5 +1,5 @@
 // Reading the children export of a council's case system (Mosaic, LCS):
-// CSV with a header row, columns by name (DESIGN.md, import-children).
+// CSV with a header row, columns by name (`admin import-children`).
 // Every bad row is reported by its line number; the good rows are kept.
 #pragma once
 

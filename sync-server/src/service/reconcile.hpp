@@ -1,5 +1,5 @@
 // Applying a device's Push to the server's records: the merge rules of
-// DESIGN.md, one change at a time, all inside the caller's transaction.
+// docs/ARCHITECTURE.md ("Merge"), one change at a time, all inside the caller's transaction.
 #pragma once
 
 #include <span>
