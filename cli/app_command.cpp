@@ -5,6 +5,7 @@
 // with this launch's secret in it.
 #include <openssl/rand.h>
 
+#include <array>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "app_session.hpp"
 #include "cli_context.hpp"
 #include "iro/error.hpp"
+#include "iro/hex.hpp"
 #include "iro/iro.h"
 #include "key_file.hpp"
 
@@ -20,17 +22,11 @@ namespace iro::cli {
 namespace {
 
 std::string launch_secret() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+  std::array<std::uint8_t, 32> bytes{};
+  if (RAND_bytes(bytes.data(), int(bytes.size())) != 1) {
     throw Error(ErrorCode::internal, "the system random generator failed");
   }
-  static const char* kHex = "0123456789abcdef";
-  std::string secret;
-  for (const unsigned char byte : bytes) {
-    secret += kHex[byte >> 4];
-    secret += kHex[byte & 0xf];
-  }
-  return secret;
+  return hex_encode(bytes);
 }
 
 struct AppOptions {

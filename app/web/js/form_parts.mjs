@@ -48,3 +48,24 @@ export function showForm(main, page) {
     }),
   );
 }
+
+// A one-field passphrase form: `page(error)` is its HTML (with a form and a
+// "passphrase" field), `submit(passphrase)` does what the passphrase is for.
+// An empty passphrase, or one `submit` refuses, shows the form again with
+// the reason beside the field.
+export function askPassphrase(main, page, submit) {
+  const render = (error) => {
+    showForm(main, page(error));
+    main.querySelector("form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const passphrase = event.target.elements.passphrase.value;
+      if (!passphrase) return render({ field: "passphrase", message: "Enter your passphrase" });
+      try {
+        await submit(passphrase);
+      } catch (failure) {
+        render({ field: "passphrase", message: failure.message });
+      }
+    });
+  };
+  render(null);
+}

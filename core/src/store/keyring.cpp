@@ -9,6 +9,7 @@
 #include <string>
 
 #include "iro/error.hpp"
+#include "iro/hex.hpp"
 #include "store/cipher.hpp"
 
 namespace iro {
@@ -21,32 +22,6 @@ constexpr std::size_t kSaltSize = 32;
 constexpr std::uint64_t kMaxN = 1u << 20;
 constexpr std::uint32_t kMaxR = 32;
 constexpr std::uint32_t kMaxP = 16;
-
-std::string to_hex(crypto::ByteSpan bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string hex;
-  for (const std::uint8_t byte : bytes) {
-    hex += kDigits[byte >> 4];
-    hex += kDigits[byte & 0xf];
-  }
-  return hex;
-}
-
-std::optional<crypto::Bytes> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  crypto::Bytes bytes;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const auto digit = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    const int high = digit(hex[i]), low = digit(hex[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    bytes.push_back(static_cast<std::uint8_t>(high * 16 + low));
-  }
-  return bytes;
-}
 
 // What the seal is bound to: a file whose parameters were changed (to make
 // guessing cheaper) does not open.
@@ -95,8 +70,8 @@ void create_keyring(const std::filesystem::path& path, std::string_view passphra
                                {"n", cost.n},
                                {"r", cost.r},
                                {"p", cost.p},
-                               {"salt", to_hex(salt)},
-                               {"sealed", to_hex(sealed)}};
+                               {"salt", hex_encode(salt)},
+                               {"sealed", hex_encode(sealed)}};
   const std::string text = file.dump() + "\n";
   // Written whole beside the old one, then renamed over it: a crash leaves
   // one keyring or the other, never half of one. 0600: the IRO's alone.
@@ -133,8 +108,8 @@ std::optional<EncryptionKey> open_keyring(const std::filesystem::path& path,
       cost.r > kMaxR || cost.p == 0 || cost.p > kMaxP) {
     not_a_keyring(path, "scrypt parameters out of range");
   }
-  const auto salt = from_hex(file.value("salt", ""));
-  const auto sealed = from_hex(file.value("sealed", ""));
+  const auto salt = hex_decode(file.value("salt", ""));
+  const auto sealed = hex_decode(file.value("sealed", ""));
   if (!salt || salt->size() != kSaltSize || !sealed) not_a_keyring(path, "bad salt or key");
   const crypto::SecretBytes wrapping = wrapping_key(passphrase, *salt, cost);
   const crypto::Aead aead(wrapping.bytes());

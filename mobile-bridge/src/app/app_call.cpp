@@ -52,6 +52,15 @@ Operation without_parameters(std::function<json(AppContext&)> answer) {
   };
 }
 
+// An operation that takes one text parameter, `name`, and nothing else.
+Operation with_text(std::string name, std::function<json(AppContext&, const std::string&)> answer) {
+  return [name = std::move(name), answer = std::move(answer)](AppContext& context) {
+    const std::string value = context.request.text(name);
+    context.request.finish();
+    return answer(context, value);
+  };
+}
+
 const std::map<std::string, Operation, std::less<>>& operations() {
   static const std::map<std::string, Operation, std::less<>> kOperations = {
       {"status", without_parameters([](AppContext& context) {
@@ -64,30 +73,22 @@ const std::map<std::string, Operation, std::less<>>& operations() {
       {"caseload", without_parameters([](AppContext& context) {
          return iro::app::caseload_reply(context.store, today());
        })},
-      {"child",
-       [](AppContext& context) {
-         const std::string child_id = context.request.text("child_id");
-         context.request.finish();
-         return iro::app::child_reply(context.store, child_id, today());
-       }},
-      {"record",
-       [](AppContext& context) {
-         const std::string id = context.request.text("id");
-         context.request.finish();
-         return iro::app::record_reply(context.store, id);
-       }},
-      {"consultation",
-       [](AppContext& context) {
-         const std::string id = context.request.text("id");
-         context.request.finish();
-         return iro::app::consultation_reply(context.store, id);
-       }},
-      {"attachment",
-       [](AppContext& context) {
-         const std::string hash = context.request.text("hash");
-         context.request.finish();
-         return iro::app::attachment_reply(context.store, hash);
-       }},
+      {"child", with_text("child_id",
+                          [](AppContext& context, const std::string& child_id) {
+                            return iro::app::child_reply(context.store, child_id, today());
+                          })},
+      {"record", with_text("id",
+                           [](AppContext& context, const std::string& id) {
+                             return iro::app::record_reply(context.store, id);
+                           })},
+      {"consultation", with_text("id",
+                                 [](AppContext& context, const std::string& id) {
+                                   return iro::app::consultation_reply(context.store, id);
+                                 })},
+      {"attachment", with_text("hash",
+                               [](AppContext& context, const std::string& hash) {
+                                 return iro::app::attachment_reply(context.store, hash);
+                               })},
       {"note.save",
        [](AppContext& context) {
          return iro::app::save_note(context.store, context.request, context.changed);
@@ -96,12 +97,10 @@ const std::map<std::string, Operation, std::less<>>& operations() {
                       [](AppContext& context) { return iro::app::refused_reply(context.store); })},
       {"sync.now", without_parameters(
                        [](AppContext& context) { return iro::app::start_sync(context.handle); })},
-      {"forms",
-       [](AppContext& context) {
-         const std::string child_id = context.request.text("child_id");
-         context.request.finish();
-         return iro::app::forms_reply(context.store, child_id, today());
-       }},
+      {"forms", with_text("child_id",
+                          [](AppContext& context, const std::string& child_id) {
+                            return iro::app::forms_reply(context.store, child_id, today());
+                          })},
       {"child_mode.start",
        [](AppContext& context) {
          return iro::app::start_child_mode(*context.handle, context.store, context.request,

@@ -21,15 +21,12 @@ const Date* date_field(const Document& document, std::string_view name) {
 
 // What the caseload shows of a child's timescales: the next review and the
 // pre-review visit before it, each with whether it is overdue on `today`.
-// `policy`: the council's, or null when this build does not know it (each
-// child then says why, through device_timescale_policy's error).
 nlohmann::json next_dates(const DeviceStore& store, const Document& child,
-                          const TimescalePolicy* policy, Date today) {
+                          const TimescalePolicy& policy, Date today) {
   nlohmann::json dates;
   try {
     const nlohmann::ordered_json timescales = device_child_timescales_json(
-        store, child.child_id, policy ? *policy : device_timescale_policy(store),
-        HolidayCalendar::england_and_wales(), today);
+        store, child.child_id, policy, HolidayCalendar::england_and_wales(), today);
     const auto& next = timescales["next_review"];
     if (next.is_null()) return {{"next_review", nullptr}};
     const auto& visit_by = next["pre_review_visit_by"];
@@ -63,16 +60,21 @@ std::string display_name(const Document& child) {
 }
 
 nlohmann::json caseload_reply(const DeviceStore& store, Date today) {
+  // The council's policy, once (it is in the store's status). A build that
+  // does not know it says why for every child, and still lists them.
   const TimescalePolicy* policy = nullptr;
+  std::string policy_problem;
   try {
     policy = &device_timescale_policy(store);
-  } catch (const Error&) {
-    // Said for each child below.
+  } catch (const Error& error) {
+    policy_problem = error.what();
   }
   std::vector<nlohmann::json> children;
   for (const Document& child : store.query(DocumentQuery::of_kind(Kind::child))) {
     if (child.deleted) continue;
-    nlohmann::json entry = next_dates(store, child, policy, today);
+    nlohmann::json entry =
+        policy ? next_dates(store, child, *policy, today)
+               : nlohmann::json{{"next_review", nullptr}, {"problem", policy_problem}};
     entry["child_id"] = child.child_id;
     entry["name"] = display_name(child);
     if (const Date* born = date_field(child, "date_of_birth")) {

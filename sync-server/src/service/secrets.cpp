@@ -8,10 +8,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "iro/hex.hpp"
+
 namespace iro::server {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 void random_bytes(unsigned char* out, int count) {
@@ -21,12 +22,7 @@ void random_bytes(unsigned char* out, int count) {
 }  // namespace
 
 std::string to_hex(std::span<const unsigned char> bytes) {
-  std::string hex;
-  for (const unsigned char byte : bytes) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xf]);
-  }
-  return hex;
+  return hex_encode(bytes);
 }
 
 int hex_digit(char c) noexcept {
@@ -37,15 +33,7 @@ int hex_digit(char c) noexcept {
 }
 
 std::vector<unsigned char> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return {};
-  std::vector<unsigned char> bytes;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int high = hex_digit(hex[i]);
-    const int low = hex_digit(hex[i + 1]);
-    if (high < 0 || low < 0) return {};
-    bytes.push_back(static_cast<unsigned char>(high * 16 + low));
-  }
-  return bytes;
+  return hex_decode(hex).value_or(std::vector<unsigned char>{});
 }
 
 std::string random_hex(std::size_t count) {

@@ -1,7 +1,7 @@
 // Leaving child mode: the IRO's passphrase, and nothing else, ends it. Five
 // wrong guesses in a row make the next wait (the store says how long).
 import { call } from "../api.mjs";
-import { errorSummary, passphraseField, showForm } from "../form_parts.mjs";
+import { askPassphrase, errorSummary, passphraseField } from "../form_parts.mjs";
 import { html } from "../html.mjs";
 import { childAddress } from "../router.mjs";
 
@@ -19,19 +19,8 @@ export function childLeavePage(error = null) {
 
 export function showChildLeave(main) {
   document.title = "End the form";
-  const render = (error) => {
-    showForm(main, childLeavePage(error));
-    main.querySelector("#leave-form").addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const passphrase = event.target.elements.passphrase.value;
-      if (!passphrase) return render({ field: "passphrase", message: "Enter your passphrase" });
-      try {
-        const left = await call("child.leave", { passphrase });
-        location.hash = left.child_id ? childAddress(left.child_id) : "#/";
-      } catch (failure) {
-        render({ field: "passphrase", message: failure.message });
-      }
-    });
-  };
-  render(null);
+  askPassphrase(main, childLeavePage, async (passphrase) => {
+    const left = await call("child.leave", { passphrase });
+    location.hash = left.child_id ? childAddress(left.child_id) : "#/";
+  });
 }

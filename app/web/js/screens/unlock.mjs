@@ -2,7 +2,7 @@
 // passphrase) until the passphrase is typed. Shown at launch, after five
 // minutes untouched and after "Lock", over whichever screen was open.
 import { call } from "../api.mjs";
-import { errorSummary, passphraseField, showForm } from "../form_parts.mjs";
+import { askPassphrase, errorSummary, passphraseField } from "../form_parts.mjs";
 import { html } from "../html.mjs";
 
 export function unlockPage(error = null) {
@@ -20,20 +20,9 @@ export function unlockPage(error = null) {
 export function showUnlock(main) {
   document.title = "Unlock the app – IRO service";
   return new Promise((resolve) => {
-    const render = (error) => {
-      showForm(main, unlockPage(error));
-      main.querySelector("#unlock-form").addEventListener("submit", async (event) => {
-        event.preventDefault();
-        const passphrase = event.target.elements.passphrase.value;
-        if (!passphrase) return render({ field: "passphrase", message: "Enter your passphrase" });
-        try {
-          await call("app.unlock", { passphrase });
-          resolve();
-        } catch (failure) {
-          render({ field: "passphrase", message: failure.message });
-        }
-      });
-    };
-    render(null);
+    askPassphrase(main, unlockPage, async (passphrase) => {
+      await call("app.unlock", { passphrase });
+      resolve();
+    });
   });
 }
